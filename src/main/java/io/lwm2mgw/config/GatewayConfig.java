@@ -1,0 +1,94 @@
+package io.lwm2mgw.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Root of the gateway's own configuration ({@code gateway.*}). Kafka client settings stay in Kafka's own
+ * {@code kafka.*} namespace; everything else the gateway decides is here, typed and documented.
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /**
+     * Identity of this gateway instance, used in {@code lwm2m/gateway/{id}/status} and as CloudEvents source.
+     * Defaults to the host name (the pod name on Kubernetes).
+     */
+    @WithDefault("${HOSTNAME:lwm2m-gateway}")
+    String id();
+
+    /** The LwM2M server towards devices. */
+    Lwm2mConfig lwm2m();
+
+    /** The northbound MQTT 5 connection (or embedded broker). */
+    MqttConfig mqtt();
+
+    /** The northbound Kafka topics; the connection itself is configured under {@code kafka.*}. */
+    KafkaConfig kafka();
+
+    /** The bounded buffers between the fan-out and each northbound sink. */
+    BufferConfig buffer();
+
+    /** Observations the gateway sets up by itself when a device registers. */
+    ObserveConfig observe();
+
+    /** Buffers that hold outbound messages while a broker is unreachable. */
+    interface BufferConfig {
+        /** Maximum number of messages held per sink; when full the oldest is dropped and counted. */
+        @WithDefault("100000")
+        int capacity();
+    }
+
+    /** Northbound Kafka topic names; the sink is active only when {@code kafka.bootstrap.servers} is set. */
+    interface KafkaConfig {
+        /** Compacted topic with the latest status document per endpoint. */
+        @WithDefault("lwm2m.status")
+        String statusTopic();
+
+        /** Lifecycle events of every device. */
+        @WithDefault("lwm2m.events")
+        String eventsTopic();
+
+        /** Observed values. */
+        @WithDefault("lwm2m.telemetry")
+        String telemetryTopic();
+
+        /** How long one send may wait for metadata or buffer space before it is retried. */
+        @WithDefault("5s")
+        java.time.Duration maxBlock();
+    }
+
+    /** Auto-observe rules. */
+    interface ObserveConfig {
+        /**
+         * Rules applied to every registration; indexed, e.g. {@code gateway.observe.rules[0].path=/3/0/9}.
+         * A rule applies when the device registers the object (and the instance, when the path names one).
+         */
+        java.util.List<ObserveRuleConfig> rules();
+    }
+
+    /** One auto-observe rule: a path and the write-attributes to set before observing it. */
+    interface ObserveRuleConfig {
+        /** LwM2M path to observe: {@code /3303}, {@code /3/0}, {@code /3/0/9}. */
+        String path();
+
+        /** Minimum period between notifications, seconds. */
+        java.util.Optional<Long> pmin();
+
+        /** Maximum period between notifications, seconds. */
+        java.util.Optional<Long> pmax();
+
+        /** Notify when the value rises above this threshold. */
+        @WithName("gt")
+        java.util.Optional<Double> greaterThan();
+
+        /** Notify when the value falls below this threshold. */
+        @WithName("lt")
+        java.util.Optional<Double> lessThan();
+
+        /** Notify when the value changes by at least this step. */
+        @WithName("st")
+        java.util.Optional<Double> step();
+    }
+}

@@ -1,0 +1,71 @@
+package io.lwm2mgw.config;
+
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The LwM2M server facing devices ({@code gateway.lwm2m.*}). */
+public interface Lwm2mConfig {
+
+    /** Address the CoAP (UDP, no security) endpoint binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** UDP port of the CoAP endpoint; 0 picks a free port (tests). */
+    @WithDefault("5683")
+    int port();
+
+    /** Folder with extra object model (DDF XML) files, loaded at start in addition to the built-in ones. */
+    Optional<Path> modelsDirectory();
+
+    /** How often expired registrations are looked for. */
+    @WithDefault("10s")
+    Duration expiryCheckInterval();
+
+    /** Californium transport settings. */
+    CoapConfig coap();
+
+    /** How long the gateway waits for a device's answer to a request it sends on its own (auto-observe). */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** CoAP transport tuning (Californium), mapped into a fresh Californium Configuration at start. */
+    interface CoapConfig {
+        /** Kernel UDP receive buffer, bytes. Below 4 MB the OS drops datagrams under notification bursts. */
+        @WithDefault("4194304")
+        int udpReceiveBuffer();
+
+        /** Kernel UDP send buffer, bytes. */
+        @WithDefault("4194304")
+        int udpSendBuffer();
+
+        /** Maximum number of peers with live exchanges (memory bound at scale). */
+        @WithDefault("200000")
+        int maxActivePeers();
+
+        /** Deduplication entries kept per peer (bounds memory per device against floods). */
+        @WithDefault("64")
+        int deduplicationPerPeer();
+
+        /** Largest request or response body accepted, bytes (firmware images need more than the default). */
+        @WithDefault("16777216")
+        int maxResourceBodySize();
+
+        /** Initial CoAP ACK timeout (RFC 7252 ACK_TIMEOUT). */
+        @WithDefault("2s")
+        Duration ackTimeout();
+
+        /** CoAP MAX_RETRANSMIT. */
+        @WithDefault("4")
+        int maxRetransmit();
+
+        /** CoAP EXCHANGE_LIFETIME: how long a message id is remembered for deduplication. */
+        @WithDefault("247s")
+        Duration exchangeLifetime();
+
+        /** Number of protocol threads (0: number of cores). */
+        @WithDefault("0")
+        int protocolThreads();
+    }
+}

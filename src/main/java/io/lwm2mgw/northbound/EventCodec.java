@@ -1,0 +1,133 @@
+package io.lwm2mgw.northbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lwm2mgw.domain.device.DeviceStatus;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.DeviceDeregistered;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.domain.event.DeviceExpired;
+import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
+import io.lwm2mgw.domain.event.DeviceRegistered;
+import io.lwm2mgw.domain.event.DeviceUpdated;
+import io.lwm2mgw.domain.event.ResourceNotified;
+import io.lwm2mgw.northbound.OutboundMessage.Channel;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Turns domain events into the contract's JSON documents with their CloudEvents attributes. Pure: no I/O.
+ * A lifecycle event yields two messages (the status document and the event); a notification yields one.
+ */
+public final class EventCodec {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final ObjectMapper mapper;
+    private final String source;
+    private final Supplier<String> ids;
+
+    /**
+     * @param source CloudEvents source of everything this gateway publishes, e.g. {@code /lwm2m-gateway/gw-1}
+     * @param ids    generator of CloudEvents ids (random UUIDs in production)
+     */
+    public EventCodec(ObjectMapper mapper, String source, Supplier<String> ids) {
+        this.mapper = mapper;
+        this.source = source;
+        this.ids = ids;
+    }
+
+    public static EventCodec withRandomIds(ObjectMapper mapper, String gatewayId) {
+        return new EventCodec(mapper, "/lwm2m-gateway/" + gatewayId, () -> UUID.randomUUID().toString());
+    }
+
+    public List<OutboundMessage> encode(DeviceEvent event) {
+        if (event instanceof DeviceLifecycleEvent lifecycle) {
+            return encodeLifecycle(lifecycle);
+        }
+        return List.of(encodeNotification((ResourceNotified) event));
+    }
+
+    /** The event kind as it appears in topics, documents and CloudEvents types. */
+    public static String kind(DeviceLifecycleEvent event) {
+        if (event instanceof DeviceRegistered) {
+            return "registered";
+        } else if (event instanceof DeviceUpdated) {
+            return "updated";
+        } else if (event instanceof DeviceDeregistered) {
+            return "deregistered";
+        } else if (event instanceof DeviceExpired) {
+            return "expired";
+        }
+        throw new IllegalArgumentException("unknown lifecycle event " + event);
+    }
+
+    private List<OutboundMessage> encodeLifecycle(DeviceLifecycleEvent event) {
+        String kind = kind(event);
+        ObjectNode status = statusDocument(event.status(), event.time());
+        ObjectNode eventDoc = status.deepCopy();
+        eventDoc.put("event", kind);
+        if (event instanceof DeviceUpdated updated) {
+            ObjectNode changes = eventDoc.putObject("changes");
+            updated.changes().forEach((k, v) -> changes.set(k, mapper.valueToTree(v)));
+        }
+        String subject = event.endpoint().value();
+        return List.of(
+                new OutboundMessage(Channel.STATUS, event.endpoint(), "", bytes(status),
+                        attributes("lwm2m.status", subject, event.time())),
+                new OutboundMessage(Channel.EVENT, event.endpoint(), kind, bytes(eventDoc),
+                        attributes("lwm2m." + kind, subject, event.time())));
+    }
+
+    private OutboundMessage encodeNotification(ResourceNotified event) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        doc.put("path", event.path().toString());
+        doc.put("observationId", event.observationId());
+        ObjectNode values = doc.putObject("values");
+        for (Map.Entry<Lwm2mPath, ResourceValue> e : event.values().entrySet()) {
+            values.set(e.getKey().toString(), ValueJson.toJson(e.getValue()));
+        }
+        return new OutboundMessage(Channel.TELEMETRY, event.endpoint(), event.path().toString(), bytes(doc),
+                attributes("lwm2m.notification", event.endpoint().value(), event.time()));
+    }
+
+    /** The status document of the contract ({@code lwm2m/{ep}/status}). */
+    public ObjectNode statusDocument(DeviceStatus status, Instant time) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", status.endpoint().value());
+        doc.put("time", Rfc3339.format(time));
+        doc.put("state", status.state().wireName());
+        doc.put("registrationId", status.registrationId());
+        doc.put("lwm2mVersion", status.lwm2mVersion());
+        doc.put("binding", status.binding());
+        doc.put("lifetime", status.lifetimeSeconds());
+        doc.put("queueMode", status.queueMode());
+        doc.put("address", status.address());
+        status.smsNumber().ifPresent(sms -> doc.put("smsNumber", sms));
+        status.alternatePath().ifPresent(alt -> doc.put("alternatePath", alt));
+        ArrayNode objects = doc.putArray("objects");
+        status.objects().forEach(objects::add);
+        return doc;
+    }
+
+    private CloudEventAttributes attributes(String type, String subject, Instant time) {
+        return new CloudEventAttributes(ids.get(), source, type, subject, time);
+    }
+
+    private byte[] bytes(ObjectNode doc) {
+        try {
+            return mapper.writeValueAsBytes(doc);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

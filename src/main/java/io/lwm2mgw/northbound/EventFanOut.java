@@ -1,0 +1,49 @@
+package io.lwm2mgw.northbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The single path from domain events to the northbound: encodes each event once and offers it to every
+ * enabled sink. Safe to call from protocol threads: encoding is pure and offering never blocks. Events of one
+ * device reach every sink in the order this method was called for them.
+ */
+@ApplicationScoped
+public class EventFanOut {
+
+    private static final Logger LOG = Logger.getLogger(EventFanOut.class);
+
+    private final EventCodec codec;
+    private final List<EventSink> sinks;
+
+    public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks) {
+        this.codec = EventCodec.withRandomIds(mapper, config.id());
+        this.sinks = List.copyOf(sinks);
+    }
+
+    public void publish(DeviceEvent event) {
+        List<OutboundMessage> messages;
+        try {
+            messages = codec.encode(event);
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot encode %s of %s: %s", event.getClass().getSimpleName(), event.endpoint(), e);
+            return;
+        }
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                for (OutboundMessage message : messages) {
+                    sink.offer(message);
+                }
+            }
+        }
+    }
+
+    public List<EventSink> sinks() {
+        return sinks;
+    }
+}

@@ -1,0 +1,138 @@
+package io.lwm2mgw.northbound;
+
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Formats and parses every MQTT topic of the northbound contract. No other class builds a topic string.
+ * An endpoint name becomes one topic level: {@code %}, {@code /}, {@code +}, {@code #} and every byte
+ * outside printable ASCII are percent-encoded (UTF-8).
+ */
+public final class TopicScheme {
+
+    private final String root;
+
+    public TopicScheme(String root) {
+        if (root.isEmpty() || root.contains("+") || root.contains("#") || root.endsWith("/")) {
+            throw new IllegalArgumentException("invalid MQTT topic root '" + root + "'");
+        }
+        this.root = root;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    /** {@code {root}/{ep}/status} */
+    public String status(EndpointName endpoint) {
+        return root + "/" + encodeLevel(endpoint.value()) + "/status";
+    }
+
+    /** {@code {root}/{ep}/events/{kind}} */
+    public String event(EndpointName endpoint, String kind) {
+        return root + "/" + encodeLevel(endpoint.value()) + "/events/" + kind;
+    }
+
+    /** {@code {root}/{ep}/data/{path without leading slash}} */
+    public String data(EndpointName endpoint, Lwm2mPath path) {
+        return root + "/" + encodeLevel(endpoint.value()) + "/data" + path;
+    }
+
+    /** {@code {root}/{ep}/results/{op}} */
+    public String result(EndpointName endpoint, String op) {
+        return root + "/" + encodeLevel(endpoint.value()) + "/results/" + op;
+    }
+
+    /** {@code {root}/gateway/{id}/status}, retained online/offline. */
+    public String gatewayStatus(String gatewayId) {
+        return root + "/gateway/" + encodeLevel(gatewayId) + "/status";
+    }
+
+    /** The subscription filter matching every command topic. */
+    public String commandFilter() {
+        return root + "/+/commands/+";
+    }
+
+    /** Parses {@code {root}/{ep}/commands/{op}}; empty when the topic is not a command topic. */
+    public Optional<CommandTopic> parseCommand(String topic) {
+        String prefix = root + "/";
+        if (!topic.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        if (levels.length != 3 || !levels[1].equals("commands") || levels[2].isEmpty() || levels[0].isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CommandTopic(EndpointName.of(decodeLevel(levels[0])), levels[2]));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Parses a data topic back into endpoint and path; empty when the topic is not a data topic. */
+    public Optional<DataTopic> parseData(String topic) {
+        String prefix = root + "/";
+        if (!topic.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = topic.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || !rest.startsWith("data/", slash + 1)) {
+            return Optional.empty();
+        }
+        try {
+            EndpointName ep = EndpointName.of(decodeLevel(rest.substring(0, slash)));
+            return Optional.of(new DataTopic(ep, Lwm2mPath.parse(rest.substring(slash + "/data".length() + 1))));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A command topic, parsed. */
+    public record CommandTopic(EndpointName endpoint, String op) { }
+
+    /** A data topic, parsed. */
+    public record DataTopic(EndpointName endpoint, Lwm2mPath path) { }
+
+    static String encodeLevel(String raw) {
+        StringBuilder sb = new StringBuilder(raw.length());
+        for (byte b : raw.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '%' || c == '/' || c == '+' || c == '#' || c < 0x21 || c > 0x7e) {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String decodeLevel(String level) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(level.length());
+        int i = 0;
+        while (i < level.length()) {
+            int percent = level.indexOf('%', i);
+            int end = percent < 0 ? level.length() : percent;
+            out.writeBytes(level.substring(i, end).getBytes(StandardCharsets.UTF_8));
+            if (percent < 0) {
+                break;
+            }
+            if (percent + 2 >= level.length()) {
+                throw new IllegalArgumentException("truncated percent escape in '" + level + "'");
+            }
+            int hi = Character.digit(level.charAt(percent + 1), 16);
+            int lo = Character.digit(level.charAt(percent + 2), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("bad percent escape in '" + level + "'");
+            }
+            out.write(hi << 4 | lo);
+            i = percent + 3;
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

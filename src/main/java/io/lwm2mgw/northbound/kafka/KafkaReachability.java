@@ -1,0 +1,108 @@
+package io.lwm2mgw.northbound.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * Probes the Kafka cluster every few seconds (for readiness) and, once it answers, creates the northbound
+ * topics that do not exist yet (the status topic compacted). Runs on its own daemon thread.
+ */
+final class KafkaReachability implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaReachability.class);
+    private static final Set<String> PRODUCER_ONLY = Set.of(
+            ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.LINGER_MS_CONFIG,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.BUFFER_MEMORY_CONFIG, ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProducerConfig.CLIENT_ID_CONFIG);
+
+    record TopicSpec(String name, boolean compacted) { }
+
+    private final Admin admin;
+    private final List<TopicSpec> topics;
+    private final ScheduledExecutorService probe;
+    private volatile boolean reachable;
+    private volatile boolean topicsEnsured;
+
+    KafkaReachability(Map<String, Object> clientProps, List<TopicSpec> topics) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        PRODUCER_ONLY.forEach(props::remove);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lwm2m-gateway-admin");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        this.admin = Admin.create(props);
+        this.topics = List.copyOf(topics);
+        this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kafka-probe");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        probe.scheduleWithFixedDelay(this::check, 0, 5, TimeUnit.SECONDS);
+    }
+
+    boolean reachable() {
+        return reachable;
+    }
+
+    private void check() {
+        try {
+            admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+            reachable = true;
+            if (!topicsEnsured) {
+                ensureTopics();
+                topicsEnsured = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            reachable = false;
+        }
+    }
+
+    private void ensureTopics() throws Exception {
+        Set<String> existing = admin.listTopics().names().get(3, TimeUnit.SECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (TopicSpec spec : topics) {
+            if (!existing.contains(spec.name())) {
+                NewTopic topic = new NewTopic(spec.name(), java.util.Optional.empty(), java.util.Optional.empty());
+                if (spec.compacted()) {
+                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                missing.add(topic);
+            }
+        }
+        if (!missing.isEmpty()) {
+            try {
+                admin.createTopics(missing).all().get(5, TimeUnit.SECONDS);
+                LOG.infof("created Kafka topics %s", missing.stream().map(NewTopic::name).toList());
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    LOG.warnf("could not create Kafka topics (%s); the broker may create them on first use",
+                            e.getCause().getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        probe.shutdownNow();
+        admin.close(java.time.Duration.ofSeconds(1));
+    }
+}

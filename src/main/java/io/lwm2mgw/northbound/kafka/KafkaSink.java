@@ -1,0 +1,214 @@
+package io.lwm2mgw.northbound.kafka;
+
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.northbound.BoundedBuffer;
+import io.lwm2mgw.northbound.CloudEventAttributes;
+import io.lwm2mgw.northbound.EventSink;
+import io.lwm2mgw.northbound.OutboundMessage;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Produces outbound messages to Kafka, keyed by endpoint so each device's records stay in order. Active only
+ * when {@code kafka.bootstrap.servers} is configured. An idempotent producer retries while the cluster is
+ * down; what it cannot take waits in our bounded buffer.
+ */
+@ApplicationScoped
+public class KafkaSink implements EventSink {
+
+    private static final Logger LOG = Logger.getLogger(KafkaSink.class);
+
+    private final GatewayConfig.KafkaConfig topics;
+    private final Optional<String> bootstrapServers;
+    private final Map<String, Object> clientProperties;
+    private final BoundedBuffer<OutboundMessage> buffer;
+    private final AtomicBoolean reportedDown = new AtomicBoolean();
+    private final AtomicBoolean reportedOverflow = new AtomicBoolean();
+    private volatile boolean running;
+    private volatile KafkaProducer<String, byte[]> producer;
+    private KafkaReachability reachability;
+    private Thread sender;
+
+    public KafkaSink(GatewayConfig config, Config mpConfig) {
+        this.topics = config.kafka();
+        this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
+                .filter(s -> !s.isBlank());
+        this.clientProperties = kafkaProperties(mpConfig);
+        this.buffer = new BoundedBuffer<>(config.buffer().capacity());
+    }
+
+    /** Every {@code kafka.*} property, prefix removed, as the Kafka client expects it. */
+    private static Map<String, Object> kafkaProperties(Config mpConfig) {
+        Map<String, Object> props = new HashMap<>();
+        for (String name : mpConfig.getPropertyNames()) {
+            if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
+                mpConfig.getOptionalValue(name, String.class).ifPresent(v -> props.put(name.substring(6), v));
+            }
+        }
+        return props;
+    }
+
+    void start(@Observes @Priority(10) StartupEvent event) {
+        if (bootstrapServers.isEmpty()) {
+            LOG.info("Kafka northbound off (set kafka.bootstrap.servers to turn it on)");
+            return;
+        }
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway");
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // keep retrying through an outage instead of failing records after the default two minutes
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(topics.maxBlock().toMillis()));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(props);
+        reachability = new KafkaReachability(props, List.of(
+                new KafkaReachability.TopicSpec(topics.statusTopic(), true),
+                new KafkaReachability.TopicSpec(topics.eventsTopic(), false),
+                new KafkaReachability.TopicSpec(topics.telemetryTopic(), false)));
+        reachability.start();
+        running = true;
+        sender = new Thread(this::sendLoop, "kafka-sink");
+        sender.setDaemon(true);
+        sender.start();
+        LOG.infof("Kafka northbound on, bootstrap servers %s", bootstrapServers.get());
+    }
+
+    private void sendLoop() {
+        try {
+            while (running) {
+                OutboundMessage message = buffer.poll(200, TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    continue;
+                }
+                if (!send(message)) {
+                    buffer.returnToHead(message);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
+    private boolean send(OutboundMessage message) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null,
+                message.endpoint().value(), message.payload(), headers(message.cloudEvent()));
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null && running) {
+                    LOG.warnf("Kafka record to %s lost after retries: %s", record.topic(), error.getMessage());
+                } else if (error == null && reportedDown.getAndSet(false)) {
+                    LOG.infof("Kafka reachable again; %d buffered messages to send", buffer.size());
+                }
+            });
+            return true;
+        } catch (TimeoutException e) {
+            if (running && reportedDown.compareAndSet(false, true)) {
+                LOG.warnf("Kafka unreachable (%s); buffering up to %d messages and retrying",
+                        e.getMessage(), buffer.capacity());
+            }
+            return !running;
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+            return !running;
+        } catch (RuntimeException e) {
+            LOG.errorf("Kafka refused a record for %s: %s", record.topic(), e.getMessage());
+            return true;
+        }
+    }
+
+    private static RecordHeaders headers(CloudEventAttributes ce) {
+        RecordHeaders headers = new RecordHeaders();
+        ce.asMap().forEach((k, v) -> headers.add("ce_" + k, v.getBytes(StandardCharsets.UTF_8)));
+        headers.add("content-type", CloudEventAttributes.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    private String topic(OutboundMessage message) {
+        switch (message.channel()) {
+            case STATUS:
+                return topics.statusTopic();
+            case EVENT:
+                return topics.eventsTopic();
+            case TELEMETRY:
+                return topics.telemetryTopic();
+            default:
+                throw new IllegalArgumentException("unknown channel " + message.channel());
+        }
+    }
+
+    void stop(@Observes @Priority(10) ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        sender.interrupt();
+        reachability.close();
+        // bounded: an unreachable cluster must not hold the process past its grace period
+        producer.close(Duration.ofSeconds(2));
+        int left = buffer.size();
+        if (left > 0) {
+            LOG.warnf("stopping with %d Kafka messages undelivered", left);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public boolean enabled() {
+        return bootstrapServers.isPresent();
+    }
+
+    @Override
+    public void offer(OutboundMessage message) {
+        if (buffer.offer(message) && reportedOverflow.compareAndSet(false, true)) {
+            LOG.warnf("Kafka buffer full (%d messages): dropping the oldest until the cluster is back",
+                    buffer.capacity());
+        }
+        if (buffer.size() == 0) {
+            reportedOverflow.set(false);
+        }
+    }
+
+    @Override
+    public boolean connected() {
+        return reachability != null && reachability.reachable();
+    }
+
+    @Override
+    public int bufferDepth() {
+        return buffer.size();
+    }
+
+    @Override
+    public long droppedCount() {
+        return buffer.dropped();
+    }
+}

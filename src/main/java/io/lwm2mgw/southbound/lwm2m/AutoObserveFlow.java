@@ -1,0 +1,137 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttribute;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.WriteAttributesRequest;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.registration.Registration;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies the configured auto-observe rules to a device that registers: for each rule whose object (and
+ * instance) the device announced, Write-Attributes first when the rule has attributes, then Observe. A
+ * device's requests go out one after another (CoAP NSTART = 1); nothing blocks the calling thread.
+ */
+final class AutoObserveFlow {
+
+    private static final Logger LOG = Logger.getLogger(AutoObserveFlow.class);
+
+    /** One rule, validated at start. */
+    record Rule(Lwm2mPath path, LwM2mAttributeSet attributes) { }
+
+    private final List<Rule> rules;
+    private final long timeoutMillis;
+    private final BiConsumer<Registration, ObserveSuccess> onObserved;
+    private volatile LeshanServer server;
+
+    /** What a successful Observe gives back: the observation and its first values. */
+    record ObserveSuccess(ObserveResponse response) { }
+
+    AutoObserveFlow(List<Rule> rules, long timeoutMillis, BiConsumer<Registration, ObserveSuccess> onObserved) {
+        this.rules = List.copyOf(rules);
+        this.timeoutMillis = timeoutMillis;
+        this.onObserved = onObserved;
+    }
+
+    void attach(LeshanServer server) {
+        this.server = server;
+    }
+
+    /** Validates and converts the configured rules; a bad rule stops start-up with a message naming it. */
+    static List<Rule> rules(GatewayConfig.ObserveConfig config) {
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < config.rules().size(); i++) {
+            GatewayConfig.ObserveRuleConfig rule = config.rules().get(i);
+            String key = "gateway.observe.rules[" + i + "]";
+            Lwm2mPath path;
+            try {
+                path = Lwm2mPath.parse(rule.path());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ".path: " + e.getMessage());
+            }
+            if (path.depth() == 0) {
+                throw new IllegalArgumentException(key + ".path: the root path cannot be observed");
+            }
+            List<LwM2mAttribute<?>> attributes = new ArrayList<>();
+            rule.pmin().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.MINIMUM_PERIOD, v)));
+            rule.pmax().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.MAXIMUM_PERIOD, v)));
+            rule.greaterThan().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.GREATER_THAN, v)));
+            rule.lessThan().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.LESSER_THAN, v)));
+            rule.step().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.STEP, v)));
+            if (!attributes.isEmpty() && path.depth() < 3
+                    && (rule.greaterThan().isPresent() || rule.lessThan().isPresent() || rule.step().isPresent())) {
+                throw new IllegalArgumentException(key + ": gt, lt and st apply to a resource path only");
+            }
+            rules.add(new Rule(path, new LwM2mAttributeSet(attributes)));
+        }
+        return rules;
+    }
+
+    void onRegistered(Registration reg) {
+        List<Rule> applicable = rules.stream().filter(rule -> applies(rule.path(), reg)).toList();
+        if (!applicable.isEmpty()) {
+            next(reg, applicable.iterator());
+        }
+    }
+
+    static boolean applies(Lwm2mPath path, Registration reg) {
+        if (!reg.getSupportedObject().containsKey(path.objectId())) {
+            return false;
+        }
+        if (path.depth() == 1) {
+            return true;
+        }
+        return reg.getAvailableInstances().contains(new LwM2mPath(path.objectId(), path.instanceId()));
+    }
+
+    private void next(Registration reg, Iterator<Rule> remaining) {
+        if (!remaining.hasNext()) {
+            return;
+        }
+        Rule rule = remaining.next();
+        if (rule.attributes().isEmpty()) {
+            observe(reg, rule, remaining);
+            return;
+        }
+        server.send(reg, new WriteAttributesRequest(rule.path().toString(), rule.attributes()), timeoutMillis,
+                response -> {
+                    if (!response.isSuccess()) {
+                        LOG.warnf("auto-observe %s on %s: write-attributes answered %s", rule.path(),
+                                reg.getEndpoint(), response.getCode());
+                    }
+                    observe(reg, rule, remaining);
+                },
+                error -> {
+                    LOG.warnf("auto-observe %s on %s: write-attributes failed: %s", rule.path(), reg.getEndpoint(),
+                            error.getMessage());
+                    observe(reg, rule, remaining);
+                });
+    }
+
+    private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
+        server.send(reg, new ObserveRequest(rule.path().toString()), timeoutMillis,
+                response -> {
+                    if (response.isSuccess()) {
+                        onObserved.accept(reg, new ObserveSuccess(response));
+                    } else {
+                        LOG.warnf("auto-observe %s on %s: device answered %s", rule.path(), reg.getEndpoint(),
+                                response.getCode());
+                    }
+                    next(reg, remaining);
+                },
+                error -> {
+                    LOG.warnf("auto-observe %s on %s failed: %s", rule.path(), reg.getEndpoint(), error.getMessage());
+                    next(reg, remaining);
+                });
+    }
+}

@@ -1,0 +1,71 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.domain.device.DeviceState;
+import io.lwm2mgw.domain.device.DeviceStatus;
+import io.lwm2mgw.domain.event.DeviceDeregistered;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.domain.event.DeviceExpired;
+import io.lwm2mgw.domain.event.DeviceRegistered;
+import io.lwm2mgw.domain.event.DeviceUpdated;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.function.Consumer;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.registration.RegistrationListener;
+import org.eclipse.leshan.server.registration.RegistrationUpdate;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns Leshan's registration callbacks into domain events. Runs on protocol threads: it only maps and hands
+ * off (the fan-out never blocks) and starts auto-observation asynchronously.
+ */
+final class DeviceLifecycleListener implements RegistrationListener {
+
+    private static final Logger LOG = Logger.getLogger(DeviceLifecycleListener.class);
+
+    private final Consumer<DeviceEvent> events;
+    private final AutoObserveFlow autoObserve;
+    private final Clock clock;
+
+    DeviceLifecycleListener(Consumer<DeviceEvent> events, AutoObserveFlow autoObserve, Clock clock) {
+        this.events = events;
+        this.autoObserve = autoObserve;
+        this.clock = clock;
+    }
+
+    @Override
+    public void registered(Registration reg, Registration previous, Collection<Observation> previousObservations) {
+        DeviceStatus status = RegistrationMapper.toStatus(reg, DeviceState.REGISTERED);
+        LOG.infof("registered %s (LwM2M %s, binding %s, lifetime %ds, %s)%s", reg.getEndpoint(),
+                status.lwm2mVersion(), status.binding(), status.lifetimeSeconds(), status.address(),
+                previous != null ? " replacing registration " + previous.getId() : "");
+        events.accept(new DeviceRegistered(clock.instant(), status));
+        autoObserve.onRegistered(reg);
+    }
+
+    @Override
+    public void updated(RegistrationUpdate update, Registration updated, Registration previous) {
+        DeviceStatus before = RegistrationMapper.toStatus(previous, DeviceState.REGISTERED);
+        DeviceStatus after = RegistrationMapper.toStatus(updated, DeviceState.REGISTERED);
+        LOG.debugf("updated %s", updated.getEndpoint());
+        events.accept(new DeviceUpdated(clock.instant(), after, RegistrationMapper.changes(before, after)));
+    }
+
+    @Override
+    public void unregistered(Registration reg, Collection<Observation> observations, boolean expired,
+            Registration newRegistration) {
+        if (newRegistration != null) {
+            // replaced by a new registration of the same endpoint: registered() reports that one
+            return;
+        }
+        if (expired) {
+            LOG.infof("expired %s (no update within lifetime %ds)", reg.getEndpoint(), reg.getLifeTimeInSec());
+            events.accept(new DeviceExpired(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.EXPIRED)));
+        } else {
+            LOG.infof("deregistered %s", reg.getEndpoint());
+            events.accept(new DeviceDeregistered(clock.instant(),
+                    RegistrationMapper.toStatus(reg, DeviceState.DEREGISTERED)));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.config.Lwm2mConfig;
+import io.lwm2mgw.northbound.EventFanOut;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.OptionalInt;
+import org.eclipse.leshan.core.endpoint.Protocol;
+import org.eclipse.leshan.core.model.ObjectModel;
+import org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder;
+import org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.LeshanServerBuilder;
+import org.eclipse.leshan.server.endpoint.LwM2mServerEndpoint;
+import org.eclipse.leshan.server.model.VersionedModelProvider;
+import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * The LwM2M server devices talk to: Leshan over Californium, CoAP on UDP. Starts after the northbound sinks
+ * (so the first registration already has somewhere to go) and stops before them (so the last events can
+ * still be flushed).
+ */
+@ApplicationScoped
+public class Lwm2mEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(Lwm2mEndpoint.class);
+
+    private final GatewayConfig config;
+    private final EventFanOut fanOut;
+    private volatile LeshanServer server;
+    private volatile int boundPort = -1;
+
+    public Lwm2mEndpoint(GatewayConfig config, EventFanOut fanOut) {
+        this.config = config;
+        this.fanOut = fanOut;
+    }
+
+    void start(@Observes @Priority(20) StartupEvent event) {
+        Lwm2mConfig lwm2m = config.lwm2m();
+        Clock clock = Clock.systemUTC();
+        List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
+        List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
+
+        CaliforniumServerEndpointsProvider.Builder endpoints =
+                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
+        var californium = endpoints.createDefaultConfiguration();
+        CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
+        endpoints.setConfiguration(californium);
+        endpoints.addEndpoint(new InetSocketAddress(lwm2m.host(), lwm2m.port()), Protocol.COAP);
+
+        LeshanServer leshan = new LeshanServerBuilder()
+                .setObjectModelProvider(new VersionedModelProvider(models))
+                .setEncoder(new DefaultLwM2mEncoder())
+                .setDecoder(new DefaultLwM2mDecoder())
+                .setRegistrationStore(new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()))
+                .setEndpointsProviders(endpoints.build())
+                .build();
+
+        NotificationListener notifications = new NotificationListener(fanOut::publish, clock);
+        AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
+                (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()));
+        autoObserve.attach(leshan);
+        leshan.getRegistrationService().addListener(new DeviceLifecycleListener(fanOut::publish, autoObserve, clock));
+        leshan.getObservationService().addListener(notifications);
+        leshan.start();
+        server = leshan;
+        LwM2mServerEndpoint coap = leshan.getEndpoint(Protocol.COAP);
+        boundPort = coap.getURI().getPort();
+        LOG.infof("LwM2M server listening on %s (%d object models, %d auto-observe rules)", coap.getURI(),
+                models.size(), rules.size());
+    }
+
+    void stop(@Observes @Priority(1) ShutdownEvent event) {
+        LeshanServer s = server;
+        if (s != null) {
+            s.destroy();
+            server = null;
+            boundPort = -1;
+        }
+    }
+
+    /** The UDP port the CoAP endpoint is bound to, once started. */
+    public OptionalInt boundPort() {
+        int port = boundPort;
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /** Number of devices currently registered. */
+    public int registeredDevices() {
+        LeshanServer s = server;
+        if (s == null) {
+            return 0;
+        }
+        int[] count = {0};
+        s.getRegistrationService().getAllRegistrations().forEachRemaining(r -> count[0]++);
+        return count[0];
+    }
+}

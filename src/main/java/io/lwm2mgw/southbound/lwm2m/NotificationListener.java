@@ -1,0 +1,99 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.domain.event.ResourceNotified;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.TimestampedLwM2mNode;
+import org.eclipse.leshan.core.observation.CompositeObservation;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.server.observation.ObservationListener;
+import org.eclipse.leshan.server.registration.Registration;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns notifications into {@link ResourceNotified} events, in arrival order. Runs on protocol threads and
+ * only maps and hands off. A notification carrying several timestamped values (SenML) yields one event per
+ * timestamp, each at its own time.
+ */
+final class NotificationListener implements ObservationListener {
+
+    private static final Logger LOG = Logger.getLogger(NotificationListener.class);
+
+    private final Consumer<DeviceEvent> events;
+    private final Clock clock;
+
+    NotificationListener(Consumer<DeviceEvent> events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onResponse(SingleObservation observation, Registration reg, ObserveResponse response) {
+        publish(reg, observation, response);
+    }
+
+    /** Publishes the values of an observe response or notification. */
+    void publish(Registration reg, SingleObservation observation, ObserveResponse response) {
+        if (!response.isSuccess()) {
+            return;
+        }
+        Lwm2mPath path = Lwm2mPath.parse(observation.getPath().toString());
+        EndpointName endpoint = EndpointName.of(reg.getEndpoint());
+        String observationId = observation.getId().getAsHexString();
+        List<TimestampedLwM2mNode> timestamped = response.getTimestampedLwM2mNodes();
+        if (timestamped != null && timestamped.size() > 1
+                || timestamped != null && timestamped.size() == 1 && timestamped.get(0).isTimestamped()) {
+            for (TimestampedLwM2mNode node : timestamped) {
+                Instant time = node.isTimestamped() ? node.getTimestamp() : clock.instant();
+                emit(time, endpoint, path, observationId, node.getNode());
+            }
+        } else if (response.getContent() != null) {
+            emit(clock.instant(), endpoint, path, observationId, response.getContent());
+        }
+    }
+
+    private void emit(Instant time, EndpointName endpoint, Lwm2mPath path, String observationId, LwM2mNode node) {
+        SortedMap<Lwm2mPath, ResourceValue> values = NodeValueMapper.flatten(path, node);
+        events.accept(new ResourceNotified(time, endpoint, path, observationId, values));
+    }
+
+    @Override
+    public void onResponse(CompositeObservation observation, Registration reg, ObserveCompositeResponse response) {
+        // composite observations are not created by this gateway yet; their values are still published
+        EndpointName endpoint = EndpointName.of(reg.getEndpoint());
+        String observationId = observation.getId().getAsHexString();
+        response.getContent().forEach((p, node) -> {
+            if (node != null) {
+                Lwm2mPath path = Lwm2mPath.parse(p.toString());
+                emit(clock.instant(), endpoint, path, observationId, node);
+            }
+        });
+    }
+
+    @Override
+    public void onError(Observation observation, Registration reg, Exception error) {
+        LOG.warnf("unreadable notification from %s for %s: %s", reg.getEndpoint(),
+                observation instanceof SingleObservation s ? s.getPath() : observation.getId(), error.getMessage());
+    }
+
+    @Override
+    public void newObservation(Observation observation, Registration reg) {
+        // the observe response itself is published by whoever asked for the observation
+    }
+
+    @Override
+    public void cancelled(Observation observation) {
+        LOG.debugf("observation %s cancelled", observation.getId());
+    }
+}
