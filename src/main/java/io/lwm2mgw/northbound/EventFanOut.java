@@ -3,7 +3,9 @@ package io.lwm2mgw.northbound;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.ops.Lwm2mMetrics;
 import io.quarkus.arc.All;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -20,13 +22,18 @@ public class EventFanOut {
 
     private final EventCodec codec;
     private final List<EventSink> sinks;
+    // looked up lazily: the metrics bean needs the LwM2M endpoint, which needs this fan-out
+    private final Instance<Lwm2mMetrics> metrics;
 
-    public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks) {
+    public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks,
+            Instance<Lwm2mMetrics> metrics) {
         this.codec = EventCodec.withRandomIds(mapper, config.id());
         this.sinks = List.copyOf(sinks);
+        this.metrics = metrics;
     }
 
     public void publish(DeviceEvent event) {
+        metrics.get().record(event);
         List<OutboundMessage> messages;
         try {
             messages = codec.encode(event);

@@ -58,13 +58,18 @@ public class Lwm2mEndpoint {
         endpoints.setConfiguration(californium);
         endpoints.addEndpoint(new InetSocketAddress(lwm2m.host(), lwm2m.port()), Protocol.COAP);
 
-        LeshanServer leshan = new LeshanServerBuilder()
+        CaliforniumServerEndpointsProvider transport = endpoints.build();
+        LeshanServerBuilder builder = new LeshanServerBuilder();
+        builder.setLinkParser(new LenientLinkParser());
+        LeshanServer leshan = builder
                 .setObjectModelProvider(new VersionedModelProvider(models))
                 .setEncoder(new DefaultLwM2mEncoder())
                 .setDecoder(new DefaultLwM2mDecoder())
                 .setRegistrationStore(new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()))
-                .setEndpointsProviders(endpoints.build())
+                .setEndpointsProviders(transport)
                 .build();
+        var coapServer = transport.getCoapServer();
+        coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
 
         NotificationListener notifications = new NotificationListener(fanOut::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),

@@ -23,7 +23,7 @@ final class RegistrationMapper {
     }
 
     static DeviceStatus toStatus(Registration reg, DeviceState state) {
-        String root = reg.getRootPath() == null ? "/" : reg.getRootPath();
+        String root = rootPath(reg.getRootPath());
         return new DeviceStatus(
                 EndpointName.of(reg.getEndpoint()),
                 state,
@@ -36,6 +36,14 @@ final class RegistrationMapper {
                 Optional.ofNullable(reg.getSmsNumber()).filter(s -> !s.isEmpty()),
                 Optional.of(root).filter(r -> !r.equals("/")),
                 objects(reg.getObjectLinks(), root));
+    }
+
+    /** The alternate path without a trailing slash; {@code /} when there is none. */
+    static String rootPath(String raw) {
+        if (raw == null || raw.isEmpty() || raw.equals("/")) {
+            return "/";
+        }
+        return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
     }
 
     /** Binding letters in the spec's order, e.g. {@code UQ}. */

@@ -1,0 +1,67 @@
+package io.lwm2mgw.ops;
+
+import io.lwm2mgw.northbound.EventSink;
+import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Kubernetes probes. Live: the LwM2M endpoint is bound (a gateway that lost its socket must be restarted).
+ * Ready: the LwM2M endpoint is bound, MQTT is connected, and Kafka is reachable when it is enabled.
+ */
+@ApplicationScoped
+public class GatewayHealth {
+
+    private final Lwm2mEndpoint endpoint;
+    private final List<EventSink> sinks;
+
+    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks) {
+        this.endpoint = endpoint;
+        this.sinks = sinks;
+    }
+
+    @Produces
+    @Liveness
+    HealthCheck lwm2mLiveness() {
+        return () -> lwm2m().build();
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck lwm2mReadiness() {
+        return () -> lwm2m().build();
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck northboundReadiness() {
+        return () -> {
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("northbound").up();
+            for (EventSink sink : sinks) {
+                if (sink.enabled()) {
+                    builder.withData(sink.name(), sink.connected() ? "connected" : "unreachable")
+                            .withData(sink.name() + "-buffered", sink.bufferDepth());
+                    if (!sink.connected()) {
+                        builder.down();
+                    }
+                }
+            }
+            return builder.build();
+        };
+    }
+
+    private HealthCheckResponseBuilder lwm2m() {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("lwm2m");
+        endpoint.boundPort().ifPresentOrElse(
+                port -> builder.up().withData("coap-port", port).withData("devices", endpoint.registeredDevices()),
+                () -> builder.down().withData("coap-port", "not bound"));
+        return builder;
+    }
+}

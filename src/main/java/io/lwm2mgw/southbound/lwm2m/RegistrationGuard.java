@@ -1,0 +1,95 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.server.MessageDeliverer;
+import org.jboss.logging.Logger;
+
+/**
+ * Checks the parameters of Register and Update requests before Leshan sees them, so that a malformed one is
+ * answered 4.00 with a diagnostic (Leshan would answer 5.00 to a lifetime that is not a number) and logged in
+ * one line. Everything else is delivered unchanged.
+ */
+final class RegistrationGuard implements MessageDeliverer {
+
+    private static final Logger LOG = Logger.getLogger(RegistrationGuard.class);
+    private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern BINDING = Pattern.compile("[USQTN]+");
+
+    private final MessageDeliverer delegate;
+
+    RegistrationGuard(MessageDeliverer delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void deliverRequest(Exchange exchange) {
+        Request request = exchange.getRequest();
+        String path = request.getOptions().getUriPathString();
+        if (request.getCode() == CoAP.Code.POST && (path.equals("rd") || path.startsWith("rd/"))) {
+            Optional<String> problem = problem(request.getOptions().getUriQueryStrings());
+            if (problem.isPresent()) {
+                LOG.warnf("refused registration request from %s: %s", request.getSourceContext().getPeerAddress(),
+                        problem.get());
+                Response response = new Response(CoAP.ResponseCode.BAD_REQUEST);
+                response.setPayload(problem.get());
+                response.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+                exchange.sendResponse(response);
+                return;
+            }
+        }
+        delegate.deliverRequest(exchange);
+    }
+
+    /** The first problem with the registration parameters, if any. */
+    static Optional<String> problem(List<String> query) {
+        for (String param : query) {
+            int eq = param.indexOf('=');
+            String key = eq < 0 ? param : param.substring(0, eq);
+            String value = eq < 0 ? "" : param.substring(eq + 1);
+            switch (key) {
+                case "ep":
+                    if (value.isEmpty()) {
+                        return Optional.of("endpoint name (ep) is empty");
+                    }
+                    break;
+                case "lt":
+                    if (!isLifetime(value)) {
+                        return Optional.of("lifetime (lt) '" + value + "' is not a number of seconds");
+                    }
+                    break;
+                case "lwm2m":
+                    if (!VERSION.matcher(value).matches()) {
+                        return Optional.of("LwM2M version (lwm2m) '" + value + "' is not of the form major.minor");
+                    }
+                    break;
+                case "b":
+                    if (!BINDING.matcher(value).matches()) {
+                        return Optional.of("binding (b) '" + value + "' has letters other than U, S, Q, T, N");
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isLifetime(String value) {
+        if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        return Long.parseLong(value) <= 0xFFFFFFFFL;
+    }
+
+    @Override
+    public void deliverResponse(Exchange exchange, Response response) {
+        delegate.deliverResponse(exchange, response);
+    }
+}

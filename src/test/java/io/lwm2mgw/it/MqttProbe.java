@@ -1,0 +1,89 @@
+package io.lwm2mgw.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/** A real MQTT 5 subscriber on {@code lwm2m/#} that keeps every message it receives, with its properties. */
+public final class MqttProbe implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Mqtt5BlockingClient client;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** One received message. {@code retain} is the flag as published (retain-as-published subscription). */
+    public record Received(String topic, byte[] payload, boolean retain, Map<String, String> userProperties,
+            Optional<String> contentType) {
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(payload);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON on " + topic + ": " + text(), e);
+            }
+        }
+    }
+
+    public MqttProbe(int port) {
+        this(port, "lwm2m/#");
+    }
+
+    public MqttProbe(int port, String filter) {
+        client = MqttClient.builder().useMqttVersion5().identifier("probe-" + UUID.randomUUID())
+                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        client.connect();
+        client.toAsync().subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(true)
+                .callback(this::onMessage).send().join();
+    }
+
+    private void onMessage(Mqtt5Publish publish) {
+        Map<String, String> props = publish.getUserProperties().asList().stream()
+                .collect(Collectors.toMap(p -> p.getName().toString(), p -> p.getValue().toString(), (a, b) -> b));
+        received.add(new Received(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.isRetain(),
+                props, publish.getContentType().map(Object::toString)));
+    }
+
+    public List<Received> all() {
+        return List.copyOf(received);
+    }
+
+    public List<Received> on(String topic) {
+        return received.stream().filter(r -> r.topic().equals(topic)).toList();
+    }
+
+    public List<Received> matching(Predicate<Received> filter) {
+        return received.stream().filter(filter).toList();
+    }
+
+    public Optional<Received> last(String topic) {
+        List<Received> messages = on(topic);
+        return messages.isEmpty() ? Optional.empty() : Optional.of(messages.get(messages.size() - 1));
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.disconnect();
+        } catch (RuntimeException ignored) {
+            // the broker may be gone already
+        }
+    }
+}

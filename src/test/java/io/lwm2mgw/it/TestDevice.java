@@ -1,0 +1,273 @@
+package io.lwm2mgw.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.leshan.client.LeshanClient;
+import org.eclipse.leshan.client.LeshanClientBuilder;
+import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
+import org.eclipse.leshan.client.object.Security;
+import org.eclipse.leshan.client.object.Server;
+import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
+import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.LwM2mId;
+import org.eclipse.leshan.core.model.ObjectLoader;
+import org.eclipse.leshan.core.model.ObjectModel;
+import org.eclipse.leshan.core.model.ResourceModel;
+import org.eclipse.leshan.core.model.ResourceModel.Operations;
+import org.eclipse.leshan.core.model.ResourceModel.Type;
+import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
+
+/**
+ * A real LwM2M device for the flow tests: a Leshan client (LwM2M 1.1) on its own UDP socket on loopback,
+ * with the Device object, a Temperature sensor (3303) and, on request, an object no gateway model knows.
+ * Built in prose: {@code TestDevice.givenDevice("lamp-1").withTemperature().registeredAt(port)}.
+ */
+public final class TestDevice implements AutoCloseable {
+
+    /** An object id outside every registry, with a model only this device knows. */
+    public static final int MYSTERY_OBJECT = 32769;
+
+    private final LeshanClient client;
+    private final String endpoint;
+    private final DeviceInstance device;
+    private final TemperatureInstance temperature;
+    private final MysteryInstance mystery;
+
+    private TestDevice(LeshanClient client, String endpoint, DeviceInstance device, TemperatureInstance temperature,
+            MysteryInstance mystery) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.device = device;
+        this.temperature = temperature;
+        this.mystery = mystery;
+    }
+
+    public static Builder givenDevice(String endpoint) {
+        return new Builder(endpoint);
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Sets the Temperature sensor value (/3303/0/5700) and notifies observers. */
+    public void setTemperature(double celsius) {
+        temperature.set(celsius);
+    }
+
+    /** Sets the battery level (/3/0/9) and notifies observers. */
+    public void setBattery(long percent) {
+        device.setBattery(percent);
+    }
+
+    /** Changes the mystery object's text (/32769/0/0) and notifies observers. */
+    public void setMysteryText(String text) {
+        mystery.setText(text);
+    }
+
+    /** Sends a registration update now. */
+    public void update() {
+        client.triggerRegistrationUpdate();
+    }
+
+    /** De-registers and stops. */
+    public void deregister() {
+        client.destroy(true);
+    }
+
+    /** Stops without de-registering, as a device that loses power: its registration will expire. */
+    public void vanish() {
+        client.destroy(false);
+    }
+
+    public boolean registered() {
+        return !client.getRegisteredServers().isEmpty();
+    }
+
+    @Override
+    public void close() {
+        client.destroy(false);
+    }
+
+    public static final class Builder {
+        private final String endpoint;
+        private long lifetime = 300;
+        private boolean temperature;
+        private boolean mystery;
+
+        private Builder(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public Builder withLifetime(Duration lifetime) {
+            this.lifetime = lifetime.toSeconds();
+            return this;
+        }
+
+        public Builder withTemperature() {
+            this.temperature = true;
+            return this;
+        }
+
+        public Builder withUnknownObject() {
+            this.mystery = true;
+            return this;
+        }
+
+        /** Starts the device against {@code coap://127.0.0.1:port} and waits until it is registered. */
+        public TestDevice registeredAt(int port) {
+            TestDevice device = startedAt(port);
+            await().atMost(Duration.ofSeconds(15)).until(device::registered);
+            return device;
+        }
+
+        /** Starts the device without waiting for its registration. */
+        public TestDevice startedAt(int port) {
+            List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadAllDefault());
+            try {
+                models.addAll(ObjectLoader.loadDdfResources("/models/", new String[] {"3303.xml"}));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load the 3303 model", e);
+            }
+            models.add(MysteryInstance.MODEL);
+            ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models));
+            objects.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
+            objects.setInstancesForObject(LwM2mId.SERVER, new Server(123, lifetime));
+            DeviceInstance device = new DeviceInstance();
+            objects.setInstancesForObject(LwM2mId.DEVICE, device);
+            TemperatureInstance temp = new TemperatureInstance();
+            MysteryInstance myst = new MysteryInstance();
+            List<Integer> ids = new ArrayList<>(List.of(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE));
+            if (temperature) {
+                objects.setInstancesForObject(3303, temp);
+                ids.add(3303);
+            }
+            if (mystery) {
+                objects.setInstancesForObject(MYSTERY_OBJECT, myst);
+                ids.add(MYSTERY_OBJECT);
+            }
+            CaliforniumClientEndpointsProvider.Builder endpoints =
+                    new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider());
+            endpoints.setClientAddress(InetAddress.getLoopbackAddress());
+            DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
+            engine.setRequestTimeoutInMs(2000);
+            engine.setRetryWaitingTimeInMs(200);
+            LeshanClient client = new LeshanClientBuilder(endpoint)
+                    .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
+                    .setEndpointsProviders(endpoints.build())
+                    .setRegistrationEngineFactory(engine)
+                    .build();
+            client.start();
+            return new TestDevice(client, endpoint, device, temp, myst);
+        }
+    }
+
+    /** Object 3: the resources a real device reports, battery level settable by the test. */
+    public static final class DeviceInstance extends BaseInstanceEnabler {
+        private volatile long battery = 100;
+
+        public DeviceInstance() {
+            super(0);
+        }
+
+        void setBattery(long percent) {
+            battery = percent;
+            fireResourceChange(9);
+        }
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            switch (resourceId) {
+                case 0: return ReadResponse.success(resourceId, "Open Mobile Alliance");
+                case 1: return ReadResponse.success(resourceId, "Lightweight M2M Client");
+                case 2: return ReadResponse.success(resourceId, "345000123");
+                case 3: return ReadResponse.success(resourceId, "1.0.0");
+                case 9: return ReadResponse.success(resourceId, battery);
+                case 11: return ReadResponse.success(resourceId, Map.of(0, 0L), Type.INTEGER);
+                case 13: return ReadResponse.success(resourceId, new Date(1_700_000_000_000L));
+                case 16: return ReadResponse.success(resourceId, "U");
+                default: return super.read(server, resourceId);
+            }
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(0, 1, 2, 3, 9, 11, 13, 16);
+        }
+    }
+
+    /** Object 3303 (IPSO Temperature). */
+    public static final class TemperatureInstance extends BaseInstanceEnabler {
+        private volatile double value = 20.5;
+
+        public TemperatureInstance() {
+            super(0);
+        }
+
+        void set(double celsius) {
+            value = celsius;
+            fireResourceChange(5700);
+        }
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            switch (resourceId) {
+                case 5700: return ReadResponse.success(resourceId, value);
+                case 5701: return ReadResponse.success(resourceId, "Cel");
+                default: return super.read(server, resourceId);
+            }
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(5700, 5701);
+        }
+    }
+
+    /** An object no gateway model knows: a string, an integer, a float and an opaque resource. */
+    public static final class MysteryInstance extends BaseInstanceEnabler {
+        static final ObjectModel MODEL = new ObjectModel(MYSTERY_OBJECT, "Mystery", "test-only object", "1.0",
+                false, false,
+                new ResourceModel(0, "Text", Operations.R, false, false, Type.STRING, "", "", ""),
+                new ResourceModel(1, "Count", Operations.R, false, false, Type.INTEGER, "", "", ""),
+                new ResourceModel(2, "Level", Operations.R, false, false, Type.FLOAT, "", "", ""),
+                new ResourceModel(3, "Blob", Operations.R, false, false, Type.OPAQUE, "", "", ""));
+
+        private volatile String text = "hello";
+
+        public MysteryInstance() {
+            super(0);
+        }
+
+        void setText(String value) {
+            text = value;
+            fireResourceChange(0);
+        }
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            switch (resourceId) {
+                case 0: return ReadResponse.success(resourceId, text);
+                case 1: return ReadResponse.success(resourceId, 42L);
+                case 2: return ReadResponse.success(resourceId, 0.5);
+                case 3: return ReadResponse.success(resourceId, new byte[] {1, 2, 3});
+                default: return super.read(server, resourceId);
+            }
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(0, 1, 2, 3);
+        }
+    }
+}
