@@ -10,6 +10,7 @@ import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttribute;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
 import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.WriteAttributesRequest;
 import org.eclipse.leshan.core.response.ObserveResponse;
@@ -118,8 +119,21 @@ final class AutoObserveFlow {
                 });
     }
 
+    /**
+     * The format to ask for: Leshan's default where a model types the values; for an object no model knows,
+     * SenML JSON when the device announced it, because SenML carries each value's type (TLV gives only bytes).
+     */
+    private ContentFormat contentFormat(Registration reg, Lwm2mPath path) {
+        boolean modelled = server.getModelProvider().getObjectModel(reg).getObjectModel(path.objectId()) != null;
+        if (!modelled && reg.getSupportedContentFormats() != null
+                && reg.getSupportedContentFormats().contains(ContentFormat.SENML_JSON)) {
+            return ContentFormat.SENML_JSON;
+        }
+        return null;
+    }
+
     private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
-        server.send(reg, new ObserveRequest(rule.path().toString()), timeoutMillis,
+        server.send(reg, new ObserveRequest(contentFormat(reg, rule.path()), rule.path().toString()), timeoutMillis,
                 response -> {
                     if (response.isSuccess()) {
                         onObserved.accept(reg, new ObserveSuccess(response));
