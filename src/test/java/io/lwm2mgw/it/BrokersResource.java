@@ -10,7 +10,7 @@ public class BrokersResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         return Map.of(
                 "gateway.mqtt.host", "127.0.0.1",
-                "gateway.mqtt.port", String.valueOf(TestBrokers.mqtt().port()),
+                "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
                 "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap());
     }
 

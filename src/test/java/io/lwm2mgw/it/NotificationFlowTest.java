@@ -32,7 +32,7 @@ class NotificationFlowTest {
     @BeforeEach
     void probes() {
         port = lwm2m.boundPort().orElseThrow();
-        mqtt = new MqttProbe(TestBrokers.mqtt().port());
+        mqtt = new MqttProbe(TestBrokers.mqttPort());
         kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.telemetry");
     }
 

@@ -33,7 +33,7 @@ class RegistrationFlowTest {
     @BeforeEach
     void probes() {
         port = lwm2m.boundPort().orElseThrow();
-        mqtt = new MqttProbe(TestBrokers.mqtt().port());
+        mqtt = new MqttProbe(TestBrokers.mqttPort());
         kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.events", "lwm2m.status");
     }
 

@@ -7,46 +7,66 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The real brokers of the flow tests, in process and on loopback: one Kafka (KRaft) and one MQTT 5 broker
- * (HiveMQ CE) per JVM, started on first use. The MQTT broker can be stopped and started again on the same
- * port to test outages.
+ * (HiveMQ CE) per JVM, started on first use. Quarkus loads test classes in more than one class loader, so the
+ * "once per JVM" guard and the addresses live in system properties, not in static fields. Outages are made
+ * with {@link TcpProxy}, so the brokers themselves never stop before the JVM does.
  */
 public final class TestBrokers {
 
-    private static EmbeddedKafkaBroker kafka;
-    private static MqttBroker mqtt;
+    private static final String MQTT_PORT = "test.mqtt.port";
+    private static final String KAFKA_BOOTSTRAP = "test.kafka.bootstrap";
 
     private TestBrokers() {
     }
 
-    public static synchronized String kafkaBootstrap() {
-        if (kafka == null) {
-            kafka = new EmbeddedKafkaBroker()
-                    .withNodeId(0)
-                    .withKafkaPort(freePort())
-                    .withControllerPort(freePort())
-                    .withDeleteLogDirsOnClose(true)
-                    .withAdditionalProperties(p -> {
-                        p.setProperty("num.partitions", "3");
-                        p.setProperty("group.initial.rebalance.delay.ms", "0");
-                    })
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+    /** The port of the shared MQTT 5 broker on 127.0.0.1, started on first call. */
+    public static int mqttPort() {
+        Properties jvmWide = System.getProperties();
+        synchronized (jvmWideLock()) {
+            String port = jvmWide.getProperty(MQTT_PORT);
+            if (port == null) {
+                port = String.valueOf(startMqtt(freePort()));
+                jvmWide.setProperty(MQTT_PORT, port);
+            }
+            return Integer.parseInt(port);
         }
-        return kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
     }
 
-    /** The shared MQTT broker, started. */
-    public static synchronized MqttBroker mqtt() {
-        if (mqtt == null) {
-            mqtt = new MqttBroker(freePort());
-            mqtt.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(mqtt::stop));
+    /** The bootstrap address of the shared Kafka broker, started on first call. */
+    public static String kafkaBootstrap() {
+        Properties jvmWide = System.getProperties();
+        synchronized (jvmWideLock()) {
+            String bootstrap = jvmWide.getProperty(KAFKA_BOOTSTRAP);
+            if (bootstrap == null) {
+                EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker()
+                        .withNodeId(0)
+                        .withKafkaPort(freePort())
+                        .withControllerPort(freePort())
+                        .withDeleteLogDirsOnClose(true)
+                        .withAdditionalProperties(p -> {
+                            p.setProperty("num.partitions", "3");
+                            p.setProperty("group.initial.rebalance.delay.ms", "0");
+                        })
+                        .start();
+                Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+                bootstrap = kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
+                jvmWide.setProperty(KAFKA_BOOTSTRAP, bootstrap);
+            }
+            return bootstrap;
         }
-        return mqtt;
+    }
+
+    /**
+     * One lock object for the whole JVM whatever the class loader. Not the Properties object itself: the
+     * brokers read system properties on their own threads while starting, which would deadlock.
+     */
+    private static Object jvmWideLock() {
+        return System.getProperties().computeIfAbsent("test.brokers.lock", k -> new Object());
     }
 
     public static int freePort() {
@@ -58,58 +78,29 @@ public final class TestBrokers {
         }
     }
 
-    /** An MQTT 5 broker on a fixed loopback port that survives stop/start cycles. */
-    public static final class MqttBroker {
-        private final int port;
-        private EmbeddedHiveMQ hivemq;
-
-        public MqttBroker(int port) {
-            this.port = port;
-        }
-
-        public int port() {
+    private static int startMqtt(int port) {
+        try {
+            Path home = Files.createTempDirectory("test-mqtt");
+            Path conf = Files.createDirectories(home.resolve("conf"));
+            Files.writeString(conf.resolve("config.xml"), """
+                    <?xml version="1.0"?>
+                    <hivemq>
+                      <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
+                      <persistence><mode>in-memory</mode></persistence>
+                      <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                    </hivemq>
+                    """.formatted(port));
+            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
+                    .withDataFolder(Files.createDirectories(home.resolve("data")))
+                    .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+                    .withoutLoggingBootstrap()
+                    .build();
+            hivemq.start().get(60, TimeUnit.SECONDS);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> hivemq.stop().join()));
             return port;
-        }
-
-        public synchronized void start() {
-            if (hivemq != null) {
-                return;
-            }
-            try {
-                Path home = Files.createTempDirectory("test-mqtt");
-                Path conf = Files.createDirectories(home.resolve("conf"));
-                Files.writeString(conf.resolve("config.xml"), """
-                        <?xml version="1.0"?>
-                        <hivemq>
-                          <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-                          <persistence><mode>in-memory</mode></persistence>
-                          <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                        </hivemq>
-                        """.formatted(port));
-                hivemq = EmbeddedHiveMQ.builder()
-                        .withConfigurationFolder(conf)
-                        .withDataFolder(Files.createDirectories(home.resolve("data")))
-                        .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
-                        .withoutLoggingBootstrap()
-                        .build();
-                hivemq.start().get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("test MQTT broker did not start on " + port, e);
-            }
-        }
-
-        public synchronized void stop() {
-            if (hivemq == null) {
-                return;
-            }
-            try {
-                hivemq.stop().get(30, TimeUnit.SECONDS);
-                hivemq.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("test MQTT broker did not stop", e);
-            } finally {
-                hivemq = null;
-            }
+        } catch (Exception e) {
+            throw new IllegalStateException("test MQTT broker did not start on " + port, e);
         }
     }
 }

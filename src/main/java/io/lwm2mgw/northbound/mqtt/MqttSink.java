@@ -137,16 +137,14 @@ public class MqttSink implements EventSink {
 
     private void sendLoop() {
         try {
-            while (running) {
+            // wait for the broker before taking a message, so the buffer depth counts everything undelivered
+            while (awaitConnected()) {
+                inFlight.acquire();
                 OutboundMessage message = buffer.poll(200, TimeUnit.MILLISECONDS);
                 if (message == null) {
+                    inFlight.release();
                     continue;
                 }
-                if (!awaitConnected()) {
-                    buffer.returnToHead(message);
-                    continue;
-                }
-                inFlight.acquire();
                 publish(message).whenComplete((result, error) -> onPublished(message, result, error));
             }
         } catch (InterruptedException e) {

@@ -1,0 +1,174 @@
+package io.lwm2mgw.it;
+
+import static io.lwm2mgw.it.TestDevice.givenDevice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lwm2mgw.northbound.mqtt.MqttSink;
+import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The northbound brokers go away and come back while devices keep notifying. The gateway reaches MQTT through
+ * a proxy that starts closed (broker down at start); Kafka points at a port where nothing listens.
+ */
+@QuarkusTest
+@TestProfile(BrokerOutageTest.Outage.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrokerOutageTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    // the profile and the test class live in different class loaders: share the port, not the object
+    static final TcpProxy PROXY = new TcpProxy(proxyPort(), TestBrokers.mqttPort());
+
+    static int proxyPort() {
+        return Integer.parseInt(System.getProperties().computeIfAbsent("test.outage.proxy-port",
+                k -> String.valueOf(TestBrokers.freePort())).toString());
+    }
+
+    /** MQTT behind a closed proxy, Kafka unreachable, a buffer of 50 messages. */
+    public static class Outage implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "gateway.mqtt.host", "127.0.0.1",
+                    "gateway.mqtt.port", String.valueOf(proxyPort()),
+                    "kafka.bootstrap.servers", "127.0.0.1:" + TestBrokers.freePort(),
+                    "gateway.buffer.capacity", "50");
+        }
+    }
+
+    @Inject
+    Lwm2mEndpoint lwm2m;
+
+    @Inject
+    MqttSink mqttSink;
+
+    @TestHTTPResource("/q/health/ready")
+    URL readiness;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    @AfterAll
+    static void closeProxy() {
+        PROXY.close();
+    }
+
+    @Test
+    @Order(1)
+    void while_the_brokers_are_down_at_start_devices_are_served_and_messages_wait_then_go_out_in_order()
+            throws Exception {
+        try (MqttProbe probe = new MqttProbe(TestBrokers.mqttPort());
+                TestDevice device = givenDevice("outage-1").registeredAt(lwm2m.boundPort().orElseThrow())) {
+            HttpResponse<String> ready = get(readiness);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"mqtt\": \"unreachable\"").contains("\"kafka\": \"unreachable\"");
+
+            await().atMost(WAIT).until(() -> mqttSink.bufferDepth() == 3); // status, registered, first value
+            notifyOneByOne(device, 1, 20);
+
+            PROXY.open();
+            String topic = "lwm2m/outage-1/data/3/0/9";
+            await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(20L));
+            assertThat(levels(probe.on(topic))).containsExactlyElementsOf(
+                    LongStream.concat(LongStream.of(100), LongStream.rangeClosed(1, 20)).boxed().toList());
+            assertThat(probe.on("lwm2m/outage-1/events/registered")).hasSize(1);
+            await().atMost(WAIT).until(() -> mqttSink.bufferDepth() == 0);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void a_broker_that_goes_down_and_comes_back_gets_everything_in_order() {
+        PROXY.open();
+        await().atMost(WAIT).until(mqttSink::connected);
+        String topic = "lwm2m/outage-2/data/3/0/9";
+        try (MqttProbe probe = new MqttProbe(TestBrokers.mqttPort());
+                TestDevice device = givenDevice("outage-2").registeredAt(lwm2m.boundPort().orElseThrow())) {
+            await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(100L));
+            for (long level = 1; level <= 10; level++) {
+                long expected = level;
+                device.setBattery(level);
+                await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(expected));
+            }
+
+            PROXY.close();
+            await().atMost(WAIT).until(() -> !mqttSink.connected());
+            notifyOneByOne(device, 11, 30);
+            PROXY.open();
+
+            await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(30L));
+            List<Long> received = levels(probe.on(topic));
+            // QoS 1 is at-least-once: a publish cut in flight may arrive twice, but nothing is lost or reordered
+            assertThat(received.get(0)).as("the observe response comes first").isEqualTo(100L);
+            assertThat(received.subList(1, received.size())).isSorted();
+            assertThat(received.stream().distinct().toList()).containsExactlyElementsOf(
+                    LongStream.concat(LongStream.of(100), LongStream.rangeClosed(1, 30)).boxed().toList());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void when_the_buffer_overflows_the_oldest_messages_are_dropped_and_counted() throws Exception {
+        PROXY.open();
+        await().atMost(WAIT).until(mqttSink::connected);
+        String topic = "lwm2m/outage-3/data/3/0/9";
+        try (MqttProbe probe = new MqttProbe(TestBrokers.mqttPort());
+                TestDevice device = givenDevice("outage-3").registeredAt(lwm2m.boundPort().orElseThrow())) {
+            await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(100L));
+            PROXY.close();
+            await().atMost(WAIT).until(() -> !mqttSink.connected());
+            long droppedBefore = mqttSink.droppedCount();
+            notifyOneByOne(device, 1, 80);
+            assertThat(mqttSink.bufferDepth()).isEqualTo(50);
+            assertThat(mqttSink.droppedCount() - droppedBefore).isEqualTo(30);
+            assertThat(get(metrics).body()).containsPattern("northbound_dropped_total\\{sink=\"mqtt\"\\} [1-9]");
+
+            PROXY.open();
+            await().atMost(WAIT).until(() -> levels(probe.on(topic)).contains(80L));
+            List<Long> afterOutage = levels(probe.on(topic)).stream().filter(l -> l != 100L).distinct().toList();
+            assertThat(afterOutage).containsExactlyElementsOf(LongStream.rangeClosed(31, 80).boxed().toList());
+        }
+    }
+
+    /**
+     * While the broker is away: sets the battery level to each value in turn, waiting until the gateway has
+     * queued each notification (so CoAP cannot coalesce them).
+     */
+    private void notifyOneByOne(TestDevice device, long from, long to) {
+        for (long level = from; level <= to; level++) {
+            long before = mqttSink.bufferDepth() + mqttSink.droppedCount();
+            device.setBattery(level);
+            await().atMost(WAIT).until(() -> mqttSink.bufferDepth() + mqttSink.droppedCount() == before + 1);
+        }
+    }
+
+    private static List<Long> levels(List<MqttProbe.Received> messages) {
+        return messages.stream().map(m -> m.json().get("values").get("/3/0/9")).filter(v -> v != null)
+                .map(JsonNode::asLong).toList();
+    }
+
+    private static HttpResponse<String> get(URL url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url.toURI()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
