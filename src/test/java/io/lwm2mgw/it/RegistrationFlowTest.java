@@ -144,6 +144,24 @@ class RegistrationFlowTest {
     }
 
     @Test
+    void a_registration_without_version_counts_as_1_0_and_a_quoted_version_is_understood() {
+        try (RawCoapDevice device = new RawCoapDevice(port)) {
+            Response noVersion = device.register("ep=nover-1&lt=60", "</1/0>,</3/0>");
+            assertThat(noVersion.getCode()).isEqualTo(ResponseCode.CREATED);
+            Response quoted = device.register("ep=quotedver-1&lt=60&lwm2m=%221.1%22", "</1/0>,</3/0>");
+            assertThat(quoted.getCode()).isEqualTo(ResponseCode.CREATED);
+            await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/nover-1/status").isEmpty()
+                    && !mqtt.on("lwm2m/quotedver-1/status").isEmpty());
+            assertThat(mqtt.last("lwm2m/nover-1/status").orElseThrow().json().get("lwm2mVersion").asText())
+                    .isEqualTo("1.0");
+            assertThat(mqtt.last("lwm2m/quotedver-1/status").orElseThrow().json().get("lwm2mVersion").asText())
+                    .isEqualTo("1.1");
+            device.deregister(RawCoapDevice.location(noVersion));
+            device.deregister(RawCoapDevice.location(quoted));
+        }
+    }
+
+    @Test
     void a_quoted_ver_link_attribute_is_accepted() {
         try (RawCoapDevice device = new RawCoapDevice(port)) {
             Response created = device.register("ep=quoted-1&lt=60&lwm2m=1.1",

@@ -104,7 +104,8 @@ final class AutoObserveFlow {
             observe(reg, rule, remaining);
             return;
         }
-        server.send(reg, new WriteAttributesRequest(rule.path().toString(), rule.attributes()), timeoutMillis,
+        send(reg, rule, remaining, () -> server.send(reg,
+                new WriteAttributesRequest(rule.path().toString(), rule.attributes()), timeoutMillis,
                 response -> {
                     if (!response.isSuccess()) {
                         LOG.warnf("auto-observe %s on %s: write-attributes answered %s", rule.path(),
@@ -116,7 +117,20 @@ final class AutoObserveFlow {
                     LOG.warnf("auto-observe %s on %s: write-attributes failed: %s", rule.path(), reg.getEndpoint(),
                             error.getMessage());
                     observe(reg, rule, remaining);
-                });
+                }));
+    }
+
+    /**
+     * Runs one asynchronous send. Leshan throws some failures (a sleeping queue-mode device, a registration
+     * gone meanwhile) synchronously instead of calling the error callback: those end the rule the same way.
+     */
+    private void send(Registration reg, Rule rule, Iterator<Rule> remaining, Runnable request) {
+        try {
+            request.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("auto-observe %s on %s not sent: %s", rule.path(), reg.getEndpoint(), e.getMessage());
+            next(reg, remaining);
+        }
     }
 
     /**
@@ -133,7 +147,8 @@ final class AutoObserveFlow {
     }
 
     private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
-        server.send(reg, new ObserveRequest(contentFormat(reg, rule.path()), rule.path().toString()), timeoutMillis,
+        send(reg, rule, remaining, () -> server.send(reg,
+                new ObserveRequest(contentFormat(reg, rule.path()), rule.path().toString()), timeoutMillis,
                 response -> {
                     if (response.isSuccess()) {
                         onObserved.accept(reg, new ObserveSuccess(response));
@@ -146,6 +161,6 @@ final class AutoObserveFlow {
                 error -> {
                     LOG.warnf("auto-observe %s on %s failed: %s", rule.path(), reg.getEndpoint(), error.getMessage());
                     next(reg, remaining);
-                });
+                }));
     }
 }

@@ -1,5 +1,6 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,7 +34,7 @@ final class RegistrationGuard implements MessageDeliverer {
         Request request = exchange.getRequest();
         String path = request.getOptions().getUriPathString();
         if (request.getCode() == CoAP.Code.POST && (path.equals("rd") || path.startsWith("rd/"))) {
-            Optional<String> problem = problem(request.getOptions().getUriQueryStrings());
+            Optional<String> problem = problem(request.getOptions().getUriQueryStrings(), path.equals("rd"));
             if (problem.isPresent()) {
                 LOG.warnf("refused registration request from %s: %s", request.getSourceContext().getPeerAddress(),
                         problem.get());
@@ -43,12 +44,49 @@ final class RegistrationGuard implements MessageDeliverer {
                 exchange.sendResponse(response);
                 return;
             }
+            if (path.equals("rd")) {
+                normalizeVersion(request);
+            }
         }
         delegate.deliverRequest(exchange);
     }
 
-    /** The first problem with the registration parameters, if any. */
-    static Optional<String> problem(List<String> query) {
+    /**
+     * Devices in the field omit the mandatory version (older 1.0 firmware) or quote it; both register as what
+     * they mean instead of being refused: no version is 1.0, {@code "1.1"} is 1.1.
+     */
+    private static void normalizeVersion(Request request) {
+        List<String> query = new ArrayList<>(request.getOptions().getUriQueryStrings());
+        boolean hasVersion = false;
+        boolean quoted = false;
+        for (String param : query) {
+            if (param.startsWith("lwm2m=")) {
+                hasVersion = true;
+                quoted = param.length() > 8 && param.charAt(6) == '"' && param.endsWith("\"");
+            }
+        }
+        if (hasVersion && !quoted) {
+            return;
+        }
+        request.getOptions().clearUriQuery();
+        for (String param : query) {
+            if (param.startsWith("lwm2m=")) {
+                param = "lwm2m=" + param.substring(7, param.length() - 1);
+            }
+            request.getOptions().addUriQuery(param);
+        }
+        if (!hasVersion) {
+            request.getOptions().addUriQuery("lwm2m=1.0");
+        }
+    }
+
+    /**
+     * The first problem with the parameters of a Register ({@code register} true) or Update request, if any.
+     */
+    static Optional<String> problem(List<String> query, boolean register) {
+        if (register && query.stream().noneMatch(p -> p.startsWith("ep="))) {
+            return Optional.of("endpoint name (ep) is missing");
+        }
         for (String param : query) {
             int eq = param.indexOf('=');
             String key = eq < 0 ? param : param.substring(0, eq);
@@ -65,7 +103,9 @@ final class RegistrationGuard implements MessageDeliverer {
                     }
                     break;
                 case "lwm2m":
-                    if (!VERSION.matcher(value).matches()) {
+                    String unquoted = value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")
+                            ? value.substring(1, value.length() - 1) : value;
+                    if (!VERSION.matcher(unquoted).matches()) {
                         return Optional.of("LwM2M version (lwm2m) '" + value + "' is not of the form major.minor");
                     }
                     break;
