@@ -36,6 +36,7 @@ final class KafkaReachability implements AutoCloseable {
     private final ScheduledExecutorService probe;
     private volatile boolean reachable;
     private volatile boolean topicsEnsured;
+    private volatile boolean everChecked;
 
     KafkaReachability(Map<String, Object> clientProps, List<TopicSpec> topics) {
         Map<String, Object> props = new HashMap<>(clientProps);
@@ -63,7 +64,11 @@ final class KafkaReachability implements AutoCloseable {
     private void check() {
         try {
             admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+            if (!reachable && everChecked) {
+                LOG.info("Kafka cluster reachable again");
+            }
             reachable = true;
+            everChecked = true;
             if (!topicsEnsured) {
                 ensureTopics();
                 topicsEnsured = true;
@@ -71,7 +76,11 @@ final class KafkaReachability implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            if (reachable || !everChecked) {
+                LOG.warnf("Kafka cluster unreachable (%s); records wait in the buffer", rootMessage(e));
+            }
             reachable = false;
+            everChecked = true;
         }
     }
 
@@ -98,6 +107,14 @@ final class KafkaReachability implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     @Override
