@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lwm2mgw.northbound.kafka.KafkaSink;
 import io.lwm2mgw.northbound.mqtt.MqttSink;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,13 +53,25 @@ class BrokerOutageTest {
             return Map.of(
                     "gateway.mqtt.host", "127.0.0.1",
                     "gateway.mqtt.port", String.valueOf(proxyPort()),
-                    "kafka.bootstrap.servers", "127.0.0.1:" + TestBrokers.freePort(),
+                    "kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort(),
                     "gateway.buffer.capacity", "50");
         }
     }
 
+    /** Nothing listens here until the last test starts a Kafka broker on it. */
+    static int kafkaPort() {
+        return Integer.parseInt(System.getProperties().computeIfAbsent("test.outage.kafka-port",
+                k -> String.valueOf(TestBrokers.freePort())).toString());
+    }
+
     @Inject
     Lwm2mEndpoint lwm2m;
+
+    @Inject
+    KafkaSink kafkaSink;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Inject
     MqttSink mqttSink;
@@ -150,16 +164,42 @@ class BrokerOutageTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void a_kafka_cluster_that_comes_up_late_gets_the_buffered_records_in_order() throws Exception {
+        assertThat(kafkaSink.connected()).isFalse();
+        assertThat(kafkaSink.bufferDepth()).as("the Kafka buffer is full of what tests 1-3 produced").isEqualTo(50);
+        try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().withNodeId(0).withKafkaPort(kafkaPort())
+                .withControllerPort(TestBrokers.freePort()).withDeleteLogDirsOnClose(true).start();
+                KafkaProbe probe = new KafkaProbe("127.0.0.1:" + kafkaPort(), "lwm2m.telemetry")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> kafkaSink.connected() && kafkaSink.bufferDepth() == 0);
+            await().atMost(WAIT).until(() -> kafkaLevels(probe.on("lwm2m.telemetry", "outage-3")).contains(80L));
+            // the buffer kept the newest 50 messages, outage-3's values 31..80: all of them, in order, once
+            assertThat(kafkaLevels(probe.on("lwm2m.telemetry", "outage-3")))
+                    .containsExactlyElementsOf(LongStream.rangeClosed(31, 80).boxed().toList());
+            assertThat(kafkaSink.droppedCount()).as("the oldest went, counted").isPositive();
+        }
+    }
+
+    private static List<Long> kafkaLevels(List<KafkaProbe.Record> records) {
+        return records.stream().map(r -> r.json().get("values").get("/3/0/9")).filter(v -> v != null)
+                .map(JsonNode::asLong).toList();
+    }
+
     /**
-     * While the broker is away: sets the battery level to each value in turn, waiting until the gateway has
-     * queued each notification (so CoAP cannot coalesce them).
+     * Sets the battery level to each value in turn, waiting until the gateway has received each notification
+     * (so CoAP cannot coalesce them).
      */
     private void notifyOneByOne(TestDevice device, long from, long to) {
         for (long level = from; level <= to; level++) {
-            long before = mqttSink.bufferDepth() + mqttSink.droppedCount();
+            double before = notifications();
             device.setBattery(level);
-            await().atMost(WAIT).until(() -> mqttSink.bufferDepth() + mqttSink.droppedCount() == before + 1);
+            await().atMost(WAIT).until(() -> notifications() == before + 1);
         }
+    }
+
+    private double notifications() {
+        return registry.get("lwm2m.notifications").counter().count();
     }
 
     private static List<Long> levels(List<MqttProbe.Received> messages) {

@@ -3,6 +3,9 @@ package io.lwm2mgw.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.northbound.TopicScheme;
+import java.util.List;
 import java.util.Map;
 
 /** Assertions of the northbound contract that every published message must meet. */
@@ -40,6 +43,72 @@ public final class Contract {
     private static void assertDocument(JsonNode doc, String endpoint) {
         assertThat(doc.path("endpoint").asText()).isEqualTo(endpoint);
         assertThat(doc.path("time").asText()).matches(TIME);
+    }
+
+    /**
+     * Every MQTT message under {@code lwm2m/}: the gateway status is retained plain text; everything else is a
+     * JSON document whose topic, retained flag, CloudEvents type and fields match its kind.
+     */
+    public static void assertEveryMqttMessage(List<MqttProbe.Received> messages) {
+        TopicScheme topics = new TopicScheme("lwm2m");
+        for (MqttProbe.Received m : messages) {
+            if (m.topic().startsWith("lwm2m/gateway/")) {
+                assertThat(m.topic()).matches("lwm2m/gateway/[^/]+/status");
+                assertThat(m.text()).isIn("online", "offline");
+                assertThat(m.retain()).as("gateway status retained").isTrue();
+                continue;
+            }
+            JsonNode doc = m.json();
+            EndpointName ep = EndpointName.of(doc.path("endpoint").asText());
+            String prefix = topics.status(ep).substring(0, topics.status(ep).length() - "status".length());
+            assertThat(m.topic()).as("topic of %s", doc).startsWith(prefix);
+            String kind = m.topic().substring(prefix.length());
+            if (kind.equals("status")) {
+                assertThat(m.retain()).as("status retained: %s", m.topic()).isTrue();
+                assertMqttMessage(m, ep.value(), "lwm2m.status");
+                assertStatusFields(doc);
+            } else if (kind.startsWith("events/")) {
+                String event = kind.substring("events/".length());
+                assertThat(m.retain()).as("events not retained: %s", m.topic()).isFalse();
+                assertMqttMessage(m, ep.value(), "lwm2m." + event);
+                assertThat(doc.path("event").asText()).isEqualTo(event);
+                assertStatusFields(doc);
+            } else if (kind.startsWith("data/")) {
+                assertThat(m.retain()).as("data not retained by default: %s", m.topic()).isFalse();
+                assertMqttMessage(m, ep.value(), "lwm2m.notification");
+                assertThat(doc.path("path").asText()).isEqualTo("/" + kind.substring("data/".length()));
+                assertThat(doc.path("observationId").asText()).isNotBlank();
+                assertThat(doc.path("values").isObject()).isTrue();
+                doc.path("values").fields().forEachRemaining(e -> assertThat(e.getKey())
+                        .as("value paths lie below the observed path").startsWith(doc.path("path").asText()));
+            } else {
+                throw new AssertionError("unexpected topic " + m.topic());
+            }
+        }
+    }
+
+    /** Every Kafka record on the gateway's topics: raw endpoint key, CloudEvents type matching the topic. */
+    public static void assertEveryKafkaRecord(List<KafkaProbe.Record> records) {
+        for (KafkaProbe.Record r : records) {
+            JsonNode doc = r.json();
+            String endpoint = doc.path("endpoint").asText();
+            switch (r.topic()) {
+                case "lwm2m.status":
+                    assertKafkaRecord(r, endpoint, "lwm2m.status");
+                    assertStatusFields(doc);
+                    break;
+                case "lwm2m.events":
+                    assertKafkaRecord(r, endpoint, "lwm2m." + doc.path("event").asText());
+                    assertStatusFields(doc);
+                    break;
+                case "lwm2m.telemetry":
+                    assertKafkaRecord(r, endpoint, "lwm2m.notification");
+                    assertThat(doc.path("values").isObject()).isTrue();
+                    break;
+                default:
+                    throw new AssertionError("unexpected topic " + r.topic());
+            }
+        }
     }
 
     /** The status document's fields. */

@@ -66,6 +66,10 @@ public final class KafkaProbe implements AutoCloseable {
         poller.start();
     }
 
+    public List<Record> all() {
+        return List.copyOf(received);
+    }
+
     public List<Record> on(String topic, String key) {
         return received.stream().filter(r -> r.topic().equals(topic) && key.equals(r.key())).toList();
     }

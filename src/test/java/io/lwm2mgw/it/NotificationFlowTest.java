@@ -25,6 +25,9 @@ class NotificationFlowTest {
     @Inject
     Lwm2mEndpoint lwm2m;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metrics;
+
     private MqttProbe mqtt;
     private KafkaProbe kafka;
     private int port;
@@ -37,9 +40,14 @@ class NotificationFlowTest {
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        mqtt.close();
-        kafka.close();
+    void everything_published_meets_the_contract() throws InterruptedException {
+        try {
+            Contract.assertEveryMqttMessage(mqtt.all());
+            Contract.assertEveryKafkaRecord(kafka.all());
+        } finally {
+            mqtt.close();
+            kafka.close();
+        }
     }
 
     @Test
@@ -96,6 +104,28 @@ class NotificationFlowTest {
     private static List<Long> batteryLevels(List<JsonNode> docs) {
         return docs.stream().map(d -> d.get("values").get("/3/0/9")).filter(v -> v != null)
                 .map(JsonNode::asLong).toList();
+    }
+
+    @Test
+    void notifications_and_registrations_are_counted_in_the_prometheus_metrics() throws Exception {
+        try (TestDevice device = givenDevice("metrics-1").withTemperature().registeredAt(port)) {
+            await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/metrics-1/data/3303").isEmpty());
+            String body = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(metrics.toURI()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metricValue(body, "lwm2m_notifications_total")).isGreaterThanOrEqualTo(2);
+            assertThat(metricValue(body, "lwm2m_registrations_total")).isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(body, "lwm2m_devices_registered")).isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(body, "northbound_connected{sink=\"mqtt\"}")).isEqualTo(1);
+            assertThat(body).contains("northbound_buffer_depth{sink=\"kafka\"}")
+                    .contains("northbound_dropped_total{sink=\"mqtt\"}");
+        }
+    }
+
+    private static double metricValue(String body, String series) {
+        return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError(series + " not in /q/metrics"));
     }
 
     @Test

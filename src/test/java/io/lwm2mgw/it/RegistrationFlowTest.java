@@ -38,9 +38,14 @@ class RegistrationFlowTest {
     }
 
     @AfterEach
-    void close() throws InterruptedException {
-        mqtt.close();
-        kafka.close();
+    void everything_published_meets_the_contract() throws InterruptedException {
+        try {
+            Contract.assertEveryMqttMessage(mqtt.all());
+            Contract.assertEveryKafkaRecord(kafka.all());
+        } finally {
+            mqtt.close();
+            kafka.close();
+        }
     }
 
     @Test

@@ -44,6 +44,8 @@ public class KafkaSink implements EventSink {
     private final BoundedBuffer<OutboundMessage> buffer;
     private final AtomicBoolean reportedDown = new AtomicBoolean();
     private final AtomicBoolean reportedOverflow = new AtomicBoolean();
+    private final java.util.Set<String> topicsWithMetadata = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private volatile KafkaProducer<String, byte[]> producer;
     private KafkaReachability reachability;
@@ -118,9 +120,18 @@ public class KafkaSink implements EventSink {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null,
                 message.endpoint().value(), message.payload(), headers(message.cloudEvent()));
         try {
+            if (!topicsWithMetadata.contains(record.topic())) {
+                // send() would accept the record and fail it later in its callback when the cluster is away:
+                // partitionsFor() waits for the topic's metadata and throws instead, so nothing is lost
+                producer.partitionsFor(record.topic());
+                topicsWithMetadata.add(record.topic());
+            }
             producer.send(record, (metadata, error) -> {
-                if (error != null && running) {
-                    LOG.warnf("Kafka record to %s lost after retries: %s", record.topic(), error.getMessage());
+                if (error != null) {
+                    lost.incrementAndGet();
+                    if (running) {
+                        LOG.warnf("Kafka record to %s lost after retries: %s", record.topic(), error.getMessage());
+                    }
                 } else if (error == null && reportedDown.getAndSet(false)) {
                     LOG.infof("Kafka reachable again; %d buffered messages to send", buffer.size());
                 }
@@ -207,8 +218,9 @@ public class KafkaSink implements EventSink {
         return buffer.size();
     }
 
+    /** Dropped from the full buffer, plus records the producer gave up on after its delivery timeout. */
     @Override
     public long droppedCount() {
-        return buffer.dropped();
+        return buffer.dropped() + lost.get();
     }
 }

@@ -145,6 +145,12 @@ public class MqttSink implements EventSink {
                     inFlight.release();
                     continue;
                 }
+                if (!connected()) {
+                    // lost while waiting for a message: keep it in our buffer, not in the client's queue
+                    buffer.returnToHead(message);
+                    inFlight.release();
+                    continue;
+                }
                 publish(message).whenComplete((result, error) -> onPublished(message, result, error));
             }
         } catch (InterruptedException e) {
