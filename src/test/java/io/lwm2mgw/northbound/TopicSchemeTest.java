@@ -1,0 +1,143 @@
+package io.lwm2mgw.northbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import io.lwm2mgw.northbound.TopicScheme.CommandTopic;
+import io.lwm2mgw.northbound.TopicScheme.DataTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicSchemeTest {
+
+    private final TopicScheme topics = new TopicScheme("lwm2m");
+    private final EndpointName dev1 = EndpointName.of("dev-1");
+
+    @Test
+    void formats_every_device_topic_of_the_contract() {
+        assertThat(topics.status(dev1)).isEqualTo("lwm2m/dev-1/status");
+        assertThat(topics.event(dev1, "registered")).isEqualTo("lwm2m/dev-1/events/registered");
+        assertThat(topics.data(dev1, Lwm2mPath.parse("/3303/0/5700"))).isEqualTo("lwm2m/dev-1/data/3303/0/5700");
+        assertThat(topics.data(dev1, Lwm2mPath.parse("/3/0/7/1"))).isEqualTo("lwm2m/dev-1/data/3/0/7/1");
+        assertThat(topics.result(dev1, "write-attributes")).isEqualTo("lwm2m/dev-1/results/write-attributes");
+    }
+
+    @Test
+    void formats_gateway_status_and_command_filter_under_the_root() {
+        assertThat(topics.gatewayStatus("gw-1")).isEqualTo("lwm2m/gateway/gw-1/status");
+        assertThat(topics.commandFilter()).isEqualTo("lwm2m/+/commands/+");
+    }
+
+    @Test
+    void uses_a_configured_multi_level_root_everywhere() {
+        TopicScheme tenant = new TopicScheme("tenant-a/lwm2m");
+
+        assertThat(tenant.status(dev1)).isEqualTo("tenant-a/lwm2m/dev-1/status");
+        assertThat(tenant.commandFilter()).isEqualTo("tenant-a/lwm2m/+/commands/+");
+        assertThat(tenant.parseCommand("tenant-a/lwm2m/dev-1/commands/read"))
+                .contains(new CommandTopic(dev1, "read"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "urn:imei:1/2 | urn:imei:1%2F2",
+        "a%b          | a%25b",
+        "a+b          | a%2Bb",
+        "a#b          | a%23b",
+        "'a b'        | a%20b",
+        "läm          | l%C3%A4m",
+        "€            | %E2%82%AC",
+        "'tab\tnl\n'  | tab%09nl%0A",
+    })
+    void percent_encodes_reserved_and_non_ascii_bytes_of_an_endpoint_level(String raw, String encoded) {
+        assertThat(TopicScheme.encodeLevel(raw)).isEqualTo(encoded);
+        assertThat(topics.status(EndpointName.of(raw))).isEqualTo("lwm2m/" + encoded + "/status");
+    }
+
+    @Test
+    void encodes_slash_in_endpoint_as_percent_2F() {
+        assertThat(topics.event(EndpointName.of("urn:imei:1/2"), "updated"))
+                .isEqualTo("lwm2m/urn:imei:1%2F2/events/updated");
+    }
+
+    @Test
+    void leaves_other_printable_ascii_unencoded() {
+        String printable = "urn:dev:ops:0-A_b.c~!$&'()*,;=@[]{}|^`\"<>?\\";
+
+        assertThat(TopicScheme.encodeLevel(printable)).isEqualTo(printable);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev-1", "urn:imei:1/2", "a%b", "läm+pe#1", "%2F", "a b", "日本/🙂", "+#/%"})
+    void command_topic_round_trips_from_endpoint_to_topic_and_back(String raw) {
+        String topic = topics.root() + "/" + TopicScheme.encodeLevel(raw) + "/commands/read";
+
+        assertThat(topics.parseCommand(topic)).contains(new CommandTopic(EndpointName.of(raw), "read"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev-1", "urn:imei:1/2", "a%b", "läm+pe#1", "%2F", "a b", "日本/🙂"})
+    void data_topic_round_trips_through_format_and_parse(String raw) {
+        EndpointName endpoint = EndpointName.of(raw);
+        for (String path : new String[] {"/3303", "/3303/0", "/3303/0/5700", "/3/0/7/1"}) {
+            Lwm2mPath lwm2mPath = Lwm2mPath.parse(path);
+
+            assertThat(topics.parseData(topics.data(endpoint, lwm2mPath)))
+                    .contains(new DataTopic(endpoint, lwm2mPath));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "lwm2m/dev-1/status",
+        "lwm2m/dev-1/events/registered",
+        "lwm2m/dev-1/results/read",
+        "lwm2m/dev-1/commands",
+        "lwm2m/dev-1/commands/",
+        "lwm2m//commands/read",
+        "lwm2m/dev-1/commands/read/extra",
+        "lwm2m/dev-1/command/read",
+        "other/dev-1/commands/read",
+        "lwm2mx/dev-1/commands/read",
+        "lwm2m",
+        "",
+    })
+    void parse_command_rejects_topics_that_are_not_command_topics(String topic) {
+        assertThat(topics.parseCommand(topic)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a%", "a%2", "%", "a%zz", "a%G1", "a%-1", "%%41"})
+    void parse_command_rejects_truncated_or_bad_percent_escapes(String level) {
+        assertThat(topics.parseCommand("lwm2m/" + level + "/commands/read")).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel(level))
+                .withMessageContaining("percent escape");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "lwm2m/dev-1/data/",
+        "lwm2m/dev-1/data/a",
+        "lwm2m/dev-1/data/3/0/5700/1/2",
+        "lwm2m/dev-1/data/3/70000",
+        "lwm2m//data/3",
+        "lwm2m/dev-1/status",
+        "lwm2m/dev-1/dat/3",
+        "other/dev-1/data/3",
+        "lwm2m/a%2/data/3",
+    })
+    void parse_data_rejects_topics_that_are_not_data_topics(String topic) {
+        assertThat(topics.parseData(topic)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "lwm2m/", "+", "lwm2m/+", "#", "a/#/b"})
+    void rejects_invalid_roots(String root) {
+        assertThatIllegalArgumentException().isThrownBy(() -> new TopicScheme(root))
+                .withMessageContaining("invalid MQTT topic root");
+    }
+}

@@ -1,0 +1,133 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AutoObserveFlowRulesTest {
+
+    /** What SmallRye Config would bind from {@code gateway.observe.rules[i].*}. */
+    record Rule(String path, Optional<Long> pmin, Optional<Long> pmax, Optional<Double> greaterThan,
+            Optional<Double> lessThan, Optional<Double> step) implements GatewayConfig.ObserveRuleConfig {
+
+        static Rule observe(String path) {
+            return new Rule(path, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        Rule pmin(long v) {
+            return new Rule(path, Optional.of(v), pmax, greaterThan, lessThan, step);
+        }
+
+        Rule pmax(long v) {
+            return new Rule(path, pmin, Optional.of(v), greaterThan, lessThan, step);
+        }
+
+        Rule gt(double v) {
+            return new Rule(path, pmin, pmax, Optional.of(v), lessThan, step);
+        }
+
+        Rule lt(double v) {
+            return new Rule(path, pmin, pmax, greaterThan, Optional.of(v), step);
+        }
+
+        Rule st(double v) {
+            return new Rule(path, pmin, pmax, greaterThan, lessThan, Optional.of(v));
+        }
+    }
+
+    static List<AutoObserveFlow.Rule> rules(Rule... rules) {
+        List<GatewayConfig.ObserveRuleConfig> list = List.of(rules);
+        return AutoObserveFlow.rules(() -> list);
+    }
+
+    @Test
+    void no_configured_rules_give_no_rules() {
+        assertThat(rules()).isEmpty();
+    }
+
+    @Test
+    void converts_the_path_and_every_attribute_in_order() {
+        List<AutoObserveFlow.Rule> rules = rules(Rule.observe("/3/0/9"),
+                Rule.observe("/3303/0/5700").pmin(10).pmax(60).gt(30.5).lt(5).st(1));
+
+        assertThat(rules).extracting(AutoObserveFlow.Rule::path)
+                .containsExactly(Lwm2mPath.of(3, 0, 9), Lwm2mPath.of(3303, 0, 5700));
+        assertThat(rules.get(0).attributes().isEmpty()).isTrue();
+        LwM2mAttributeSet attributes = rules.get(1).attributes();
+        assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.MINIMUM_PERIOD).getValue()).isEqualTo(10L);
+        assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.MAXIMUM_PERIOD).getValue()).isEqualTo(60L);
+        assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.GREATER_THAN).getValue())
+                .isEqualByComparingTo(new BigDecimal("30.5"));
+        assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.LESSER_THAN).getValue())
+                .isEqualByComparingTo(new BigDecimal("5"));
+        assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.STEP).getValue())
+                .isEqualByComparingTo(new BigDecimal("1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/3303", "/3303/0"})
+    void allows_periods_on_object_and_instance_paths(String path) {
+        LwM2mAttributeSet attributes = rules(Rule.observe(path).pmin(0).pmax(60)).get(0).attributes();
+
+        assertThat(attributes.contains(LwM2mAttributes.MINIMUM_PERIOD)).isTrue();
+        assertThat(attributes.contains(LwM2mAttributes.MAXIMUM_PERIOD)).isTrue();
+    }
+
+    @Test
+    void allows_thresholds_on_a_resource_instance_path() {
+        assertThat(rules(Rule.observe("/3/0/7/1").gt(4000)).get(0).attributes()
+                .contains(LwM2mAttributes.GREATER_THAN)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3/x", "", "/3//0", "/3/70000", "/1/2/3/4/5"})
+    void a_bad_path_names_its_key(String path) {
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3/0/9"), Rule.observe(path)))
+                .withMessageStartingWith("gateway.observe.rules[1].path: ");
+    }
+
+    @Test
+    void refuses_to_observe_the_root_path() {
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/")))
+                .withMessage("gateway.observe.rules[0].path: the root path cannot be observed");
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"gt, /3303", "lt, /3303", "st, /3303", "gt, /3303/0", "lt, /3303/0", "st, /3303/0"})
+    void refuses_thresholds_on_object_and_instance_paths(String attribute, String path) {
+        Rule rule = Rule.observe(path);
+        Rule withThreshold = attribute.equals("gt") ? rule.gt(1) : attribute.equals("lt") ? rule.lt(1) : rule.st(1);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(withThreshold))
+                .withMessage("gateway.observe.rules[0]: gt, lt and st apply to a resource path only");
+    }
+
+    @Test
+    void refuses_a_negative_period() {
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303").pmin(-1)))
+                .withMessageContaining("pmin");
+    }
+
+    @Disabled("bug: rules() does not validate the attribute set; Leshan's WriteAttributesRequest then throws "
+            + "InvalidRequestException on the protocol thread at every registration (see report)")
+    @Test
+    void refuses_inconsistent_attributes_at_start_naming_the_rule() {
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303").pmin(60).pmax(10)))
+                .withMessageStartingWith("gateway.observe.rules[0]");
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303/0/5700").gt(5).lt(30)))
+                .withMessageStartingWith("gateway.observe.rules[0]");
+    }
+}

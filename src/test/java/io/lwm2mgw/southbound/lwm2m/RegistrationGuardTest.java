@@ -1,0 +1,57 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RegistrationGuardTest {
+
+    @Test
+    void accepts_well_formed_register_parameters() {
+        assertThat(RegistrationGuard.problem(List.of("ep=urn:imei:1/2", "lt=300", "lwm2m=1.1", "b=UQ", "Q")))
+                .isEmpty();
+    }
+
+    @Test
+    void accepts_an_update_without_endpoint_and_parameters_it_does_not_know() {
+        assertThat(RegistrationGuard.problem(List.of())).isEmpty();
+        assertThat(RegistrationGuard.problem(List.of("lt=60", "sms=+15550100", "x-vendor=1"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lt=1", "lt=0", "lt=4294967295", "b=U", "b=S", "b=UQS", "b=TN", "lwm2m=1.0", "lwm2m=1.2"})
+    void accepts_boundary_values(String param) {
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "lt=abc         | lifetime (lt) 'abc'",
+        "lt=-1          | lifetime (lt) '-1'",
+        "lt=            | lifetime (lt) ''",
+        "lt=1.5         | lifetime (lt) '1.5'",
+        "lt=4294967296  | lifetime (lt) '4294967296'",
+        "lt=99999999999 | lifetime (lt) '99999999999'",
+        "lwm2m=x        | LwM2M version (lwm2m) 'x'",
+        "lwm2m=1        | LwM2M version (lwm2m) '1'",
+        "b=UX           | binding (b) 'UX'",
+        "b=u            | binding (b) 'u'",
+        "b=             | binding (b) ''",
+        "ep=            | endpoint name (ep)",
+        "ep             | endpoint name (ep)",
+    })
+    void rejects_a_malformed_parameter_and_names_it(String param, String expected) {
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param))).hasValueSatisfying(
+                problem -> assertThat(problem).startsWith(expected));
+    }
+
+    @Test
+    void reports_the_first_problem() {
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "b=X", "lt=abc")))
+                .hasValueSatisfying(problem -> assertThat(problem).contains("(b)").doesNotContain("(lt)"));
+    }
+}
