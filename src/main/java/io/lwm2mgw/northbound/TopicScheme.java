@@ -46,6 +46,11 @@ public final class TopicScheme {
         return root + "/" + encodeLevel(endpoint.value()) + "/results/" + op;
     }
 
+    /** {@code {root}/{ep}/commands/{op}}, where applications send commands. */
+    public String command(EndpointName endpoint, String op) {
+        return root + "/" + encodeLevel(endpoint.value()) + "/commands/" + op;
+    }
+
     /** {@code {root}/gateway/{id}/status}, retained online/offline. */
     public String gatewayStatus(String gatewayId) {
         return root + "/gateway/" + encodeLevel(gatewayId) + "/status";
@@ -125,14 +130,34 @@ public final class TopicScheme {
             if (percent + 2 >= level.length()) {
                 throw new IllegalArgumentException("truncated percent escape in '" + level + "'");
             }
-            int hi = Character.digit(level.charAt(percent + 1), 16);
-            int lo = Character.digit(level.charAt(percent + 2), 16);
+            int hi = hexDigit(level.charAt(percent + 1));
+            int lo = hexDigit(level.charAt(percent + 2));
             if (hi < 0 || lo < 0) {
                 throw new IllegalArgumentException("bad percent escape in '" + level + "'");
             }
             out.write(hi << 4 | lo);
             i = percent + 3;
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            // strict: different topics must never decode to the same endpoint name
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("percent escapes in '" + level + "' are not UTF-8");
+        }
+    }
+
+    /** An ASCII hex digit's value, -1 for anything else (Character.digit accepts non-ASCII digits). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        } else if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        } else if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
     }
 }

@@ -135,7 +135,7 @@ public final class TestDevice implements AutoCloseable {
         public TestDevice startedAt(int port) {
             List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadAllDefault());
             try {
-                models.addAll(ObjectLoader.loadDdfResources("/models/", new String[] {"3303.xml"}));
+                models.addAll(ObjectLoader.loadDdfResources("/object-models/", new String[] {"3303.xml"}));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot load the 3303 model", e);
             }

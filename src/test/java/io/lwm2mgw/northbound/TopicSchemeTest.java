@@ -74,7 +74,7 @@ class TopicSchemeTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev-1", "urn:imei:1/2", "a%b", "läm+pe#1", "%2F", "a b", "日本/🙂", "+#/%"})
     void command_topic_round_trips_from_endpoint_to_topic_and_back(String raw) {
-        String topic = topics.root() + "/" + TopicScheme.encodeLevel(raw) + "/commands/read";
+        String topic = topics.command(EndpointName.of(raw), "read");
 
         assertThat(topics.parseCommand(topic)).contains(new CommandTopic(EndpointName.of(raw), "read"));
     }
@@ -108,6 +108,20 @@ class TopicSchemeTest {
     })
     void parse_command_rejects_topics_that_are_not_command_topics(String topic) {
         assertThat(topics.parseCommand(topic)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%FF", "a%C3", "%C3%28", "%ED%A0%80"})
+    void refuses_percent_escapes_that_are_not_utf8_so_no_two_topics_name_one_endpoint(String level) {
+        assertThat(topics.parseCommand("lwm2m/" + level + "/commands/read")).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel(level))
+                .withMessageContaining("not UTF-8");
+    }
+
+    @Test
+    void accepts_only_ascii_hex_digits_in_percent_escapes() {
+        assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel("a%\uFF12\uFF26"));
+        assertThat(TopicScheme.decodeLevel("a%2f%2F")).isEqualTo("a//");
     }
 
     @ParameterizedTest

@@ -42,7 +42,9 @@ public record Lwm2mPath(int[] ids) implements Comparable<Lwm2mPath> {
         int[] ids = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
-            if (part.isEmpty() || part.length() > 5 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            boolean leadingZero = part.length() > 1 && part.charAt(0) == '0';
+            if (part.isEmpty() || part.length() > 5 || leadingZero
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("malformed LwM2M path '" + text + "'");
             }
             ids[i] = Integer.parseInt(part);

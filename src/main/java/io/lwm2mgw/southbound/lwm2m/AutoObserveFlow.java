@@ -63,17 +63,27 @@ final class AutoObserveFlow {
             if (path.depth() == 0) {
                 throw new IllegalArgumentException(key + ".path: the root path cannot be observed");
             }
-            List<LwM2mAttribute<?>> attributes = new ArrayList<>();
-            rule.pmin().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.MINIMUM_PERIOD, v)));
-            rule.pmax().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.MAXIMUM_PERIOD, v)));
-            rule.greaterThan().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.GREATER_THAN, v)));
-            rule.lessThan().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.LESSER_THAN, v)));
-            rule.step().ifPresent(v -> attributes.add(LwM2mAttributes.create(LwM2mAttributes.STEP, v)));
-            if (!attributes.isEmpty() && path.depth() < 3
+            if (path.depth() < 3
                     && (rule.greaterThan().isPresent() || rule.lessThan().isPresent() || rule.step().isPresent())) {
                 throw new IllegalArgumentException(key + ": gt, lt and st apply to a resource path only");
             }
-            rules.add(new Rule(path, new LwM2mAttributeSet(attributes)));
+            LwM2mAttributeSet attributes;
+            try {
+                List<LwM2mAttribute<?>> list = new ArrayList<>();
+                rule.pmin().ifPresent(v -> list.add(LwM2mAttributes.create(LwM2mAttributes.MINIMUM_PERIOD, v)));
+                rule.pmax().ifPresent(v -> list.add(LwM2mAttributes.create(LwM2mAttributes.MAXIMUM_PERIOD, v)));
+                rule.greaterThan().ifPresent(v -> list.add(LwM2mAttributes.create(LwM2mAttributes.GREATER_THAN, v)));
+                rule.lessThan().ifPresent(v -> list.add(LwM2mAttributes.create(LwM2mAttributes.LESSER_THAN, v)));
+                rule.step().ifPresent(v -> list.add(LwM2mAttributes.create(LwM2mAttributes.STEP, v)));
+                attributes = new LwM2mAttributeSet(list);
+                if (!attributes.isEmpty()) {
+                    // the request Leshan would build at every registration: build it once now to check the set
+                    new WriteAttributesRequest(path.toString(), attributes);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(key + ": invalid attributes: " + e.getMessage(), e);
+            }
+            rules.add(new Rule(path, attributes));
         }
         return rules;
     }

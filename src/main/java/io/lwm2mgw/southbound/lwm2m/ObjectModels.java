@@ -16,12 +16,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The object models the gateway types values with: Leshan's OMA core objects, our own registry objects
- * (IPSO and others, {@code src/main/resources/models}), and the DDF files of an operator-given folder.
+ * (IPSO and others, {@code src/main/resources/object-models}), and the DDF files of an operator-given folder.
  */
 final class ObjectModels {
 
     private static final Logger LOG = Logger.getLogger(ObjectModels.class);
-    private static final String BUILT_IN = "/models/";
+    // not /models/: that is where Leshan keeps its own DDF files, which ours must not shadow
+    private static final String BUILT_IN = "/object-models/";
 
     private ObjectModels() {
     }
@@ -48,18 +49,31 @@ final class ObjectModels {
         }
     }
 
+    /**
+     * Loads every {@code *.xml} file of the folder. Leshan's own folder loader logs and skips a broken file;
+     * a gateway that silently lost a model would publish untyped values, so a broken file stops start-up.
+     */
     private static List<ObjectModel> loadDirectory(Path dir) {
+        String key = "gateway.lwm2m.models-directory: ";
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(
-                    "gateway.lwm2m.models-directory: " + dir + " is not a readable folder");
+            throw new IllegalArgumentException(key + dir + " is not a readable folder");
         }
-        try {
-            List<ObjectModel> models = ObjectLoader.loadObjectsFromDir(dir.toFile(), false);
-            LOG.infof("loaded %d object models from %s", models.size(), dir);
-            return models;
-        } catch (Exception e) {
-            throw new IllegalArgumentException("gateway.lwm2m.models-directory: cannot load the models in " + dir
-                    + ": " + e.getMessage(), e);
+        List<Path> files;
+        try (var listing = Files.list(dir)) {
+            files = listing.filter(f -> f.getFileName().toString().endsWith(".xml")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + "cannot list " + dir + ": " + e.getMessage(), e);
         }
+        List<ObjectModel> models = new ArrayList<>();
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                models.addAll(ObjectLoader.loadDdfFile(in, file.getFileName().toString()));
+            } catch (Exception e) {
+                throw new IllegalArgumentException(key + "cannot load " + file.getFileName() + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        LOG.infof("loaded %d object models from %s", models.size(), dir);
+        return models;
     }
 }

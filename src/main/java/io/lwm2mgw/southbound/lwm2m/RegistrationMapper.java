@@ -96,6 +96,9 @@ final class RegistrationMapper {
         if (!before.binding().equals(after.binding())) {
             changes.put("binding", after.binding());
         }
+        if (before.queueMode() != after.queueMode()) {
+            changes.put("queueMode", after.queueMode());
+        }
         if (!before.smsNumber().equals(after.smsNumber())) {
             changes.put("smsNumber", after.smsNumber().orElse(""));
         }

@@ -58,7 +58,7 @@ class Lwm2mPathTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {" ", "/a", "//3", "/3//0", "/3/70000", "/3/65536", "/3/0/7/1/2", "/-1", "/3/0x1",
-        "/3/ 0", "/3/000001", "//"})
+        "/3/ 0", "/3/000001", "//", "/03", "/3/01", "/3/0/00"})
     void rejects_malformed_paths(String text) {
         assertThatIllegalArgumentException().isThrownBy(() -> Lwm2mPath.parse(text));
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,8 +120,6 @@ class AutoObserveFlowRulesTest {
                 .withMessageContaining("pmin");
     }
 
-    @Disabled("bug: rules() does not validate the attribute set; Leshan's WriteAttributesRequest then throws "
-            + "InvalidRequestException on the protocol thread at every registration (see report)")
     @Test
     void refuses_inconsistent_attributes_at_start_naming_the_rule() {
         assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303").pmin(60).pmax(10)))

@@ -12,20 +12,31 @@ class RegistrationGuardTest {
 
     @Test
     void accepts_well_formed_register_parameters() {
-        assertThat(RegistrationGuard.problem(List.of("ep=urn:imei:1/2", "lt=300", "lwm2m=1.1", "b=UQ", "Q")))
+        assertThat(RegistrationGuard.problem(List.of("ep=urn:imei:1/2", "lt=300", "lwm2m=1.1", "b=UQ", "Q"), true))
                 .isEmpty();
     }
 
     @Test
     void accepts_an_update_without_endpoint_and_parameters_it_does_not_know() {
-        assertThat(RegistrationGuard.problem(List.of())).isEmpty();
-        assertThat(RegistrationGuard.problem(List.of("lt=60", "sms=+15550100", "x-vendor=1"))).isEmpty();
+        assertThat(RegistrationGuard.problem(List.of(), false)).isEmpty();
+        assertThat(RegistrationGuard.problem(List.of("lt=60", "sms=+15550100", "x-vendor=1"), false)).isEmpty();
+    }
+
+    @Test
+    void a_register_without_endpoint_name_is_refused() {
+        assertThat(RegistrationGuard.problem(List.of("lt=60", "lwm2m=1.1"), true))
+                .contains("endpoint name (ep) is missing");
+    }
+
+    @Test
+    void a_quoted_version_is_accepted() {
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "lwm2m=\"1.1\""), true)).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"lt=1", "lt=0", "lt=4294967295", "b=U", "b=S", "b=UQS", "b=TN", "lwm2m=1.0", "lwm2m=1.2"})
     void accepts_boundary_values(String param) {
-        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param))).isEmpty();
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param), true)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,13 +56,13 @@ class RegistrationGuardTest {
         "ep             | endpoint name (ep)",
     })
     void rejects_a_malformed_parameter_and_names_it(String param, String expected) {
-        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param))).hasValueSatisfying(
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param), true)).hasValueSatisfying(
                 problem -> assertThat(problem).startsWith(expected));
     }
 
     @Test
     void reports_the_first_problem() {
-        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "b=X", "lt=abc")))
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "b=X", "lt=abc"), true))
                 .hasValueSatisfying(problem -> assertThat(problem).contains("(b)").doesNotContain("(lt)"));
     }
 }

@@ -101,6 +101,15 @@ class RegistrationMapperTest {
     }
 
     @Test
+    void changes_reports_a_switch_to_queue_mode() {
+        DeviceStatus queued = new DeviceStatus(BEFORE.endpoint(), DeviceState.REGISTERED, "reg-1", "1.0", "UQ", 300,
+                true, BEFORE.address(), BEFORE.smsNumber(), BEFORE.alternatePath(), BEFORE.objects());
+
+        assertThat(RegistrationMapper.changes(BEFORE, queued)).containsEntry("queueMode", true)
+                .containsEntry("binding", "UQ");
+    }
+
+    @Test
     void maps_a_leshan_registration_into_a_status() throws UnknownHostException {
         InetSocketAddress peer = new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 56830);
         Registration reg = new Registration.Builder("reg-1", "urn:imei:1/2", new IpPeer(peer),
