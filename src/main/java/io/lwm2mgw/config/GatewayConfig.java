@@ -73,6 +73,13 @@ public interface GatewayConfig {
         /** LwM2M path to observe: {@code /3303}, {@code /3/0}, {@code /3/0/9}. */
         String path();
 
+        /**
+         * Content format to ask for: {@code text}, {@code opaque}, {@code tlv}, {@code json} (OMA JSON),
+         * {@code senml-json}, {@code senml-cbor} or {@code cbor}. Absent: Leshan's choice for the device's
+         * version, or SenML JSON for an object no model knows.
+         */
+        java.util.Optional<String> format();
+
         /** Minimum period between notifications, seconds. */
         java.util.Optional<Long> pmin();
 

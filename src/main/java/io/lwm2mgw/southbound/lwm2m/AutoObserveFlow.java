@@ -27,8 +27,23 @@ final class AutoObserveFlow {
 
     private static final Logger LOG = Logger.getLogger(AutoObserveFlow.class);
 
-    /** One rule, validated at start. */
-    record Rule(Lwm2mPath path, LwM2mAttributeSet attributes) { }
+    /** One rule, validated at start; {@code format} null means "let the gateway choose". */
+    record Rule(Lwm2mPath path, LwM2mAttributeSet attributes, ContentFormat format) { }
+
+    private static final java.util.Map<String, ContentFormat> FORMATS = java.util.Map.of(
+            "text", ContentFormat.TEXT, "opaque", ContentFormat.OPAQUE, "tlv", ContentFormat.TLV,
+            "json", ContentFormat.JSON, "senml-json", ContentFormat.SENML_JSON,
+            "senml-cbor", ContentFormat.SENML_CBOR, "cbor", ContentFormat.CBOR);
+
+    /** The content format named in configuration or a command; IllegalArgumentException when unknown. */
+    static ContentFormat format(String name) {
+        ContentFormat format = FORMATS.get(name);
+        if (format == null) {
+            throw new IllegalArgumentException("unknown content format '" + name + "' (one of "
+                    + new java.util.TreeSet<>(FORMATS.keySet()) + ")");
+        }
+        return format;
+    }
 
     private final List<Rule> rules;
     private final long timeoutMillis;
@@ -83,7 +98,13 @@ final class AutoObserveFlow {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(key + ": invalid attributes: " + e.getMessage(), e);
             }
-            rules.add(new Rule(path, attributes));
+            ContentFormat format;
+            try {
+                format = rule.format().map(AutoObserveFlow::format).orElse(null);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ".format: " + e.getMessage());
+            }
+            rules.add(new Rule(path, attributes, format));
         }
         return rules;
     }
@@ -158,7 +179,8 @@ final class AutoObserveFlow {
 
     private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
         send(reg, rule, remaining, () -> server.send(reg,
-                new ObserveRequest(contentFormat(reg, rule.path()), rule.path().toString()), timeoutMillis,
+                new ObserveRequest(rule.format() != null ? rule.format() : contentFormat(reg, rule.path()),
+                        rule.path().toString()), timeoutMillis,
                 response -> {
                     if (response.isSuccess()) {
                         onObserved.accept(reg, new ObserveSuccess(response));

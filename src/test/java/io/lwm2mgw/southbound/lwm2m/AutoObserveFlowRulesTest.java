@@ -19,37 +19,59 @@ class AutoObserveFlowRulesTest {
 
     /** What SmallRye Config would bind from {@code gateway.observe.rules[i].*}. */
     record Rule(String path, Optional<Long> pmin, Optional<Long> pmax, Optional<Double> greaterThan,
-            Optional<Double> lessThan, Optional<Double> step) implements GatewayConfig.ObserveRuleConfig {
+            Optional<Double> lessThan, Optional<Double> step, Optional<String> format)
+            implements GatewayConfig.ObserveRuleConfig {
 
         static Rule observe(String path) {
             return new Rule(path, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
 
         Rule pmin(long v) {
-            return new Rule(path, Optional.of(v), pmax, greaterThan, lessThan, step);
+            return new Rule(path, Optional.of(v), pmax, greaterThan, lessThan, step, format);
         }
 
         Rule pmax(long v) {
-            return new Rule(path, pmin, Optional.of(v), greaterThan, lessThan, step);
+            return new Rule(path, pmin, Optional.of(v), greaterThan, lessThan, step, format);
         }
 
         Rule gt(double v) {
-            return new Rule(path, pmin, pmax, Optional.of(v), lessThan, step);
+            return new Rule(path, pmin, pmax, Optional.of(v), lessThan, step, format);
         }
 
         Rule lt(double v) {
-            return new Rule(path, pmin, pmax, greaterThan, Optional.of(v), step);
+            return new Rule(path, pmin, pmax, greaterThan, Optional.of(v), step, format);
+        }
+
+        Rule format(String v) {
+            return new Rule(path, pmin, pmax, greaterThan, lessThan, step, Optional.of(v));
         }
 
         Rule st(double v) {
-            return new Rule(path, pmin, pmax, greaterThan, lessThan, Optional.of(v));
+            return new Rule(path, pmin, pmax, greaterThan, lessThan, Optional.of(v), format);
         }
     }
 
     static List<AutoObserveFlow.Rule> rules(Rule... rules) {
         List<GatewayConfig.ObserveRuleConfig> list = List.of(rules);
         return AutoObserveFlow.rules(() -> list);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"text,0", "opaque,42", "tlv,11542", "json,11543", "senml-json,110", "senml-cbor,112", "cbor,60"})
+    void a_rule_may_name_the_content_format_to_ask_for(String name, int coapContentFormat) {
+        assertThat(rules(Rule.observe("/3303").format(name)).get(0).format().getCode()).isEqualTo(coapContentFormat);
+    }
+
+    @Test
+    void a_rule_without_format_lets_the_gateway_choose() {
+        assertThat(rules(Rule.observe("/3303")).get(0).format()).isNull();
+    }
+
+    @Test
+    void an_unknown_format_is_refused_naming_the_key() {
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303").format("xml")))
+                .withMessageStartingWith("gateway.observe.rules[0].format: unknown content format 'xml'");
     }
 
     @Test
