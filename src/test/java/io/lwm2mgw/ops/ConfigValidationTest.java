@@ -1,0 +1,76 @@
+package io.lwm2mgw.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2mgw.config.GatewayConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The configuration as SmallRye binds it from properties, without Quarkus: defaults and validation. */
+class ConfigValidationTest {
+
+    private static GatewayConfig bind(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(GatewayConfig.class)
+                // Quarkus' own converter: durations written as 5s, 200ms
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+        return config.getConfigMapping(GatewayConfig.class);
+    }
+
+    @Test
+    void the_documented_defaults_are_valid() {
+        GatewayConfig config = bind(Map.of("gateway.id", "gw-1"));
+
+        assertThat(ConfigValidation.problems(config)).isEmpty();
+        assertThat(config.lwm2m().port()).isEqualTo(5683);
+        assertThat(config.lwm2m().coap().udpReceiveBuffer()).isEqualTo(4 * 1024 * 1024);
+        assertThat(config.lwm2m().coap().udpSendBuffer()).isEqualTo(4 * 1024 * 1024);
+        assertThat(config.mqtt().host()).as("no broker: the embedded one starts").isEmpty();
+        assertThat(config.mqtt().embedded().port()).isEqualTo(1883);
+        assertThat(config.mqtt().qos()).isEqualTo(1);
+        assertThat(config.mqtt().retainData()).isFalse();
+        assertThat(config.kafka().eventsTopic()).isEqualTo("lwm2m.events");
+        assertThat(config.buffer().capacity()).isEqualTo(100_000);
+        assertThat(config.lwm2m().coap().ackTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void every_bad_value_is_reported_at_once_naming_its_key() {
+        GatewayConfig config = bind(Map.of(
+                "gateway.id", "gw-1",
+                "gateway.lwm2m.port", "70000",
+                "gateway.mqtt.qos", "3",
+                "gateway.mqtt.topic-root", "lwm2m/#",
+                "gateway.buffer.capacity", "0",
+                "gateway.lwm2m.coap.ack-timeout", "0s",
+                "gateway.lwm2m.coap.udp-receive-buffer", "100"));
+
+        assertThat(ConfigValidation.problems(config)).containsExactlyInAnyOrder(
+                "gateway.lwm2m.port: 70000 is outside 0..65535",
+                "gateway.mqtt.qos: 3 is outside 0..2",
+                "gateway.mqtt.topic-root: 'lwm2m/#' must be a non-empty topic without wildcards or trailing slash",
+                "gateway.buffer.capacity: 0 is below the minimum 1",
+                "gateway.lwm2m.coap.ack-timeout: PT0S must be longer than zero",
+                "gateway.lwm2m.coap.udp-receive-buffer: 100 is below the minimum 8192");
+    }
+
+    @Test
+    void auto_observe_rules_bind_from_indexed_keys() {
+        GatewayConfig config = bind(Map.of(
+                "gateway.id", "gw-1",
+                "gateway.observe.rules[0].path", "/3/0/9",
+                "gateway.observe.rules[1].path", "/3303",
+                "gateway.observe.rules[1].pmin", "10",
+                "gateway.observe.rules[1].format", "senml-cbor"));
+
+        assertThat(config.observe().rules()).hasSize(2);
+        assertThat(config.observe().rules().get(1).pmin()).contains(10L);
+        assertThat(config.observe().rules().get(1).format()).contains("senml-cbor");
+    }
+}
