@@ -33,6 +33,28 @@ public interface GatewayConfig {
     /** Observations the gateway sets up by itself when a device registers. */
     ObserveConfig observe();
 
+    /** Commands from MQTT and Kafka. */
+    CommandsConfig commands();
+
+    /** Defaults and limits of the command plane. */
+    interface CommandsConfig {
+        /** How long to wait for a device's answer when the command gives no {@code timeout}. */
+        @WithDefault("30s")
+        java.time.Duration defaultTimeout();
+
+        /** How long a command may wait for a sleeping device when it gives no {@code ttl}. */
+        @WithDefault("24h")
+        java.time.Duration defaultTtl();
+
+        /** Commands waiting per device; one more is answered {@code failed}. */
+        @WithDefault("100")
+        int maxQueuedPerDevice();
+
+        /** Completed command ids remembered, so a redelivered command is not executed twice. */
+        @WithDefault("100000")
+        int completedIdsRemembered();
+    }
+
     /** Buffers that hold outbound messages while a broker is unreachable. */
     interface BufferConfig {
         /** Maximum number of messages held per sink; when full the oldest is dropped and counted. */
@@ -53,6 +75,18 @@ public interface GatewayConfig {
         /** Observed values. */
         @WithDefault("lwm2m.telemetry")
         String telemetryTopic();
+
+        /** Commands in (key: endpoint). */
+        @WithDefault("lwm2m.commands")
+        String commandsTopic();
+
+        /** Command results. */
+        @WithDefault("lwm2m.command-results")
+        String commandResultsTopic();
+
+        /** Consumer group of the command consumer; all gateway replicas share it. */
+        @WithDefault("lwm2m-gateway")
+        String commandsGroup();
 
         /** How long one send may wait for metadata or buffer space before it is retried. */
         @WithDefault("5s")

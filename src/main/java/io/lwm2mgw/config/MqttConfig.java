@@ -39,6 +39,13 @@ public interface MqttConfig {
     @WithDefault("30s")
     Duration keepAlive();
 
+    /**
+     * How long the broker keeps the gateway's session (its command subscription and the commands sent
+     * meanwhile) while the gateway is disconnected.
+     */
+    @WithDefault("1h")
+    Duration sessionExpiry();
+
     /** Longest wait between two reconnect attempts (the wait grows from 100 ms up to this). */
     @WithDefault("10s")
     Duration maxReconnectDelay();

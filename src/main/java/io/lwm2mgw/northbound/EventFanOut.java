@@ -2,6 +2,7 @@ package io.lwm2mgw.northbound;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.ops.Lwm2mMetrics;
 import io.quarkus.arc.All;
@@ -21,6 +22,7 @@ public class EventFanOut {
     private static final Logger LOG = Logger.getLogger(EventFanOut.class);
 
     private final EventCodec codec;
+    private final ResultCodec results;
     private final List<EventSink> sinks;
     // looked up lazily: the metrics bean needs the LwM2M endpoint, which needs this fan-out
     private final Instance<Lwm2mMetrics> metrics;
@@ -28,6 +30,7 @@ public class EventFanOut {
     public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks,
             Instance<Lwm2mMetrics> metrics) {
         this.codec = EventCodec.withRandomIds(mapper, config.id());
+        this.results = new ResultCodec(mapper, config.id());
         this.sinks = List.copyOf(sinks);
         this.metrics = metrics;
     }
@@ -46,6 +49,22 @@ public class EventFanOut {
                 for (OutboundMessage message : messages) {
                     sink.offer(message);
                 }
+            }
+        }
+    }
+
+    /** Publishes a command result to every enabled sink (MQTT result or response topic, Kafka results). */
+    public void publishResult(CommandResult result) {
+        OutboundMessage message;
+        try {
+            message = results.encode(result);
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot encode the result of command %s: %s", result.id().orElse("?"), e);
+            return;
+        }
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                sink.offer(message);
             }
         }
     }

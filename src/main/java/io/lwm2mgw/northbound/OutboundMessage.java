@@ -1,18 +1,21 @@
 package io.lwm2mgw.northbound;
 
 import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.command.ReplyAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One encoded message on its way to every sink. Sinks choose the concrete MQTT topic or Kafka topic from
  * {@link #channel()}, {@link #endpoint()} and {@link #qualifier()}.
  *
  * @param qualifier the event kind for {@link Channel#EVENT}, the LwM2M path for {@link Channel#TELEMETRY},
- *                  empty for {@link Channel#STATUS}
+ *                  the op for {@link Channel#RESULT}, empty for {@link Channel#STATUS}
  * @param payload   the JSON document, UTF-8
+ * @param replyTo   for a result: the requester's MQTT response topic and correlation data, if it gave them
  */
 public record OutboundMessage(Channel channel, EndpointName endpoint, String qualifier, byte[] payload,
-        CloudEventAttributes cloudEvent) {
+        CloudEventAttributes cloudEvent, Optional<ReplyAddress> replyTo) {
 
     public OutboundMessage {
         Objects.requireNonNull(channel);
@@ -20,6 +23,13 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
         Objects.requireNonNull(qualifier);
         Objects.requireNonNull(payload);
         Objects.requireNonNull(cloudEvent);
+        Objects.requireNonNull(replyTo);
+    }
+
+    /** A message that goes to its channel's usual topic. */
+    public OutboundMessage(Channel channel, EndpointName endpoint, String qualifier, byte[] payload,
+            CloudEventAttributes cloudEvent) {
+        this(channel, endpoint, qualifier, payload, cloudEvent, Optional.empty());
     }
 
     /** What kind of document a message carries; each maps to one MQTT topic family and one Kafka topic. */
@@ -29,6 +39,8 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
         /** A lifecycle event. */
         EVENT,
         /** An observed value. */
-        TELEMETRY
+        TELEMETRY,
+        /** The result of a command. */
+        RESULT
     }
 }

@@ -27,7 +27,7 @@ public final class MqttProbe implements AutoCloseable {
 
     /** One received message. {@code retain} is the flag as published (retain-as-published subscription). */
     public record Received(String topic, byte[] payload, boolean retain, Map<String, String> userProperties,
-            Optional<String> contentType) {
+            Optional<String> contentType, Optional<String> correlationData) {
 
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
@@ -58,7 +58,8 @@ public final class MqttProbe implements AutoCloseable {
         Map<String, String> props = publish.getUserProperties().asList().stream()
                 .collect(Collectors.toMap(p -> p.getName().toString(), p -> p.getValue().toString(), (a, b) -> b));
         received.add(new Received(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish.isRetain(),
-                props, publish.getContentType().map(Object::toString)));
+                props, publish.getContentType().map(Object::toString),
+                publish.getCorrelationData().map(b -> StandardCharsets.UTF_8.decode(b.duplicate()).toString())));
     }
 
     public List<Received> all() {

@@ -75,6 +75,15 @@ public final class TestDevice implements AutoCloseable {
         mystery.setText(text);
     }
 
+    /** How often Reboot (/3/0/4) was executed, and the arguments of the last execution. */
+    public int reboots() {
+        return device.reboots.get();
+    }
+
+    public String lastRebootArguments() {
+        return device.lastArguments;
+    }
+
     /** Sends a registration update now. */
     public void update() {
         client.triggerRegistrationUpdate();
@@ -104,6 +113,7 @@ public final class TestDevice implements AutoCloseable {
         private long lifetime = 300;
         private boolean temperature;
         private boolean mystery;
+        private boolean light;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -116,6 +126,12 @@ public final class TestDevice implements AutoCloseable {
 
         public Builder withTemperature() {
             this.temperature = true;
+            return this;
+        }
+
+        /** A streetlight: Light Control (3311) instance 0, writable, and room to create more instances. */
+        public Builder withLight() {
+            this.light = true;
             return this;
         }
 
@@ -135,7 +151,7 @@ public final class TestDevice implements AutoCloseable {
         public TestDevice startedAt(int port) {
             List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadAllDefault());
             try {
-                models.addAll(ObjectLoader.loadDdfResources("/object-models/", new String[] {"3303.xml"}));
+                models.addAll(ObjectLoader.loadDdfResources("/object-models/", new String[] {"3303.xml", "3311.xml"}));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot load the 3303 model", e);
             }
@@ -156,6 +172,10 @@ public final class TestDevice implements AutoCloseable {
                 objects.setInstancesForObject(MYSTERY_OBJECT, myst);
                 ids.add(MYSTERY_OBJECT);
             }
+            if (light) {
+                objects.setInstancesForObject(3311, new LightInstance(0));
+                ids.add(3311);
+            }
             CaliforniumClientEndpointsProvider.Builder endpoints =
                     new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider());
             endpoints.setClientAddress(InetAddress.getLoopbackAddress());
@@ -175,6 +195,9 @@ public final class TestDevice implements AutoCloseable {
     /** Object 3: the resources a real device reports, battery level settable by the test. */
     public static final class DeviceInstance extends BaseInstanceEnabler {
         private volatile long battery = 100;
+        private volatile String utcOffset = "+01:00";
+        final java.util.concurrent.atomic.AtomicInteger reboots = new java.util.concurrent.atomic.AtomicInteger();
+        volatile String lastArguments = "";
 
         public DeviceInstance() {
             super(0);
@@ -195,14 +218,37 @@ public final class TestDevice implements AutoCloseable {
                 case 9: return ReadResponse.success(resourceId, battery);
                 case 11: return ReadResponse.success(resourceId, Map.of(0, 0L), Type.INTEGER);
                 case 13: return ReadResponse.success(resourceId, new Date(1_700_000_000_000L));
+                case 14: return ReadResponse.success(resourceId, utcOffset);
                 case 16: return ReadResponse.success(resourceId, "U");
                 default: return super.read(server, resourceId);
             }
         }
 
         @Override
+        public org.eclipse.leshan.core.response.WriteResponse write(LwM2mServer server, boolean replace,
+                int resourceId, org.eclipse.leshan.core.node.LwM2mResource value) {
+            if (resourceId == 14) {
+                utcOffset = (String) value.getValue();
+                fireResourceChange(14);
+                return org.eclipse.leshan.core.response.WriteResponse.success();
+            }
+            return super.write(server, replace, resourceId, value);
+        }
+
+        @Override
+        public org.eclipse.leshan.core.response.ExecuteResponse execute(LwM2mServer server, int resourceId,
+                org.eclipse.leshan.core.request.argument.Arguments arguments) {
+            if (resourceId == 4) {
+                reboots.incrementAndGet();
+                lastArguments = arguments == null ? "" : arguments.toString();
+                return org.eclipse.leshan.core.response.ExecuteResponse.success();
+            }
+            return super.execute(server, resourceId, arguments);
+        }
+
+        @Override
         public List<Integer> getAvailableResourceIds(ObjectModel model) {
-            return List.of(0, 1, 2, 3, 9, 11, 13, 16);
+            return List.of(0, 1, 2, 3, 4, 9, 11, 13, 14, 16);
         }
     }
 
@@ -231,6 +277,51 @@ public final class TestDevice implements AutoCloseable {
         @Override
         public List<Integer> getAvailableResourceIds(ObjectModel model) {
             return List.of(5700, 5701);
+        }
+    }
+
+    /** Object 3311 (IPSO Light Control): on/off and dimmer, writable; instances can be created and deleted. */
+    public static final class LightInstance extends BaseInstanceEnabler {
+        private volatile boolean on;
+        private volatile long dimmer = 100;
+
+        public LightInstance() {
+        }
+
+        public LightInstance(int id) {
+            super(id);
+        }
+
+        @Override
+        public ReadResponse read(LwM2mServer server, int resourceId) {
+            switch (resourceId) {
+                case 5850: return ReadResponse.success(resourceId, on);
+                case 5851: return ReadResponse.success(resourceId, dimmer);
+                case 5701: return ReadResponse.success(resourceId, "W");
+                default: return super.read(server, resourceId);
+            }
+        }
+
+        @Override
+        public org.eclipse.leshan.core.response.WriteResponse write(LwM2mServer server, boolean replace,
+                int resourceId, org.eclipse.leshan.core.node.LwM2mResource value) {
+            switch (resourceId) {
+                case 5850:
+                    on = (Boolean) value.getValue();
+                    break;
+                case 5851:
+                    dimmer = (Long) value.getValue();
+                    break;
+                default:
+                    return super.write(server, replace, resourceId, value);
+            }
+            fireResourceChange(resourceId);
+            return org.eclipse.leshan.core.response.WriteResponse.success();
+        }
+
+        @Override
+        public List<Integer> getAvailableResourceIds(ObjectModel model) {
+            return List.of(5850, 5851, 5701);
         }
     }
 

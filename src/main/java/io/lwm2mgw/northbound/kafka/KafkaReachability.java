@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 final class KafkaReachability implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaReachability.class);
-    private static final Set<String> PRODUCER_ONLY = Set.of(
+    static final Set<String> PRODUCER_ONLY = Set.of(
             ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.LINGER_MS_CONFIG,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,

@@ -5,6 +5,7 @@ import io.lwm2mgw.northbound.BoundedBuffer;
 import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
+import io.lwm2mgw.northbound.ResultCodec;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -60,7 +61,7 @@ public class KafkaSink implements EventSink {
     }
 
     /** Every {@code kafka.*} property, prefix removed, as the Kafka client expects it. */
-    private static Map<String, Object> kafkaProperties(Config mpConfig) {
+    static Map<String, Object> kafkaProperties(Config mpConfig) {
         Map<String, Object> props = new HashMap<>();
         for (String name : mpConfig.getPropertyNames()) {
             if (name.startsWith("kafka.") && !name.startsWith("kafka.devservices")) {
@@ -90,7 +91,9 @@ public class KafkaSink implements EventSink {
         reachability = new KafkaReachability(props, List.of(
                 new KafkaReachability.TopicSpec(topics.statusTopic(), true),
                 new KafkaReachability.TopicSpec(topics.eventsTopic(), false),
-                new KafkaReachability.TopicSpec(topics.telemetryTopic(), false)));
+                new KafkaReachability.TopicSpec(topics.telemetryTopic(), false),
+                new KafkaReachability.TopicSpec(topics.commandsTopic(), false),
+                new KafkaReachability.TopicSpec(topics.commandResultsTopic(), false)));
         reachability.start();
         running = true;
         sender = new Thread(this::sendLoop, "kafka-sink");
@@ -117,8 +120,9 @@ public class KafkaSink implements EventSink {
 
     /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
     private boolean send(OutboundMessage message) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null,
-                message.endpoint().value(), message.payload(), headers(message.cloudEvent()));
+        String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null, key, message.payload(),
+                headers(message.cloudEvent()));
         try {
             if (!topicsWithMetadata.contains(record.topic())) {
                 // send() would accept the record and fail it later in its callback when the cluster is away:
@@ -167,6 +171,8 @@ public class KafkaSink implements EventSink {
                 return topics.eventsTopic();
             case TELEMETRY:
                 return topics.telemetryTopic();
+            case RESULT:
+                return topics.commandResultsTopic();
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());
         }

@@ -15,6 +15,8 @@ import io.lwm2mgw.northbound.BoundedBuffer;
 import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
+import io.lwm2mgw.northbound.ResultCodec;
+import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.northbound.TopicScheme;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,7 +52,10 @@ public class MqttSink implements EventSink {
     private volatile EmbeddedMqttBroker embeddedBroker;
     private Thread sender;
 
-    public MqttSink(GatewayConfig config) {
+    private final MqttCommandSource commands;
+
+    public MqttSink(GatewayConfig config, MqttCommandSource commands) {
+        this.commands = commands;
         this.config = config;
         this.mqtt = config.mqtt();
         this.topics = new TopicScheme(mqtt.topicRoot());
@@ -67,12 +72,18 @@ public class MqttSink implements EventSink {
             port = mqtt.embedded().port();
         }
         client = buildClient(host, port);
+        commands.attach(client);
         running = true;
         sender = new Thread(this::sendLoop, "mqtt-sink");
         sender.setDaemon(true);
         sender.start();
         String target = host + ":" + port;
-        client.connect().whenComplete((ack, error) -> {
+        // a persistent session: commands published while the gateway is away wait for it at the broker
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
+                .keepAlive((int) mqtt.keepAlive().toSeconds())
+                .send().whenComplete((ack, error) -> {
             if (error != null && reportedDown.compareAndSet(false, true)) {
                 LOG.warnf("MQTT broker %s unreachable (%s); buffering up to %d messages and retrying",
                         target, error.getMessage(), buffer.capacity());
@@ -118,6 +129,7 @@ public class MqttSink implements EventSink {
     }
 
     private void onConnected(String target) {
+        commands.subscribe(client);
         if (reportedDown.getAndSet(false)) {
             LOG.infof("MQTT connected to %s; %d buffered messages to send", target, buffer.size());
         } else {
@@ -170,15 +182,17 @@ public class MqttSink implements EventSink {
     private java.util.concurrent.CompletableFuture<Mqtt5PublishResult> publish(OutboundMessage message) {
         var properties = Mqtt5UserProperties.builder();
         message.cloudEvent().asMap().forEach(properties::add);
-        return client.publishWith()
+        var publish = client.publishWith()
                 .topic(topic(message))
                 .qos(qos())
                 .retain(retained(message))
                 .contentType(CloudEventAttributes.CONTENT_TYPE)
                 .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
                 .userProperties(properties.build())
-                .payload(message.payload())
-                .send();
+                .payload(message.payload());
+        // MQTT 5 request/response: echo the requester's correlation data on its response topic
+        message.replyTo().flatMap(ReplyAddress::correlationData).ifPresent(publish::correlationData);
+        return publish.send();
     }
 
     private void onPublished(OutboundMessage message, Mqtt5PublishResult result, Throwable error) {
@@ -201,6 +215,9 @@ public class MqttSink implements EventSink {
                 return topics.event(message.endpoint(), message.qualifier());
             case TELEMETRY:
                 return topics.data(message.endpoint(), Lwm2mPath.parse(message.qualifier()));
+            case RESULT:
+                return message.replyTo().map(ReplyAddress::topic)
+                        .orElseGet(() -> topics.result(message.endpoint(), message.qualifier()));
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());
         }
@@ -256,6 +273,9 @@ public class MqttSink implements EventSink {
 
     @Override
     public void offer(OutboundMessage message) {
+        if (message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) && message.replyTo().isEmpty()) {
+            return; // a result for a command that named no endpoint has no MQTT topic; Kafka carries it
+        }
         if (buffer.offer(message) && reportedOverflow.compareAndSet(false, true)) {
             LOG.warnf("MQTT buffer full (%d messages): dropping the oldest until the broker is back",
                     buffer.capacity());

@@ -1,6 +1,11 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import io.lwm2mgw.command.DevicePort;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
+import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.northbound.EventFanOut;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,7 +36,7 @@ import org.jboss.logging.Logger;
  * still be flushed).
  */
 @ApplicationScoped
-public class Lwm2mEndpoint {
+public class Lwm2mEndpoint implements DevicePort {
 
     private static final Logger LOG = Logger.getLogger(Lwm2mEndpoint.class);
 
@@ -39,6 +44,7 @@ public class Lwm2mEndpoint {
     private final EventFanOut fanOut;
     private volatile LeshanServer server;
     private volatile int boundPort = -1;
+    private volatile Lwm2mCommandExecutor executor;
 
     public Lwm2mEndpoint(GatewayConfig config, EventFanOut fanOut) {
         this.config = config;
@@ -77,6 +83,8 @@ public class Lwm2mEndpoint {
         autoObserve.attach(leshan);
         leshan.getRegistrationService().addListener(new DeviceLifecycleListener(fanOut::publish, autoObserve, clock));
         leshan.getObservationService().addListener(notifications);
+        executor = new Lwm2mCommandExecutor(leshan, clock,
+                o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
         leshan.start();
         server = leshan;
         LwM2mServerEndpoint coap = leshan.getEndpoint(Protocol.COAP);
@@ -92,6 +100,17 @@ public class Lwm2mEndpoint {
             server = null;
             boundPort = -1;
         }
+    }
+
+    @Override
+    public void execute(CommandRequest request, Consumer<CommandResult> done) {
+        Lwm2mCommandExecutor e = executor;
+        if (e == null || server == null) {
+            done.accept(CommandResult.of(request, Clock.systemUTC().instant(), CommandStatus.FAILED,
+                    "the LwM2M server is not running"));
+            return;
+        }
+        e.execute(request, done);
     }
 
     /** The UDP port the CoAP endpoint is bound to, once started. */

@@ -1,0 +1,111 @@
+package io.lwm2mgw.domain.command;
+
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One LwM2M operation a device is asked to perform. The southbound maps every variant to exactly one Leshan
+ * request in one place; a new variant is not done until it is mapped there.
+ */
+public sealed interface DeviceCommand {
+
+    /** The path the operation targets. */
+    Lwm2mPath path();
+
+    /** The contract's name of the operation ({@code read}, {@code write-attributes}, ...). */
+    String op();
+
+    /** Read (spec 5.4.1). */
+    record ReadResource(Lwm2mPath path, Optional<String> format) implements DeviceCommand {
+        public String op() {
+            return "read";
+        }
+    }
+
+    /**
+     * Write (spec 5.4.3) of one resource, several resources of an instance, or resource instances.
+     *
+     * @param values by full path, each at or below {@code path}
+     */
+    record WriteResource(Lwm2mPath path, WriteMode mode, Map<Lwm2mPath, CommandValue> values,
+            Optional<String> format) implements DeviceCommand {
+        public WriteResource {
+            values = Map.copyOf(values);
+            Objects.requireNonNull(mode);
+        }
+
+        public String op() {
+            return "write";
+        }
+    }
+
+    /**
+     * Write-Attributes (spec 5.4.4).
+     *
+     * @param attributes by name ({@code pmin}, {@code pmax}, {@code gt}, {@code lt}, {@code st}); an empty
+     *                   value removes the attribute
+     */
+    record WriteAttributes(Lwm2mPath path, Map<String, Optional<BigDecimal>> attributes) implements DeviceCommand {
+        public WriteAttributes {
+            attributes = Map.copyOf(attributes);
+        }
+
+        public String op() {
+            return "write-attributes";
+        }
+    }
+
+    /** Execute (spec 5.4.5), with optional arguments such as {@code 0='on',1}. */
+    record ExecuteResource(Lwm2mPath path, Optional<String> arguments) implements DeviceCommand {
+        public String op() {
+            return "execute";
+        }
+    }
+
+    /**
+     * Create (spec 5.4.6): {@code path} is the object (the device picks the instance id) or the new instance.
+     *
+     * @param values by full path of the new instance's resources
+     */
+    record CreateInstance(Lwm2mPath path, Map<Lwm2mPath, CommandValue> values, Optional<String> format)
+            implements DeviceCommand {
+        public CreateInstance {
+            values = Map.copyOf(values);
+        }
+
+        public String op() {
+            return "create";
+        }
+    }
+
+    /** Delete (spec 5.4.7) of an object instance. */
+    record DeleteInstance(Lwm2mPath path) implements DeviceCommand {
+        public String op() {
+            return "delete";
+        }
+    }
+
+    /** Discover (spec 5.4.2): the links below {@code path} with their attributes. */
+    record DiscoverLinks(Lwm2mPath path) implements DeviceCommand {
+        public String op() {
+            return "discover";
+        }
+    }
+
+    /** Observe (spec 5.5.1): the result carries the current values, later ones flow as notifications. */
+    record ObserveResource(Lwm2mPath path, Optional<String> format) implements DeviceCommand {
+        public String op() {
+            return "observe";
+        }
+    }
+
+    /** Cancel Observation (spec 5.5.2), actively towards the device. */
+    record CancelObservation(Lwm2mPath path) implements DeviceCommand {
+        public String op() {
+            return "cancel-observe";
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.lwm2mgw.northbound.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.command.CommandRouter;
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.northbound.CommandCodec;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes commands from the Kafka commands topic. An offset is committed only when every command up to it has
+ * its final result, so a gateway that crashes in between reads those commands again. A new consumer group
+ * starts at the end of the topic (old commands are not replayed into a fresh deployment) unless
+ * {@code kafka.auto.offset.reset} says otherwise.
+ */
+@ApplicationScoped
+public class KafkaCommandSource {
+
+    private static final Logger LOG = Logger.getLogger(KafkaCommandSource.class);
+
+    private final CommandRouter router;
+    private final CommandCodec codec;
+    private final GatewayConfig.KafkaConfig kafka;
+    private final Optional<String> bootstrapServers;
+    private final Map<String, Object> clientProperties;
+    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
+    private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Clock clock = Clock.systemUTC();
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private volatile boolean assigned;
+    private Thread poller;
+
+    private record Finished(TopicPartition partition, long offset) { }
+
+    public KafkaCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config, Config mpConfig) {
+        this.router = router;
+        this.codec = new CommandCodec(mapper, config.commands().defaultTimeout(), config.commands().defaultTtl());
+        this.kafka = config.kafka();
+        this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
+                .filter(s -> !s.isBlank());
+        this.clientProperties = KafkaSink.kafkaProperties(mpConfig);
+    }
+
+    void start(@Observes @Priority(30) StartupEvent event) {
+        if (bootstrapServers.isEmpty()) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        KafkaReachability.PRODUCER_ONLY.forEach(props::remove);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.commandsGroup());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway-commands");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(props);
+        running = true;
+        poller = new Thread(this::pollLoop, "kafka-commands");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private void pollLoop() {
+        try {
+            consumer.subscribe(List.of(kafka.commandsTopic()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitFinished();
+                    partitions.forEach(p -> {
+                        inFlight.remove(p);
+                        nextOffset.remove(p);
+                        committed.remove(p);
+                    });
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = true;
+                    LOG.infof("taking Kafka commands from %s", partitions);
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    accept(record);
+                }
+                commitFinished();
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.errorf("Kafka command consumer stopped: %s", e.toString());
+        } finally {
+            try {
+                commitFinished();
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        inFlight.computeIfAbsent(partition, p -> new TreeSet<>()).add(record.offset());
+        nextOffset.put(partition, record.offset() + 1);
+        Runnable onFinal = () -> finished.add(new Finished(partition, record.offset()));
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        CommandCodec.Decoded decoded = codec.decode(value, Optional.empty(), Optional.empty(), Optional.empty(),
+                clock.instant());
+        if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
+            router.submit(accepted.request(), onFinal);
+        } else {
+            CommandResult result = ((CommandCodec.Decoded.Rejected) decoded).result();
+            if (result.endpoint().isEmpty() && record.key() != null && !record.key().isEmpty()) {
+                // the document named no endpoint: file the result under the record's key
+                result = new CommandResult(result.id(), Optional.of(EndpointName.of(record.key())), result.op(),
+                        result.path(), result.time(), result.status(), result.code(), result.values(),
+                        result.links(), result.location(), result.error(), result.replyTo());
+            }
+            router.reject(result, onFinal);
+        }
+    }
+
+    /** Commits, per partition, up to the first command still without a final result. Poll thread only. */
+    private void commitFinished() {
+        for (Finished f; (f = finished.poll()) != null;) {
+            TreeSet<Long> pending = inFlight.get(f.partition());
+            if (pending != null) {
+                pending.remove(f.offset());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        inFlight.forEach((partition, pending) -> {
+            long commitable = pending.isEmpty() ? nextOffset.getOrDefault(partition, 0L) : pending.first();
+            if (commitable > committed.getOrDefault(partition, -1L)) {
+                offsets.put(partition, new OffsetAndMetadata(commitable));
+                committed.put(partition, commitable);
+            }
+        });
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (o, error) -> {
+                if (error != null) {
+                    LOG.warnf("Kafka command offsets not committed (%s); those commands may be read again",
+                            error.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Whether the consumer has its partitions (tests wait for this before producing). */
+    public boolean assigned() {
+        return assigned;
+    }
+
+    void stop(@Observes @Priority(5) ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            poller.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

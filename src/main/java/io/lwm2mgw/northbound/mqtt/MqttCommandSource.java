@@ -1,0 +1,79 @@
+package io.lwm2mgw.northbound.mqtt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.lwm2mgw.command.CommandRouter;
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.ReplyAddress;
+import io.lwm2mgw.northbound.CommandCodec;
+import io.lwm2mgw.northbound.TopicScheme;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes commands from {@code {root}/{ep}/commands/{op}} (QoS 1). A command is acknowledged to the broker only
+ * once its final result is out, so a gateway that crashes in between gets it again. The session is persistent:
+ * commands sent while the gateway is away wait at the broker.
+ */
+@ApplicationScoped
+public class MqttCommandSource {
+
+    private static final Logger LOG = Logger.getLogger(MqttCommandSource.class);
+
+    private final CommandRouter router;
+    private final CommandCodec codec;
+    private final TopicScheme topics;
+    private final Clock clock = Clock.systemUTC();
+
+    public MqttCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config) {
+        this.router = router;
+        this.codec = new CommandCodec(mapper, config.commands().defaultTimeout(), config.commands().defaultTtl());
+        this.topics = new TopicScheme(config.mqtt().topicRoot());
+    }
+
+    /** Called before the first connect: catches every command, also those the session kept meanwhile. */
+    void attach(Mqtt5AsyncClient client) {
+        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, true);
+    }
+
+    /** Called on every (re)connection: the subscription is idempotent and covers a lost session. */
+    void subscribe(Mqtt5AsyncClient client) {
+        client.subscribeWith().topicFilter(topics.commandFilter()).qos(MqttQos.AT_LEAST_ONCE).send()
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        LOG.warnf("could not subscribe to %s: %s", topics.commandFilter(), error.getMessage());
+                    }
+                });
+    }
+
+    private void onPublish(Mqtt5Publish publish) {
+        String topic = publish.getTopic().toString();
+        Optional<TopicScheme.CommandTopic> command = topics.parseCommand(topic);
+        if (command.isEmpty()) {
+            LOG.debugf("ignoring a message on %s", topic);
+            publish.acknowledge();
+            return;
+        }
+        Optional<ReplyAddress> replyTo = publish.getResponseTopic().map(responseTopic -> new ReplyAddress(
+                responseTopic.toString(), publish.getCorrelationData().map(MqttCommandSource::bytes)));
+        CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(), Optional.of(command.get().endpoint()),
+                Optional.of(command.get().op()), replyTo, clock.instant());
+        if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
+            router.submit(accepted.request(), publish::acknowledge);
+        } else {
+            router.reject(((CommandCodec.Decoded.Rejected) decoded).result(), publish::acknowledge);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

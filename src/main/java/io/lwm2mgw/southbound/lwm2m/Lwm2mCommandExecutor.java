@@ -1,0 +1,284 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.command.DevicePort;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
+import io.lwm2mgw.domain.command.DeviceCommand;
+import io.lwm2mgw.domain.command.DiscoveredLink;
+import io.lwm2mgw.domain.command.WriteMode;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import io.lwm2mgw.domain.device.ResourceValue;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.eclipse.leshan.core.link.Link;
+import org.eclipse.leshan.core.link.attributes.Attribute;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttribute;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeModel;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
+import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
+import org.eclipse.leshan.core.model.LwM2mModel;
+import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.request.CancelObservationRequest;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.CreateRequest;
+import org.eclipse.leshan.core.request.DeleteRequest;
+import org.eclipse.leshan.core.request.DiscoverRequest;
+import org.eclipse.leshan.core.request.DownlinkDeviceManagementRequest;
+import org.eclipse.leshan.core.request.ExecuteRequest;
+import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.ReadRequest;
+import org.eclipse.leshan.core.request.WriteAttributesRequest;
+import org.eclipse.leshan.core.request.WriteRequest;
+import org.eclipse.leshan.core.request.exception.ClientSleepingException;
+import org.eclipse.leshan.core.request.exception.InvalidRequestException;
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
+import org.eclipse.leshan.core.request.exception.TimeoutException;
+import org.eclipse.leshan.core.response.CreateResponse;
+import org.eclipse.leshan.core.response.DiscoverResponse;
+import org.eclipse.leshan.core.response.LwM2mResponse;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.registration.Registration;
+
+/**
+ * Sends commands to devices: the one place where every {@link DeviceCommand} becomes a Leshan request and
+ * every answer or failure becomes a {@link CommandResult}. Never blocks; Leshan calls back on its threads.
+ */
+final class Lwm2mCommandExecutor implements DevicePort {
+
+    private final LeshanServer server;
+    private final Clock clock;
+    private final Consumer<ObservedValues> observed;
+
+    /** The first values of an observation a command set up; published like any notification. */
+    record ObservedValues(Registration registration, ObserveResponse response) { }
+
+    Lwm2mCommandExecutor(LeshanServer server, Clock clock, Consumer<ObservedValues> observed) {
+        this.server = server;
+        this.clock = clock;
+        this.observed = observed;
+    }
+
+    @Override
+    public void execute(CommandRequest request, Consumer<CommandResult> done) {
+        AtomicBoolean once = new AtomicBoolean();
+        Consumer<CommandResult> finish = result -> {
+            if (once.compareAndSet(false, true)) {
+                done.accept(result);
+            }
+        };
+        Registration reg = server.getRegistrationService().getByEndpoint(request.endpoint().value());
+        if (reg == null) {
+            finish.accept(CommandResult.of(request, clock.instant(), CommandStatus.NOT_REGISTERED,
+                    "no registration for endpoint " + request.endpoint()));
+            return;
+        }
+        DownlinkDeviceManagementRequest<? extends LwM2mResponse> leshanRequest;
+        try {
+            leshanRequest = toLeshan(request.command(), reg);
+        } catch (IllegalArgumentException | InvalidRequestException e) {
+            finish.accept(CommandResult.of(request, clock.instant(), CommandStatus.INVALID, e.getMessage()));
+            return;
+        }
+        if (leshanRequest == null) {
+            return; // answered already (cancel of an observation the gateway does not hold)
+        }
+        send(reg, request, leshanRequest, finish);
+    }
+
+    private <T extends LwM2mResponse> void send(Registration reg, CommandRequest request,
+            DownlinkDeviceManagementRequest<T> leshanRequest, Consumer<CommandResult> finish) {
+        try {
+            server.send(reg, leshanRequest, request.timeout().toMillis(),
+                    response -> {
+                        try {
+                            finish.accept(answered(reg, request, response));
+                        } catch (RuntimeException e) {
+                            // a result is owed whatever went wrong while reading the answer
+                            finish.accept(failed(request, e));
+                        }
+                    },
+                    error -> finish.accept(failed(request, error)));
+        } catch (RuntimeException e) {
+            finish.accept(failed(request, e));
+        }
+    }
+
+    private DownlinkDeviceManagementRequest<? extends LwM2mResponse> toLeshan(DeviceCommand command,
+            Registration reg) {
+        String path = command.path().toString();
+        LwM2mModel model = server.getModelProvider().getObjectModel(reg);
+        if (command instanceof DeviceCommand.ReadResource read) {
+            return new ReadRequest(format(read.format()), path);
+        } else if (command instanceof DeviceCommand.WriteResource write) {
+            LwM2mNode node = CommandValueMapper.writeNode(model, write.path(), write.values(), true);
+            WriteRequest.Mode mode = write.mode() == WriteMode.UPDATE && write.path().depth() != 3
+                    || write.mode() == WriteMode.UPDATE && write.values().keySet().stream().allMatch(p -> p.depth() == 4)
+                    ? WriteRequest.Mode.UPDATE : WriteRequest.Mode.REPLACE;
+            return new WriteRequest(mode, format(write.format()), path, node);
+        } else if (command instanceof DeviceCommand.WriteAttributes attributes) {
+            return new WriteAttributesRequest(path, attributeSet(attributes.attributes()));
+        } else if (command instanceof DeviceCommand.ExecuteResource execute) {
+            return new ExecuteRequest(path, execute.arguments().orElse(null));
+        } else if (command instanceof DeviceCommand.CreateInstance create) {
+            Lwm2mPath target = create.path();
+            Lwm2mPath instance = target.depth() == 2 ? target : Lwm2mPath.of(target.objectId(), 0);
+            var resources = CommandValueMapper.resources(model, instance, create.values(), false);
+            if (target.depth() == 1) {
+                return new CreateRequest(format(create.format()), path, resources);
+            }
+            return new CreateRequest(format(create.format()), "/" + target.objectId(),
+                    new org.eclipse.leshan.core.node.LwM2mObjectInstance(target.instanceId(), resources));
+        } else if (command instanceof DeviceCommand.DeleteInstance) {
+            return new DeleteRequest(path);
+        } else if (command instanceof DeviceCommand.DiscoverLinks) {
+            return new DiscoverRequest(path);
+        } else if (command instanceof DeviceCommand.ObserveResource observe) {
+            return new ObserveRequest(format(observe.format()), path);
+        } else if (command instanceof DeviceCommand.CancelObservation) {
+            SingleObservation observation = server.getObservationService().getObservations(reg).stream()
+                    .filter(o -> o instanceof SingleObservation s && s.getPath().toString().equals(path))
+                    .map(SingleObservation.class::cast).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no observation of " + path + " on "
+                            + reg.getEndpoint()));
+            return new CancelObservationRequest(observation);
+        }
+        throw new IllegalArgumentException("unsupported command " + command.op());
+    }
+
+    private static ContentFormat format(Optional<String> name) {
+        return name.map(AutoObserveFlow::format).orElse(null);
+    }
+
+    private static LwM2mAttributeSet attributeSet(Map<String, Optional<BigDecimal>> attributes) {
+        List<LwM2mAttribute<?>> list = new ArrayList<>();
+        attributes.forEach((name, value) -> {
+            switch (name) {
+                case "pmin":
+                    list.add(period(LwM2mAttributes.MINIMUM_PERIOD, value));
+                    break;
+                case "pmax":
+                    list.add(period(LwM2mAttributes.MAXIMUM_PERIOD, value));
+                    break;
+                case "gt":
+                    list.add(threshold(LwM2mAttributes.GREATER_THAN, value));
+                    break;
+                case "lt":
+                    list.add(threshold(LwM2mAttributes.LESSER_THAN, value));
+                    break;
+                case "st":
+                    list.add(threshold(LwM2mAttributes.STEP, value));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown attribute '" + name + "'");
+            }
+        });
+        return new LwM2mAttributeSet(list);
+    }
+
+    private static LwM2mAttribute<Long> period(LwM2mAttributeModel<Long> model, Optional<BigDecimal> value) {
+        if (value.isEmpty()) {
+            return LwM2mAttributes.create(model);
+        }
+        try {
+            return LwM2mAttributes.create(model, value.get().longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("attribute '" + model.getName() + "' must be whole seconds");
+        }
+    }
+
+    private static LwM2mAttribute<BigDecimal> threshold(LwM2mAttributeModel<BigDecimal> model,
+            Optional<BigDecimal> value) {
+        return value.isEmpty() ? LwM2mAttributes.create(model) : LwM2mAttributes.create(model, value.get());
+    }
+
+    private CommandResult answered(Registration reg, CommandRequest request, LwM2mResponse response) {
+        String code = code(response.getCode().getCode());
+        SortedMap<Lwm2mPath, ResourceValue> values = new TreeMap<>();
+        List<DiscoveredLink> links = List.of();
+        Optional<String> location = Optional.empty();
+        if (response.isSuccess()) {
+            if (response instanceof ObserveResponse observe && observe.getObservation() != null) {
+                observed.accept(new ObservedValues(reg, observe));
+            }
+            if (request.command() instanceof DeviceCommand.CancelObservation) {
+                // the device stopped notifying; forget the observation here too
+                server.getObservationService().cancelObservations(reg, request.command().path().toString());
+            }
+            if (response instanceof ReadResponse read && read.getContent() != null) {
+                values.putAll(NodeValueMapper.flatten(request.command().path(), read.getContent()));
+            } else if (response instanceof ObserveResponse observe && observe.getContent() != null) {
+                values.putAll(NodeValueMapper.flatten(request.command().path(), observe.getContent()));
+            } else if (response instanceof DiscoverResponse discover) {
+                links = links(discover.getObjectLinks());
+            } else if (response instanceof CreateResponse create) {
+                // Leshan gives the Location-Path as "3311/1": the contract writes LwM2M paths with a leading slash
+                location = Optional.ofNullable(create.getLocation()).map(l -> l.startsWith("/") ? l : "/" + l)
+                        .or(() -> request.command().path().depth() == 2
+                                ? Optional.of(request.command().path().toString()) : Optional.empty());
+            }
+        }
+        return CommandResult.answered(request, clock.instant(), code, response.isSuccess(), values, links, location,
+                Optional.ofNullable(response.getErrorMessage()));
+    }
+
+    private static List<DiscoveredLink> links(Link[] links) {
+        List<DiscoveredLink> result = new ArrayList<>();
+        if (links != null) {
+            for (Link link : links) {
+                Map<String, String> attributes = new LinkedHashMap<>();
+                for (Attribute attribute : link.getAttributes()) {
+                    attributes.put(attribute.getName(), attribute.getCoreLinkValue() == null ? ""
+                            : unquote(attribute.getCoreLinkValue()));
+                }
+                result.add(new DiscoveredLink(link.getUriReference(), attributes));
+            }
+        }
+        return result;
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+
+    /** Leshan's code (205) as the contract writes CoAP codes (2.05). */
+    static String code(int code) {
+        return code / 100 + "." + String.format("%02d", code % 100);
+    }
+
+    private CommandResult failed(CommandRequest request, Exception error) {
+        CommandStatus status;
+        String message;
+        if (error instanceof TimeoutException) {
+            status = CommandStatus.TIMEOUT;
+            message = "no answer from the device within " + request.timeout().toMillis() + " ms";
+        } else if (error instanceof RequestCanceledException) {
+            status = CommandStatus.CANCELLED;
+            message = "cancelled: " + error.getMessage();
+        } else if (error instanceof ClientSleepingException) {
+            status = CommandStatus.FAILED;
+            message = "the device is sleeping";
+        } else if (error instanceof InvalidRequestException) {
+            status = CommandStatus.INVALID;
+            message = error.getMessage();
+        } else {
+            status = CommandStatus.FAILED;
+            message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        }
+        return CommandResult.of(request, clock.instant(), status, message);
+    }
+}
