@@ -275,4 +275,22 @@ class CommandFlowTest {
         assertThat(mqtt.on(execTopic)).extracting(m -> m.json().get("status").asText())
                 .containsExactly("success", "success");
     }
+
+    @Test
+    void a_silent_device_does_not_hold_up_commands_for_other_devices() {
+        TestDevice silent = givenDevice("silent-" + UUID.randomUUID().toString().substring(0, 8))
+                .registeredAt(lwm2m.boundPort().orElseThrow());
+        silent.close(); // registered, but no longer answers
+        app.publishWith().topic("lwm2m/" + silent.endpoint() + "/commands/read").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"id\":\"slow-1\",\"path\":\"/3/0\",\"timeout\":8}".getBytes(StandardCharsets.UTF_8))
+                .send();
+        long start = System.nanoTime();
+        JsonNode fast = command("read", "\"path\":\"/3/0/0\"");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(fast.get("status").asText()).isEqualTo("success");
+        assertThat(took).as("answered while the silent device's command still waits").isLessThan(Duration.ofSeconds(5));
+        String slowTopic = "lwm2m/" + silent.endpoint() + "/results/read";
+        await().atMost(WAIT).until(() -> !mqtt.on(slowTopic).isEmpty());
+        assertThat(mqtt.on(slowTopic).get(0).json().get("status").asText()).isEqualTo("timeout");
+    }
 }
