@@ -30,29 +30,51 @@ public class Lwm2mMetrics {
     private final Counter deregistrations;
     private final Counter expirations;
     private final Counter notifications;
+    // meters keep their objects weakly: this bean keeps them alive for as long as the application runs
+    private final Lwm2mEndpoint endpoint;
+    private final List<EventSink> sinks;
+    private final MeterRegistry registry;
+    private final List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
 
     public Lwm2mMetrics(MeterRegistry registry, Lwm2mEndpoint endpoint, @All List<EventSink> sinks) {
-        Gauge.builder("lwm2m.devices.registered", endpoint, Lwm2mEndpoint::registeredDevices)
-                .description("Devices with a live registration").register(registry);
-        registrations = Counter.builder("lwm2m.registrations").description("Registrations accepted")
-                .register(registry);
-        updates = Counter.builder("lwm2m.updates").description("Registration updates").register(registry);
-        deregistrations = Counter.builder("lwm2m.deregistrations").description("De-registrations")
-                .register(registry);
-        expirations = Counter.builder("lwm2m.expirations").description("Registrations expired without update")
-                .register(registry);
-        notifications = Counter.builder("lwm2m.notifications")
+        this.endpoint = endpoint;
+        this.sinks = List.copyOf(sinks);
+        this.registry = registry;
+        // gauges hold their object weakly; these are CDI client proxies nothing else keeps: hold them strongly
+        track(Gauge.builder("lwm2m.devices.registered", endpoint, Lwm2mEndpoint::registeredDevices)
+                .strongReference(true).description("Devices with a live registration").register(registry));
+        registrations = track(Counter.builder("lwm2m.registrations").description("Registrations accepted")
+                .register(registry));
+        updates = track(Counter.builder("lwm2m.updates").description("Registration updates").register(registry));
+        deregistrations = track(Counter.builder("lwm2m.deregistrations").description("De-registrations")
+                .register(registry));
+        expirations = track(Counter.builder("lwm2m.expirations")
+                .description("Registrations expired without update").register(registry));
+        notifications = track(Counter.builder("lwm2m.notifications")
                 .description("Observed values received (notifications and first observe responses)")
-                .register(registry);
-        for (EventSink sink : sinks) {
-            Gauge.builder("northbound.buffer.depth", sink, EventSink::bufferDepth).tag("sink", sink.name())
-                    .description("Messages waiting for delivery to the broker").register(registry);
-            FunctionCounter.builder("northbound.dropped", sink, EventSink::droppedCount).tag("sink", sink.name())
-                    .description("Messages dropped because the buffer was full").register(registry);
-            Gauge.builder("northbound.connected", sink, s -> s.enabled() && s.connected() ? 1 : 0)
-                    .tag("sink", sink.name()).description("1 when the sink's broker is reachable")
-                    .register(registry);
+                .register(registry));
+        for (EventSink sink : this.sinks) {
+            track(Gauge.builder("northbound.buffer.depth", sink, EventSink::bufferDepth).strongReference(true)
+                    .tag("sink", sink.name()).description("Messages waiting for delivery to the broker")
+                    .register(registry));
+            track(FunctionCounter.builder("northbound.dropped", sink, EventSink::droppedCount)
+                    .tag("sink", sink.name()).description("Messages dropped because the buffer was full")
+                    .register(registry));
+            track(Gauge.builder("northbound.connected", sink, s -> s.enabled() && s.connected() ? 1 : 0)
+                    .strongReference(true).tag("sink", sink.name())
+                    .description("1 when the sink's broker is reachable").register(registry));
         }
+    }
+
+    private <M extends io.micrometer.core.instrument.Meter> M track(M meter) {
+        meters.add(meter);
+        return meter;
+    }
+
+    /** Our meters go with the application: a registry that outlives it must not call into stopped beans. */
+    void removeMeters(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     /** Counts one domain event; called for every event on its way out. */

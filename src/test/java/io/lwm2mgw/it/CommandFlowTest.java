@@ -175,10 +175,10 @@ class CommandFlowTest {
     @Test
     void a_response_topic_and_correlation_data_are_honoured() {
         String replyTopic = "app/replies/" + UUID.randomUUID();
-        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/read").qos(MqttQos.AT_LEAST_ONCE)
-                .responseTopic(replyTopic).correlationData("corr-7".getBytes(StandardCharsets.UTF_8))
-                .payload("{\"id\":\"r-1\",\"path\":\"/3/0/0\"}".getBytes(StandardCharsets.UTF_8)).send();
         try (MqttProbe replies = new MqttProbe(TestBrokers.mqttPort(), "app/replies/#")) {
+            app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/read").qos(MqttQos.AT_LEAST_ONCE)
+                    .responseTopic(replyTopic).correlationData("corr-7".getBytes(StandardCharsets.UTF_8))
+                    .payload("{\"id\":\"r-1\",\"path\":\"/3/0/0\"}".getBytes(StandardCharsets.UTF_8)).send();
             await().atMost(WAIT).until(() -> !replies.on(replyTopic).isEmpty());
             MqttProbe.Received reply = replies.on(replyTopic).get(0);
             assertThat(reply.json().get("values").get("/3/0/0").asText()).isEqualTo("Open Mobile Alliance");
