@@ -6,19 +6,30 @@ import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.northbound.EventFanOut;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * Runs commands: per device in arrival order with one request in flight (CoAP NSTART = 1), many devices in
- * parallel. Publishes exactly one final result per command, then tells the source, which acknowledges the
- * MQTT message or commits the Kafka offset only then. A command whose id already completed is not executed
+ * parallel. Commands for a sleeping queue-mode device (spec 8.3) wait, each announced once as {@code queued},
+ * and go out in order when the device wakes up; one that waits past its TTL ends {@code expired}, and all end
+ * {@code cancelled} when the registration ends. Exactly one final result per command is published, then the
+ * source is told (MQTT acknowledgement, Kafka commit). A command whose id already completed is not executed
  * again: its earlier result is published again.
  */
 @ApplicationScoped
@@ -32,6 +43,7 @@ public class CommandRouter {
     private final Map<String, CommandResult> completed;
     private final Map<EndpointName, Lane> lanes = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService ttlChecker;
 
     public CommandRouter(DevicePort devices, EventFanOut fanOut, GatewayConfig config) {
         this.devices = devices;
@@ -44,10 +56,41 @@ public class CommandRouter {
                 return size() > remembered;
             }
         });
+        devices.observePresence(new DevicePort.PresenceObserver() {
+            @Override
+            public void awake(EndpointName endpoint) {
+                Lane lane = lanes.get(endpoint);
+                if (lane != null) {
+                    drain(lane);
+                }
+            }
+
+            @Override
+            public void gone(EndpointName endpoint) {
+                cancelWaiting(endpoint, "the device's registration ended");
+            }
+        });
+        this.ttlChecker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "command-ttl");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.commands().ttlCheckInterval().toMillis();
+        ttlChecker.scheduleWithFixedDelay(this::expireDue, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** A command and what to do once its final result is out. */
-    private record Pending(CommandRequest request, Runnable onFinal) { }
+    /** A command, what to do once its final result is out, and whether its {@code queued} went out. */
+    private static final class Pending {
+        final CommandRequest request;
+        final Runnable onFinal;
+        boolean announced;
+        boolean acknowledged;
+
+        Pending(CommandRequest request, Runnable onFinal) {
+            this.request = request;
+            this.onFinal = onFinal;
+        }
+    }
 
     /** One device's commands: waiting in order, at most one in flight. Guarded by itself. */
     private static final class Lane {
@@ -68,15 +111,16 @@ public class CommandRouter {
             return;
         }
         Lane lane = lanes.computeIfAbsent(request.endpoint(), ep -> new Lane());
+        Pending pending = new Pending(request, onFinal);
         boolean full;
         synchronized (lane) {
             full = lane.waiting.size() >= maxQueuedPerDevice;
             if (!full) {
-                lane.waiting.addLast(new Pending(request, onFinal));
+                lane.waiting.addLast(pending);
             }
         }
         if (full) {
-            finish(new Pending(request, onFinal), CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
+            finish(pending, CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
                     "too many commands waiting for " + request.endpoint() + " (limit " + maxQueuedPerDevice + ")"));
             return;
         }
@@ -92,47 +136,145 @@ public class CommandRouter {
     }
 
     private void drain(Lane lane) {
-        Pending next;
+        Pending next = null;
+        List<Pending> toAnnounce = new ArrayList<>();
         synchronized (lane) {
             if (lane.busy || lane.waiting.isEmpty()) {
                 return;
             }
-            lane.busy = true;
-            next = lane.waiting.pollFirst();
+            if (devices.isSleeping(lane.waiting.peekFirst().request.endpoint())) {
+                for (Pending p : lane.waiting) {
+                    if (!p.announced) {
+                        p.announced = true;
+                        toAnnounce.add(p);
+                    }
+                }
+            } else {
+                lane.busy = true;
+                next = lane.waiting.pollFirst();
+            }
         }
+        toAnnounce.forEach(this::announceQueued);
+        if (next != null) {
+            execute(lane, next);
+        }
+    }
+
+    private void execute(Lane lane, Pending pending) {
         AtomicBoolean once = new AtomicBoolean();
         try {
-            devices.execute(next.request(), result -> {
+            devices.execute(pending.request, result -> {
                 if (once.compareAndSet(false, true)) {
-                    finish(next, result);
-                    release(lane);
+                    completeOrRequeue(lane, pending, result);
                 }
             });
         } catch (RuntimeException e) {
             if (once.compareAndSet(false, true)) {
-                finish(next, CommandResult.of(next.request(), clock.instant(), CommandStatus.FAILED,
-                        "gateway error: " + e));
-                release(lane);
+                completeOrRequeue(lane, pending, CommandResult.of(pending.request, clock.instant(),
+                        CommandStatus.FAILED, "gateway error: " + e));
             }
         }
     }
 
-    private void release(Lane lane) {
+    private void completeOrRequeue(Lane lane, Pending pending, CommandResult result) {
+        if (result.status() == CommandStatus.QUEUED) {
+            // the device fell asleep as the command went out: it waits at the head for the next wake-up
+            boolean announce;
+            synchronized (lane) {
+                lane.waiting.addFirst(pending);
+                lane.busy = false;
+                announce = !pending.announced;
+                pending.announced = true;
+            }
+            if (announce) {
+                announceQueued(pending);
+            }
+            return;
+        }
+        finish(pending, result);
         synchronized (lane) {
             lane.busy = false;
         }
         drain(lane);
     }
 
+    /**
+     * Publishes {@code queued} and acknowledges the command at once: a broker does not deliver the next
+     * message of a topic while one is unacknowledged, so holding the acknowledgement until a sleeping device
+     * wakes would hold up every later command for it. Until the durable queue exists, a command queued here
+     * does not survive a gateway restart.
+     */
+    private void announceQueued(Pending pending) {
+        publish(CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
+                "the device is sleeping; the command waits until it wakes up (ttl "
+                        + pending.request.ttl().toSeconds() + " s)"));
+        acknowledge(pending);
+    }
+
+    private void acknowledge(Pending pending) {
+        boolean first;
+        synchronized (pending) {
+            first = !pending.acknowledged;
+            pending.acknowledged = true;
+        }
+        if (first) {
+            runOnFinal(pending.onFinal, pending.request.id());
+        }
+    }
+
+    /** Ends the commands that waited for a sleeping device longer than their TTL. */
+    private void expireDue() {
+        Instant now = clock.instant();
+        for (Lane lane : lanes.values()) {
+            List<Pending> expired = new ArrayList<>();
+            synchronized (lane) {
+                for (Iterator<Pending> it = lane.waiting.iterator(); it.hasNext();) {
+                    Pending p = it.next();
+                    if (p.announced && p.request.receivedAt().plus(p.request.ttl()).isBefore(now)) {
+                        it.remove();
+                        expired.add(p);
+                    }
+                }
+            }
+            expired.forEach(p -> finish(p, CommandResult.of(p.request, now, CommandStatus.EXPIRED,
+                    "waited longer than its ttl of " + p.request.ttl().toSeconds() + " s for the sleeping device")));
+        }
+    }
+
+    private void cancelWaiting(EndpointName endpoint, String reason) {
+        Lane lane = lanes.get(endpoint);
+        if (lane == null) {
+            return;
+        }
+        List<Pending> cancelled;
+        synchronized (lane) {
+            cancelled = new ArrayList<>(lane.waiting);
+            lane.waiting.clear();
+        }
+        cancelled.forEach(p -> finish(p, CommandResult.of(p.request, clock.instant(), CommandStatus.CANCELLED, reason)));
+    }
+
     private void finish(Pending pending, CommandResult result) {
         if (result.status().isFinal()) {
-            completed.put(pending.request().id(), result);
+            completed.put(pending.request.id(), result);
         }
         publish(result);
-        pending.onFinal().run();
+        acknowledge(pending);
+    }
+
+    private static void runOnFinal(Runnable onFinal, String id) {
+        try {
+            onFinal.run();
+        } catch (RuntimeException e) {
+            LOG.errorf("acknowledging command %s failed: %s", id, e);
+        }
     }
 
     private void publish(CommandResult result) {
         fanOut.publishResult(result);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ttlChecker.shutdownNow();
     }
 }

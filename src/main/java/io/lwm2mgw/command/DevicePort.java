@@ -2,6 +2,7 @@ package io.lwm2mgw.command;
 
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.device.EndpointName;
 import java.util.function.Consumer;
 
 /** The seam to the devices, implemented by the southbound. */
@@ -13,4 +14,19 @@ public interface DevicePort {
      * (value types, writable resources) happens here, before anything is sent.
      */
     void execute(CommandRequest request, Consumer<CommandResult> done);
+
+    /** Whether the device is registered in queue mode and asleep now (requests would not reach it). */
+    boolean isSleeping(EndpointName endpoint);
+
+    /** Registers the one observer of presence changes (the router); called once at start. */
+    void observePresence(PresenceObserver observer);
+
+    /** Presence changes that matter to waiting commands. Called on protocol threads: return fast. */
+    interface PresenceObserver {
+        /** The device can be reached now. */
+        void awake(EndpointName endpoint);
+
+        /** The device's registration ended (de-registered or expired): its waiting commands are void. */
+        void gone(EndpointName endpoint);
+    }
 }

@@ -46,6 +46,10 @@ public interface GatewayConfig {
         @WithDefault("24h")
         java.time.Duration defaultTtl();
 
+        /** How often commands waiting for sleeping devices are checked against their TTL. */
+        @WithDefault("1s")
+        java.time.Duration ttlCheckInterval();
+
         /** Commands waiting per device; one more is answered {@code failed}. */
         @WithDefault("100")
         int maxQueuedPerDevice();

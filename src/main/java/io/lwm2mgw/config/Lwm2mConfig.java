@@ -30,6 +30,13 @@ public interface Lwm2mConfig {
     @WithDefault("30s")
     Duration requestTimeout();
 
+    /**
+     * How long a queue-mode device stays reachable after it sent something (spec 8.3: at least
+     * MAX_TRANSMIT_WAIT, 93 s with default CoAP timers).
+     */
+    @WithDefault("93s")
+    Duration awakeTime();
+
     /** CoAP transport tuning (Californium), mapped into a fresh Californium Configuration at start. */
     interface CoapConfig {
         /** Kernel UDP receive buffer, bytes. Below 4 MB the OS drops datagrams under notification bursts. */

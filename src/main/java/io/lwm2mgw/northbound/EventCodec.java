@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.DeviceAwake;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
+import io.lwm2mgw.domain.event.DeviceSleeping;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
@@ -65,6 +67,10 @@ public final class EventCodec {
             return "deregistered";
         } else if (event instanceof DeviceExpired) {
             return "expired";
+        } else if (event instanceof DeviceAwake) {
+            return "awake";
+        } else if (event instanceof DeviceSleeping) {
+            return "sleeping";
         }
         throw new IllegalArgumentException("unknown lifecycle event " + event);
     }

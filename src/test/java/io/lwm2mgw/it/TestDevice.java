@@ -114,6 +114,7 @@ public final class TestDevice implements AutoCloseable {
         private boolean temperature;
         private boolean mystery;
         private boolean light;
+        private boolean queueMode;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -126,6 +127,12 @@ public final class TestDevice implements AutoCloseable {
 
         public Builder withTemperature() {
             this.temperature = true;
+            return this;
+        }
+
+        /** Registers in queue mode (spec 8.3): reachable only for the gateway's awake time after each message. */
+        public Builder inQueueMode() {
+            this.queueMode = true;
             return this;
         }
 
@@ -182,6 +189,7 @@ public final class TestDevice implements AutoCloseable {
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
             engine.setRequestTimeoutInMs(2000);
             engine.setRetryWaitingTimeInMs(200);
+            engine.setQueueMode(queueMode);
             LeshanClient client = new LeshanClientBuilder(endpoint)
                     .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
                     .setEndpointsProviders(endpoints.build())

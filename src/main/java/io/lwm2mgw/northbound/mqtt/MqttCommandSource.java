@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes commands from {@code {root}/{ep}/commands/{op}} (QoS 1). A command is acknowledged to the broker only
- * once its final result is out, so a gateway that crashes in between gets it again. The session is persistent:
- * commands sent while the gateway is away wait at the broker.
+ * once its final result is out (or it is queued for a sleeping device), so a gateway that crashes in between
+ * gets it again. The session is persistent: commands sent while the gateway is away wait at the broker.
  */
 @ApplicationScoped
 public class MqttCommandSource {
@@ -53,7 +53,17 @@ public class MqttCommandSource {
     }
 
     private void onPublish(Mqtt5Publish publish) {
+        try {
+            accept(publish);
+        } catch (RuntimeException e) {
+            // an exception would end the client's publish flow: no further command would arrive
+            LOG.errorf("command on %s not handled: %s", publish.getTopic(), e);
+        }
+    }
+
+    private void accept(Mqtt5Publish publish) {
         String topic = publish.getTopic().toString();
+        LOG.debugf("command arrived on %s", topic);
         Optional<TopicScheme.CommandTopic> command = topics.parseCommand(topic);
         if (command.isEmpty()) {
             LOG.debugf("ignoring a message on %s", topic);

@@ -1,6 +1,10 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import io.lwm2mgw.command.DevicePort;
 import io.lwm2mgw.domain.device.DeviceState;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.event.DeviceAwake;
+import io.lwm2mgw.domain.event.DeviceSleeping;
 import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceEvent;
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.function.Consumer;
 import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.server.queue.PresenceListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.registration.RegistrationListener;
 import org.eclipse.leshan.server.registration.RegistrationUpdate;
@@ -20,18 +25,46 @@ import org.jboss.logging.Logger;
  * Turns Leshan's registration callbacks into domain events. Runs on protocol threads: it only maps and hands
  * off (the fan-out never blocks) and starts auto-observation asynchronously.
  */
-final class DeviceLifecycleListener implements RegistrationListener {
+final class DeviceLifecycleListener implements RegistrationListener, PresenceListener {
 
     private static final Logger LOG = Logger.getLogger(DeviceLifecycleListener.class);
 
     private final Consumer<DeviceEvent> events;
     private final AutoObserveFlow autoObserve;
     private final Clock clock;
+    private volatile DevicePort.PresenceObserver presence = NO_OBSERVER;
+
+    private static final DevicePort.PresenceObserver NO_OBSERVER = new DevicePort.PresenceObserver() {
+        @Override
+        public void awake(EndpointName endpoint) {
+        }
+
+        @Override
+        public void gone(EndpointName endpoint) {
+        }
+    };
 
     DeviceLifecycleListener(Consumer<DeviceEvent> events, AutoObserveFlow autoObserve, Clock clock) {
         this.events = events;
         this.autoObserve = autoObserve;
         this.clock = clock;
+    }
+
+    void observePresence(DevicePort.PresenceObserver observer) {
+        this.presence = observer;
+    }
+
+    @Override
+    public void onAwake(Registration reg) {
+        LOG.debugf("awake %s", reg.getEndpoint());
+        events.accept(new DeviceAwake(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.AWAKE)));
+        presence.awake(EndpointName.of(reg.getEndpoint()));
+    }
+
+    @Override
+    public void onSleeping(Registration reg) {
+        LOG.debugf("sleeping %s", reg.getEndpoint());
+        events.accept(new DeviceSleeping(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.SLEEPING)));
     }
 
     @Override
@@ -41,6 +74,8 @@ final class DeviceLifecycleListener implements RegistrationListener {
                 status.lwm2mVersion(), status.binding(), status.lifetimeSeconds(), status.address(),
                 previous != null ? " replacing registration " + previous.getId() : "");
         events.accept(new DeviceRegistered(clock.instant(), status));
+        // a (re-)registered device is reachable: commands waiting for it go out now
+        presence.awake(EndpointName.of(reg.getEndpoint()));
         autoObserve.onRegistered(reg);
     }
 
@@ -59,6 +94,7 @@ final class DeviceLifecycleListener implements RegistrationListener {
             // replaced by a new registration of the same endpoint: registered() reports that one
             return;
         }
+        presence.gone(EndpointName.of(reg.getEndpoint()));
         if (expired) {
             LOG.infof("expired %s (no update within lifetime %ds)", reg.getEndpoint(), reg.getLifeTimeInSec());
             events.accept(new DeviceExpired(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.EXPIRED)));

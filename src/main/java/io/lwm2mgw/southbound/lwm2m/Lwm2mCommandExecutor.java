@@ -1,6 +1,5 @@
 package io.lwm2mgw.southbound.lwm2m;
 
-import io.lwm2mgw.command.DevicePort;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
@@ -57,7 +56,7 @@ import org.eclipse.leshan.server.registration.Registration;
  * Sends commands to devices: the one place where every {@link DeviceCommand} becomes a Leshan request and
  * every answer or failure becomes a {@link CommandResult}. Never blocks; Leshan calls back on its threads.
  */
-final class Lwm2mCommandExecutor implements DevicePort {
+final class Lwm2mCommandExecutor {
 
     private final LeshanServer server;
     private final Clock clock;
@@ -72,8 +71,8 @@ final class Lwm2mCommandExecutor implements DevicePort {
         this.observed = observed;
     }
 
-    @Override
-    public void execute(CommandRequest request, Consumer<CommandResult> done) {
+    /** See {@link io.lwm2mgw.command.DevicePort#execute}. */
+    void execute(CommandRequest request, Consumer<CommandResult> done) {
         AtomicBoolean once = new AtomicBoolean();
         Consumer<CommandResult> finish = result -> {
             if (once.compareAndSet(false, true)) {
@@ -270,7 +269,8 @@ final class Lwm2mCommandExecutor implements DevicePort {
             status = CommandStatus.CANCELLED;
             message = "cancelled: " + error.getMessage();
         } else if (error instanceof ClientSleepingException) {
-            status = CommandStatus.FAILED;
+            // not final: the router keeps the command until the device wakes up
+            status = CommandStatus.QUEUED;
             message = "the device is sleeping";
         } else if (error instanceof InvalidRequestException) {
             status = CommandStatus.INVALID;

@@ -25,6 +25,7 @@ import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.endpoint.LwM2mServerEndpoint;
 import org.eclipse.leshan.server.model.VersionedModelProvider;
+import org.eclipse.leshan.server.queue.StaticClientAwakeTimeProvider;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
@@ -45,6 +46,15 @@ public class Lwm2mEndpoint implements DevicePort {
     private volatile LeshanServer server;
     private volatile int boundPort = -1;
     private volatile Lwm2mCommandExecutor executor;
+    private volatile DevicePort.PresenceObserver presenceObserver = new DevicePort.PresenceObserver() {
+        @Override
+        public void awake(io.lwm2mgw.domain.device.EndpointName endpoint) {
+        }
+
+        @Override
+        public void gone(io.lwm2mgw.domain.device.EndpointName endpoint) {
+        }
+    };
 
     public Lwm2mEndpoint(GatewayConfig config, EventFanOut fanOut) {
         this.config = config;
@@ -72,6 +82,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 .setEncoder(new DefaultLwM2mEncoder())
                 .setDecoder(new DefaultLwM2mDecoder())
                 .setRegistrationStore(new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()))
+                .setClientAwakeTimeProvider(new StaticClientAwakeTimeProvider((int) lwm2m.awakeTime().toMillis()))
                 .setEndpointsProviders(transport)
                 .build();
         var coapServer = transport.getCoapServer();
@@ -81,7 +92,21 @@ public class Lwm2mEndpoint implements DevicePort {
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
                 (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()));
         autoObserve.attach(leshan);
-        leshan.getRegistrationService().addListener(new DeviceLifecycleListener(fanOut::publish, autoObserve, clock));
+        DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(fanOut::publish, autoObserve, clock);
+        // the router registers itself later (it is created on first use): forward to whoever is registered
+        lifecycle.observePresence(new DevicePort.PresenceObserver() {
+            @Override
+            public void awake(io.lwm2mgw.domain.device.EndpointName endpoint) {
+                presenceObserver.awake(endpoint);
+            }
+
+            @Override
+            public void gone(io.lwm2mgw.domain.device.EndpointName endpoint) {
+                presenceObserver.gone(endpoint);
+            }
+        });
+        leshan.getRegistrationService().addListener(lifecycle);
+        leshan.getPresenceService().addListener(lifecycle);
         leshan.getObservationService().addListener(notifications);
         executor = new Lwm2mCommandExecutor(leshan, clock,
                 o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
@@ -111,6 +136,21 @@ public class Lwm2mEndpoint implements DevicePort {
             return;
         }
         e.execute(request, done);
+    }
+
+    @Override
+    public boolean isSleeping(io.lwm2mgw.domain.device.EndpointName endpoint) {
+        LeshanServer s = server;
+        if (s == null) {
+            return false;
+        }
+        var reg = s.getRegistrationService().getByEndpoint(endpoint.value());
+        return reg != null && reg.usesQueueMode() && !s.getPresenceService().isClientAwake(reg);
+    }
+
+    @Override
+    public void observePresence(DevicePort.PresenceObserver observer) {
+        this.presenceObserver = observer;
     }
 
     /** The UDP port the CoAP endpoint is bound to, once started. */

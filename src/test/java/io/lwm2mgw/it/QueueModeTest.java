@@ -1,0 +1,136 @@
+package io.lwm2mgw.it;
+
+import static io.lwm2mgw.it.TestDevice.givenDevice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Queue mode (spec 8.3) with a real Leshan client that sleeps one second after each message. */
+@QuarkusTest
+@TestProfile(QueueModeTest.ShortAwakeTime.class)
+class QueueModeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    /** Shared brokers, a 1 s awake time, at most 3 commands waiting per device. */
+    public static class ShortAwakeTime implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "gateway.mqtt.host", "127.0.0.1",
+                    "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
+                    "gateway.mqtt.client-id", "gw-queue-test",
+                    "gateway.lwm2m.awake-time", "1s",
+                    "gateway.commands.max-queued-per-device", "3",
+                    "gateway.commands.ttl-check-interval", "200ms");
+        }
+    }
+
+    @Inject
+    Lwm2mEndpoint lwm2m;
+
+    private MqttProbe mqtt;
+    private Mqtt5BlockingClient app;
+    private TestDevice device;
+
+    @BeforeEach
+    void sleepingDevice() {
+        mqtt = new MqttProbe(TestBrokers.mqttPort());
+        app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())
+                .serverHost("127.0.0.1").serverPort(TestBrokers.mqttPort()).buildBlocking();
+        app.connect();
+        device = givenDevice("sleepy-" + UUID.randomUUID().toString().substring(0, 8)).withLight().inQueueMode()
+                .registeredAt(lwm2m.boundPort().orElseThrow());
+        await().atMost(WAIT).until(() -> !mqtt.on(topic("events/sleeping")).isEmpty());
+    }
+
+    @AfterEach
+    void tearDown() {
+        device.close();
+        app.disconnect();
+        mqtt.close();
+    }
+
+    private String topic(String suffix) {
+        return "lwm2m/" + device.endpoint() + "/" + suffix;
+    }
+
+    private void send(String op, String json) {
+        app.publishWith().topic(topic("commands/" + op)).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(json.getBytes(StandardCharsets.UTF_8)).send();
+    }
+
+    private List<String> statuses(String op, String id) {
+        return mqtt.on(topic("results/" + op)).stream().map(MqttProbe.Received::json)
+                .filter(r -> id.equals(r.path("id").asText())).map(r -> r.get("status").asText()).toList();
+    }
+
+    @Test
+    void the_device_is_published_awake_then_sleeping() {
+        JsonNode sleeping = mqtt.last(topic("events/sleeping")).orElseThrow().json();
+        assertThat(sleeping.get("state").asText()).isEqualTo("sleeping");
+        assertThat(sleeping.get("queueMode").asBoolean()).isTrue();
+        assertThat(mqtt.on(topic("events/awake"))).isNotEmpty();
+        assertThat(mqtt.last(topic("status")).orElseThrow().json().get("state").asText()).isEqualTo("sleeping");
+    }
+
+    @Test
+    void commands_wait_while_the_device_sleeps_and_go_out_in_order_when_it_wakes() {
+        for (int i = 1; i <= 3; i++) {
+            send("write", "{\"id\":\"q-" + i + "\",\"path\":\"/3311/0/5851\",\"value\":" + (i * 10) + "}");
+        }
+        await().atMost(WAIT).until(() -> List.of(1, 2, 3).stream().allMatch(i -> statuses("write", "q-" + i)
+                .equals(List.of("queued"))));
+
+        device.update(); // the device wakes up: a registration update
+        await().atMost(WAIT).until(() -> mqtt.on(topic("results/write")).size() == 6);
+        assertThat(mqtt.on(topic("results/write"))).extracting(m -> m.json().get("id").asText() + ":"
+                + m.json().get("status").asText())
+                .containsExactly("q-1:queued", "q-2:queued", "q-3:queued", "q-1:success", "q-2:success", "q-3:success");
+        await().atMost(WAIT).until(() -> !mqtt.on(topic("events/awake")).isEmpty());
+    }
+
+    @Test
+    void a_command_that_waits_past_its_ttl_expires() {
+        send("read", "{\"id\":\"ttl-1\",\"path\":\"/3311/0\",\"ttl\":1}");
+        await().atMost(WAIT).until(() -> statuses("read", "ttl-1").equals(List.of("queued", "expired")));
+        JsonNode expired = mqtt.on(topic("results/read")).get(1).json();
+        assertThat(expired.get("error").asText()).contains("ttl");
+    }
+
+    @Test
+    void a_command_over_the_per_device_cap_fails_with_the_reason() {
+        for (int i = 1; i <= 4; i++) {
+            send("read", "{\"id\":\"cap-" + i + "\",\"path\":\"/3311/0\"}");
+        }
+        await().atMost(WAIT).until(() -> statuses("read", "cap-4").contains("failed"));
+        assertThat(mqtt.on(topic("results/read")).stream().map(MqttProbe.Received::json)
+                .filter(r -> r.get("id").asText().equals("cap-4")).findFirst().orElseThrow().get("error").asText())
+                .contains("too many commands waiting");
+    }
+
+    @Test
+    void waiting_commands_are_cancelled_when_the_device_deregisters() {
+        send("read", "{\"id\":\"dereg-1\",\"path\":\"/3311/0\"}");
+        await().atMost(WAIT).until(() -> statuses("read", "dereg-1").equals(List.of("queued")));
+        device.deregister();
+        await().atMost(WAIT).until(() -> statuses("read", "dereg-1").equals(List.of("queued", "cancelled")));
+    }
+}
