@@ -89,6 +89,8 @@ class QueueModeTest {
         assertThat(sleeping.get("queueMode").asBoolean()).isTrue();
         assertThat(mqtt.on(topic("events/awake"))).isNotEmpty();
         assertThat(mqtt.last(topic("status")).orElseThrow().json().get("state").asText()).isEqualTo("sleeping");
+        assertThat(mqtt.matching(m -> m.topic().startsWith(topic("events/")))).extracting(m -> m.json().get("event").asText())
+                .as("registered comes first").startsWith("registered", "awake", "sleeping");
     }
 
     @Test
@@ -132,5 +134,6 @@ class QueueModeTest {
         await().atMost(WAIT).until(() -> statuses("read", "dereg-1").equals(List.of("queued")));
         device.deregister();
         await().atMost(WAIT).until(() -> statuses("read", "dereg-1").equals(List.of("queued", "cancelled")));
+        assertThat(mqtt.last(topic("status")).orElseThrow().json().get("state").asText()).isEqualTo("deregistered");
     }
 }

@@ -117,8 +117,11 @@ class RegistrationFlowTest {
                 assertThat(last.json().get("state").asText()).isEqualTo("deregistered");
                 assertThat(last.retain()).isTrue();
             });
-            await().atMost(WAIT).until(() -> kafka.on("lwm2m.events", "raw-10").size() == 3);
+            // a UQ device is in queue mode: its awake/sleeping presence events interleave
+            await().atMost(WAIT).until(() -> kafka.on("lwm2m.events", "raw-10").stream()
+                    .anyMatch(r -> r.json().get("event").asText().equals("deregistered")));
             assertThat(kafka.on("lwm2m.events", "raw-10")).extracting(r -> r.json().get("event").asText())
+                    .filteredOn(e -> !e.equals("awake") && !e.equals("sleeping"))
                     .containsExactly("registered", "updated", "deregistered");
         }
     }

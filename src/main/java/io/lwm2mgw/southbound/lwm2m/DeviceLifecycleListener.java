@@ -33,6 +33,8 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
     private final AutoObserveFlow autoObserve;
     private final Clock clock;
     private volatile DevicePort.PresenceObserver presence = NO_OBSERVER;
+    /** Registration ids whose registered event went out and that have not ended. */
+    private final java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static final DevicePort.PresenceObserver NO_OBSERVER = new DevicePort.PresenceObserver() {
         @Override
@@ -54,8 +56,16 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
         this.presence = observer;
     }
 
+    /**
+     * Leshan reports a queue-mode device awake before its registration is announced, and may report it
+     * sleeping after it de-registered: presence is published only for registrations announced and still live,
+     * so the retained status never goes back from deregistered to sleeping.
+     */
     @Override
     public void onAwake(Registration reg) {
+        if (!announced.contains(reg.getId())) {
+            return; // registered() publishes awake right after registered
+        }
         LOG.debugf("awake %s", reg.getEndpoint());
         events.accept(new DeviceAwake(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.AWAKE)));
         presence.awake(EndpointName.of(reg.getEndpoint()));
@@ -63,6 +73,9 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
 
     @Override
     public void onSleeping(Registration reg) {
+        if (!announced.contains(reg.getId())) {
+            return;
+        }
         LOG.debugf("sleeping %s", reg.getEndpoint());
         events.accept(new DeviceSleeping(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.SLEEPING)));
     }
@@ -74,6 +87,13 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
                 status.lwm2mVersion(), status.binding(), status.lifetimeSeconds(), status.address(),
                 previous != null ? " replacing registration " + previous.getId() : "");
         events.accept(new DeviceRegistered(clock.instant(), status));
+        announced.add(reg.getId());
+        if (previous != null) {
+            announced.remove(previous.getId());
+        }
+        if (reg.usesQueueMode()) {
+            events.accept(new DeviceAwake(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.AWAKE)));
+        }
         // a (re-)registered device is reachable: commands waiting for it go out now
         presence.awake(EndpointName.of(reg.getEndpoint()));
         autoObserve.onRegistered(reg);
@@ -90,6 +110,7 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
     @Override
     public void unregistered(Registration reg, Collection<Observation> observations, boolean expired,
             Registration newRegistration) {
+        announced.remove(reg.getId());
         if (newRegistration != null) {
             // replaced by a new registration of the same endpoint: registered() reports that one
             return;
