@@ -42,8 +42,7 @@ class BrokerOutageTest {
     static final TcpProxy PROXY = new TcpProxy(proxyPort(), TestBrokers.mqttPort());
 
     static int proxyPort() {
-        return Integer.parseInt(System.getProperties().computeIfAbsent("test.outage.proxy-port",
-                k -> String.valueOf(TestBrokers.freePort())).toString());
+        return TestBrokers.sharedFreePort("test.outage.proxy-port");
     }
 
     /** MQTT behind a closed proxy, Kafka unreachable, a buffer of 50 messages. */
@@ -60,8 +59,7 @@ class BrokerOutageTest {
 
     /** Nothing listens here until the last test starts a Kafka broker on it. */
     static int kafkaPort() {
-        return Integer.parseInt(System.getProperties().computeIfAbsent("test.outage.kafka-port",
-                k -> String.valueOf(TestBrokers.freePort())).toString());
+        return TestBrokers.sharedFreePort("test.outage.kafka-port");
     }
 
     @Inject

@@ -42,8 +42,7 @@ class ContentFormatTest {
     }
 
     static int port() {
-        return Integer.parseInt(System.getProperties().computeIfAbsent("test.formats.mqtt-port",
-                k -> String.valueOf(TestBrokers.freePort())).toString());
+        return TestBrokers.sharedFreePort("test.formats.mqtt-port");
     }
 
     @Inject

@@ -32,8 +32,7 @@ class EmbeddedBrokerTest {
     }
 
     static int embeddedPort() {
-        return Integer.parseInt(System.getProperties().computeIfAbsent("test.embedded.mqtt-port",
-                k -> String.valueOf(TestBrokers.freePort())).toString());
+        return TestBrokers.sharedFreePort("test.embedded.mqtt-port");
     }
 
     @Inject

@@ -5,49 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Auto-observe rules of the test profile: /3/0/9, /3303 (pmin 0, pmax 60) and /32769/0. */
 @QuarkusTest
 @QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
-class NotificationFlowTest {
+class NotificationFlowTest extends BrokerFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @Inject
-    Lwm2mEndpoint lwm2m;
 
     @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
     java.net.URL metrics;
 
-    private MqttProbe mqtt;
-    private KafkaProbe kafka;
-    private int port;
-
-    @BeforeEach
-    void probes() {
-        port = lwm2m.boundPort().orElseThrow();
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.telemetry");
-    }
-
-    @AfterEach
-    void everything_published_meets_the_contract() throws InterruptedException {
-        try {
-            Contract.assertEveryMqttMessage(mqtt.all());
-            Contract.assertEveryKafkaRecord(kafka.all());
-        } finally {
-            mqtt.close();
-            kafka.close();
-        }
+    @Override
+    protected String[] kafkaTopics() {
+        return new String[] {"lwm2m.telemetry"};
     }
 
     @Test

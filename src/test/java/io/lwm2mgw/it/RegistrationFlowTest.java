@@ -5,47 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
-class RegistrationFlowTest {
+class RegistrationFlowTest extends BrokerFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    @Inject
-    Lwm2mEndpoint lwm2m;
-
-    private MqttProbe mqtt;
-    private KafkaProbe kafka;
-    private int port;
-
-    @BeforeEach
-    void probes() {
-        port = lwm2m.boundPort().orElseThrow();
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.events", "lwm2m.status");
-    }
-
-    @AfterEach
-    void everything_published_meets_the_contract() throws InterruptedException {
-        try {
-            Contract.assertEveryMqttMessage(mqtt.all());
-            Contract.assertEveryKafkaRecord(kafka.all());
-        } finally {
-            mqtt.close();
-            kafka.close();
-        }
+    @Override
+    protected String[] kafkaTopics() {
+        return new String[] {"lwm2m.events", "lwm2m.status"};
     }
 
     @Test

@@ -69,6 +69,11 @@ public final class TestBrokers {
         return System.getProperties().computeIfAbsent("test.brokers.lock", k -> new Object());
     }
 
+    /** A free port chosen once per JVM under {@code key}, so a test profile and its test agree on it. */
+    public static int sharedFreePort(String key) {
+        return Integer.parseInt(System.getProperties().computeIfAbsent(key, k -> String.valueOf(freePort())).toString());
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
