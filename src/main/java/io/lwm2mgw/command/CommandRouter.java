@@ -44,9 +44,14 @@ public class CommandRouter {
     private final Map<EndpointName, Lane> lanes = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService ttlChecker;
+    private final QueuedCommandStore store;
+    private volatile boolean stopping;
 
-    public CommandRouter(DevicePort devices, EventFanOut fanOut, GatewayConfig config) {
+    public CommandRouter(DevicePort devices, EventFanOut fanOut, GatewayConfig config,
+            com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.devices = devices;
+        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), new io.lwm2mgw.northbound.CommandCodec(
+                mapper, config.commands().defaultTimeout(), config.commands().defaultTtl()), mapper);
         this.fanOut = fanOut;
         this.maxQueuedPerDevice = config.commands().maxQueuedPerDevice();
         int remembered = config.commands().completedIdsRemembered();
@@ -85,6 +90,9 @@ public class CommandRouter {
         final Runnable onFinal;
         boolean announced;
         boolean acknowledged;
+        boolean stored;
+        /** Read back from the store after a restart: waits until its device registers again. */
+        boolean reloaded;
 
         Pending(CommandRequest request, Runnable onFinal) {
             this.request = request;
@@ -142,7 +150,7 @@ public class CommandRouter {
             if (lane.busy || lane.waiting.isEmpty()) {
                 return;
             }
-            if (devices.isSleeping(lane.waiting.peekFirst().request.endpoint())) {
+            if (mustWait(lane.waiting.peekFirst())) {
                 for (Pending p : lane.waiting) {
                     if (!p.announced) {
                         p.announced = true;
@@ -158,6 +166,32 @@ public class CommandRouter {
         if (next != null) {
             execute(lane, next);
         }
+    }
+
+    private boolean mustWait(Pending head) {
+        EndpointName endpoint = head.request.endpoint();
+        return devices.isSleeping(endpoint) || head.reloaded && !devices.isRegistered(endpoint);
+    }
+
+    /** Reads back the commands that waited for sleeping devices when the gateway stopped. */
+    void reloadStored(@Observes @jakarta.annotation.Priority(25) io.quarkus.runtime.StartupEvent event) {
+        List<CommandRequest> stored = store.loadAll();
+        for (CommandRequest request : stored) {
+            Pending pending = new Pending(request, () -> { });
+            pending.announced = true;
+            pending.acknowledged = true;
+            pending.stored = true;
+            pending.reloaded = true;
+            Lane lane = lanes.computeIfAbsent(request.endpoint(), ep -> new Lane());
+            synchronized (lane) {
+                lane.waiting.addLast(pending);
+            }
+        }
+        if (!stored.isEmpty()) {
+            LOG.infof("%d queued commands read back from the store; they go out when their devices wake up",
+                    stored.size());
+        }
+        lanes.values().forEach(this::drain);
     }
 
     private void execute(Lane lane, Pending pending) {
@@ -177,6 +211,12 @@ public class CommandRouter {
     }
 
     private void completeOrRequeue(Lane lane, Pending pending, CommandResult result) {
+        if (stopping && result.status() == CommandStatus.CANCELLED) {
+            // the gateway is stopping, not the device failing: no result and no acknowledgement, so the broker
+            // (or the uncommitted Kafka offset) hands the command to the next gateway
+            LOG.infof("command %s for %s left for redelivery", pending.request.id(), pending.request.endpoint());
+            return;
+        }
         if (result.status() == CommandStatus.QUEUED) {
             // the device fell asleep as the command went out: it waits at the head for the next wake-up
             boolean announce;
@@ -199,12 +239,19 @@ public class CommandRouter {
     }
 
     /**
-     * Publishes {@code queued} and acknowledges the command at once: a broker does not deliver the next
-     * message of a topic while one is unacknowledged, so holding the acknowledgement until a sleeping device
-     * wakes would hold up every later command for it. Until the durable queue exists, a command queued here
-     * does not survive a gateway restart.
+     * Stores the command durably, publishes {@code queued} and acknowledges it: a broker does not deliver the
+     * next message of a topic while one is unacknowledged, so holding the acknowledgement until a sleeping
+     * device wakes would hold up every later command for it.
      */
     private void announceQueued(Pending pending) {
+        try {
+            store.save(pending.request);
+            synchronized (pending) {
+                pending.stored = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot store queued command %s: %s", pending.request.id(), e.getMessage());
+        }
         publish(CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
                 "the device is sleeping; the command waits until it wakes up (ttl "
                         + pending.request.ttl().toSeconds() + " s)"));
@@ -257,6 +304,13 @@ public class CommandRouter {
     private void finish(Pending pending, CommandResult result) {
         if (result.status().isFinal()) {
             completed.put(pending.request.id(), result);
+            boolean stored;
+            synchronized (pending) {
+                stored = pending.stored;
+            }
+            if (stored) {
+                store.remove(pending.request.id());
+            }
         }
         publish(result);
         acknowledge(pending);
@@ -274,7 +328,9 @@ public class CommandRouter {
         fanOut.publishResult(result);
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Runs before the LwM2M server stops, so that the requests it cancels are recognised as ours. */
+    void stop(@Observes @jakarta.annotation.Priority(0) ShutdownEvent event) {
+        stopping = true;
         ttlChecker.shutdownNow();
     }
 }

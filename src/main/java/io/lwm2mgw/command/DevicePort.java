@@ -15,6 +15,9 @@ public interface DevicePort {
      */
     void execute(CommandRequest request, Consumer<CommandResult> done);
 
+    /** Whether the device has a live registration. */
+    boolean isRegistered(EndpointName endpoint);
+
     /** Whether the device is registered in queue mode and asleep now (requests would not reach it). */
     boolean isSleeping(EndpointName endpoint);
 

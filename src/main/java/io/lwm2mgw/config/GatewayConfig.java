@@ -46,6 +46,13 @@ public interface GatewayConfig {
         @WithDefault("24h")
         java.time.Duration defaultTtl();
 
+        /**
+         * Folder of the embedded store of commands waiting for sleeping devices (a volume on Kubernetes);
+         * relative paths are against the working directory.
+         */
+        @WithDefault("data/commands")
+        java.nio.file.Path storeDirectory();
+
         /** How often commands waiting for sleeping devices are checked against their TTL. */
         @WithDefault("1s")
         java.time.Duration ttlCheckInterval();

@@ -118,6 +118,67 @@ public final class CommandCodec {
         }
     }
 
+    /**
+     * Writes a request back as its command document (endpoint and op included), so that {@link #decode}
+     * reads the same request again: how queued commands are stored.
+     */
+    public byte[] encode(CommandRequest request) {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = mapper.createObjectNode();
+        DeviceCommand command = request.command();
+        doc.put("id", request.id());
+        doc.put("endpoint", request.endpoint().value());
+        doc.put("op", command.op());
+        doc.put("path", command.path().toString());
+        doc.put("timeout", request.timeout().toMillis() / 1000.0);
+        doc.put("ttl", request.ttl().toMillis() / 1000.0);
+        if (command instanceof DeviceCommand.ReadResource read) {
+            read.format().ifPresent(f -> doc.put("format", f));
+        } else if (command instanceof DeviceCommand.ObserveResource observe) {
+            observe.format().ifPresent(f -> doc.put("format", f));
+        } else if (command instanceof DeviceCommand.WriteResource write) {
+            doc.put("mode", write.mode() == WriteMode.UPDATE ? "update" : "replace");
+            write.format().ifPresent(f -> doc.put("format", f));
+            com.fasterxml.jackson.databind.node.ObjectNode values = doc.putObject("values");
+            write.values().forEach((p, v) -> values.set(p.toString(), json(v)));
+        } else if (command instanceof DeviceCommand.CreateInstance create) {
+            create.format().ifPresent(f -> doc.put("format", f));
+            com.fasterxml.jackson.databind.node.ObjectNode values = doc.putObject("values");
+            create.values().forEach((p, v) -> values.set(create.path().depth() == 1
+                    ? relativeToInstance(p) : p.toString(), json(v)));
+        } else if (command instanceof DeviceCommand.WriteAttributes attributes) {
+            com.fasterxml.jackson.databind.node.ObjectNode node = doc.putObject("attributes");
+            attributes.attributes().forEach((name, value) -> {
+                if (value.isPresent()) {
+                    node.put(name, value.get());
+                } else {
+                    node.putNull(name);
+                }
+            });
+        } else if (command instanceof DeviceCommand.ExecuteResource execute) {
+            execute.arguments().ifPresent(a -> doc.put("args", a));
+        }
+        try {
+            return mapper.writeValueAsBytes(doc);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String relativeToInstance(Lwm2mPath path) {
+        int[] ids = path.ids();
+        return ids.length == 3 ? String.valueOf(ids[2]) : ids[2] + "/" + ids[3];
+    }
+
+    private static JsonNode json(CommandValue value) {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        if (value instanceof CommandValue.Text t) {
+            return f.textNode(t.value());
+        } else if (value instanceof CommandValue.Number n) {
+            return f.numberNode(n.value());
+        }
+        return f.booleanNode(((CommandValue.Bool) value).value());
+    }
+
     private DeviceCommand command(String op, Lwm2mPath path, JsonNode doc) {
         Optional<String> format = text(doc, "format");
         if (format.isPresent() && !FORMATS.contains(format.get())) {

@@ -47,11 +47,21 @@ public final class MqttProbe implements AutoCloseable {
     }
 
     public MqttProbe(int port, String filter) {
-        client = MqttClient.builder().useMqttVersion5().identifier("probe-" + UUID.randomUUID())
+        this(port, filter, "probe-" + UUID.randomUUID(), false);
+    }
+
+    /**
+     * @param persistent keep the session at the broker after closing: a probe reconnecting under the same
+     *                   identifier receives what was published meanwhile (across a gateway restart)
+     */
+    public MqttProbe(int port, String filter, String identifier, boolean persistent) {
+        client = MqttClient.builder().useMqttVersion5().identifier(identifier)
                 .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        client.connect();
+        // registered before connecting: a resumed session delivers at once, before any subscribe callback
+        client.toAsync().publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL, this::onMessage);
+        client.connectWith().cleanStart(!persistent).sessionExpiryInterval(persistent ? 300 : 0).send();
         client.toAsync().subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(true)
-                .callback(this::onMessage).send().join();
+                .send().join();
     }
 
     private void onMessage(Mqtt5Publish publish) {

@@ -32,9 +32,9 @@ import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerP
 import org.jboss.logging.Logger;
 
 /**
- * The LwM2M server devices talk to: Leshan over Californium, CoAP on UDP. Starts after the northbound sinks
- * (so the first registration already has somewhere to go) and stops before them (so the last events can
- * still be flushed).
+ * The LwM2M server devices talk to: Leshan over Californium, CoAP on UDP. Starts before the northbound
+ * connections (their buffers take events from the start; a command redelivered by a resumed MQTT session at
+ * connect must find the server running) and stops before them (so the last events can still be flushed).
  */
 @ApplicationScoped
 public class Lwm2mEndpoint implements DevicePort {
@@ -61,7 +61,7 @@ public class Lwm2mEndpoint implements DevicePort {
         this.fanOut = fanOut;
     }
 
-    void start(@Observes @Priority(20) StartupEvent event) {
+    void start(@Observes @Priority(5) StartupEvent event) {
         Lwm2mConfig lwm2m = config.lwm2m();
         Clock clock = Clock.systemUTC();
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
@@ -136,6 +136,12 @@ public class Lwm2mEndpoint implements DevicePort {
             return;
         }
         e.execute(request, done);
+    }
+
+    @Override
+    public boolean isRegistered(io.lwm2mgw.domain.device.EndpointName endpoint) {
+        LeshanServer s = server;
+        return s != null && s.getRegistrationService().getByEndpoint(endpoint.value()) != null;
     }
 
     @Override

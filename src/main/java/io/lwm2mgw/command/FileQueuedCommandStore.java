@@ -1,0 +1,127 @@
+package io.lwm2mgw.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.ReplyAddress;
+import io.lwm2mgw.northbound.CommandCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The embedded queued-command store: one small JSON file per command in a folder (a volume on
+ * Kubernetes), written to a temporary file, forced to disk and renamed into place, so a crash leaves either
+ * the whole command or none of it.
+ */
+public final class FileQueuedCommandStore implements QueuedCommandStore {
+
+    private static final Logger LOG = Logger.getLogger(FileQueuedCommandStore.class);
+
+    private final Path directory;
+    private final CommandCodec codec;
+    private final ObjectMapper mapper;
+
+    public FileQueuedCommandStore(Path directory, CommandCodec codec, ObjectMapper mapper) {
+        this.directory = directory;
+        this.codec = codec;
+        this.mapper = mapper;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gateway.commands.store-directory: cannot create " + directory, e);
+        }
+    }
+
+    @Override
+    public void save(CommandRequest request) {
+        ObjectNode record = mapper.createObjectNode();
+        record.put("receivedAt", request.receivedAt().toString());
+        request.replyTo().ifPresent(reply -> {
+            ObjectNode r = record.putObject("replyTo");
+            r.put("topic", reply.topic());
+            reply.correlationData().ifPresent(c -> r.put("correlationData", Base64.getEncoder().encodeToString(c)));
+        });
+        try {
+            record.set("command", mapper.readTree(codec.encode(request)));
+            Path tmp = directory.resolve(file(request.id()) + ".tmp");
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(record)));
+                channel.force(true);
+            }
+            Files.move(tmp, directory.resolve(file(request.id())), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store queued command " + request.id(), e);
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        try {
+            Files.deleteIfExists(directory.resolve(file(id)));
+        } catch (IOException e) {
+            LOG.warnf("cannot remove stored command %s: %s", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public List<CommandRequest> loadAll() {
+        List<CommandRequest> requests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                try {
+                    requests.add(read(file));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf("skipping unreadable stored command %s: %s", file.getFileName(), e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read stored commands in " + directory, e);
+        }
+        requests.sort(Comparator.comparing(CommandRequest::receivedAt));
+        return requests;
+    }
+
+    private CommandRequest read(Path file) throws IOException {
+        JsonNode record = mapper.readTree(Files.readAllBytes(file));
+        Instant receivedAt = Instant.parse(record.get("receivedAt").asText());
+        Optional<ReplyAddress> replyTo = Optional.ofNullable(record.get("replyTo")).map(r -> new ReplyAddress(
+                r.get("topic").asText(), Optional.ofNullable(r.get("correlationData"))
+                        .map(c -> Base64.getDecoder().decode(c.asText()))));
+        byte[] command = mapper.writeValueAsBytes(record.get("command"));
+        CommandCodec.Decoded decoded = codec.decode(command, Optional.empty(), Optional.empty(), replyTo, receivedAt);
+        if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
+            return accepted.request();
+        }
+        throw new IllegalStateException(((CommandCodec.Decoded.Rejected) decoded).result().error().orElse("invalid"));
+    }
+
+    /** A file name for any id: ids are the requester's strings, so they are hashed. */
+    private static String file(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16) + ".json";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
