@@ -293,4 +293,37 @@ class CommandFlowTest {
         await().atMost(WAIT).until(() -> !mqtt.on(slowTopic).isEmpty());
         assertThat(mqtt.on(slowTopic).get(0).json().get("status").asText()).isEqualTo("timeout");
     }
+
+    @Test
+    void every_operation_works_through_kafka_too() throws Exception {
+        await().atMost(WAIT).until(kafkaCommands::assigned);
+        String ep = device.endpoint();
+        String[][] commands = {
+            {"k-read", "read", "\"path\":\"/3/0/0\""},
+            {"k-write", "write", "\"path\":\"/3311/0/5851\",\"value\":33"},
+            {"k-attrs", "write-attributes", "\"path\":\"/3311/0/5851\",\"attributes\":{\"pmin\":1}"},
+            {"k-exec", "execute", "\"path\":\"/3/0/4\""},
+            {"k-create", "create", "\"path\":\"/3311/5\",\"values\":{\"/3311/5/5850\":true}"},
+            {"k-delete", "delete", "\"path\":\"/3311/5\""},
+            {"k-discover", "discover", "\"path\":\"/3311\""},
+            {"k-observe", "observe", "\"path\":\"/3311/0/5850\""},
+            {"k-cancel", "cancel-observe", "\"path\":\"/3311/0/5850\""},
+        };
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (String[] c : commands) {
+                producer.send(new ProducerRecord<>("lwm2m.commands", ep, "{\"id\":\"" + c[0] + "\",\"endpoint\":\""
+                        + ep + "\",\"op\":\"" + c[1] + "\"," + c[2] + "}")).get();
+            }
+        }
+        await().atMost(WAIT).until(() -> kafka.on("lwm2m.command-results", ep).size() == commands.length);
+        assertThat(kafka.on("lwm2m.command-results", ep)).extracting(r -> r.json().get("id").asText() + ":"
+                + r.json().get("op").asText() + ":" + r.json().get("status").asText())
+                .containsExactly(java.util.Arrays.stream(commands).map(c -> c[0] + ":" + c[1] + ":success")
+                        .toArray(String[]::new));
+        assertThat(device.reboots()).isEqualTo(1);
+    }
 }
