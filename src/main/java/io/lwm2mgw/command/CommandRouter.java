@@ -50,8 +50,8 @@ public class CommandRouter {
     public CommandRouter(DevicePort devices, EventFanOut fanOut, GatewayConfig config,
             com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.devices = devices;
-        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), new io.lwm2mgw.northbound.CommandCodec(
-                mapper, config.commands().defaultTimeout(), config.commands().defaultTtl()), mapper);
+        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), io.lwm2mgw.northbound.CommandCodec.of(mapper,
+                config.commands()), mapper);
         this.fanOut = fanOut;
         this.maxQueuedPerDevice = config.commands().maxQueuedPerDevice();
         int remembered = config.commands().completedIdsRemembered();

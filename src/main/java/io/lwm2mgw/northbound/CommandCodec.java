@@ -41,6 +41,11 @@ public final class CommandCodec {
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
 
+    /** The codec with the configured defaults for commands that give no timeout or ttl. */
+    public static CommandCodec of(ObjectMapper mapper, io.lwm2mgw.config.GatewayConfig.CommandsConfig config) {
+        return new CommandCodec(mapper, config.defaultTimeout(), config.defaultTtl());
+    }
+
     public CommandCodec(ObjectMapper mapper, Duration defaultTimeout, Duration defaultTtl) {
         this.mapper = mapper;
         this.defaultTimeout = defaultTimeout;

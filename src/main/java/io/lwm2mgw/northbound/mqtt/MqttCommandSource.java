@@ -33,7 +33,7 @@ public class MqttCommandSource {
 
     public MqttCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config) {
         this.router = router;
-        this.codec = new CommandCodec(mapper, config.commands().defaultTimeout(), config.commands().defaultTtl());
+        this.codec = CommandCodec.of(mapper, config.commands());
         this.topics = new TopicScheme(config.mqtt().topicRoot());
     }
 
