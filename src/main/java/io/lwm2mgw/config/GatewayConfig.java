@@ -36,6 +36,9 @@ public interface GatewayConfig {
     /** Commands from MQTT and Kafka. */
     CommandsConfig commands();
 
+    /** Firmware updates and campaigns. */
+    FirmwareConfig firmware();
+
     /** Defaults and limits of the command plane. */
     interface CommandsConfig {
         /** How long to wait for a device's answer when the command gives no {@code timeout}. */

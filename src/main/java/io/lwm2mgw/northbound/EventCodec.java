@@ -15,6 +15,7 @@ import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
 import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
+import io.lwm2mgw.domain.event.FirmwareProgressed;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.northbound.OutboundMessage.Channel;
 import java.io.UncheckedIOException;
@@ -54,7 +55,29 @@ public final class EventCodec {
         if (event instanceof DeviceLifecycleEvent lifecycle) {
             return encodeLifecycle(lifecycle);
         }
+        if (event instanceof FirmwareProgressed firmware) {
+            return List.of(encodeFirmware(firmware));
+        }
         return List.of(encodeNotification((ResourceNotified) event));
+    }
+
+    private OutboundMessage encodeFirmware(FirmwareProgressed event) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        doc.put("event", "firmware");
+        doc.put("commandId", event.commandId());
+        doc.put("state", event.state().wireName());
+        doc.put("bytesSent", event.bytesSent());
+        doc.put("bytesTotal", event.bytesTotal());
+        event.updateResult().ifPresent(code -> {
+            doc.put("updateResult", code);
+            doc.put("updateResultText", FirmwareProgressed.updateResultText(code));
+        });
+        event.firmwareVersion().ifPresent(v -> doc.put("firmwareVersion", v));
+        event.detail().ifPresent(d -> doc.put("error", d));
+        return new OutboundMessage(Channel.EVENT, event.endpoint(), "firmware", bytes(doc),
+                attributes("lwm2m.firmware", event.endpoint().value(), event.time()));
     }
 
     /** The event kind as it appears in topics, documents and CloudEvents types. */

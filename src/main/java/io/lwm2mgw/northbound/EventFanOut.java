@@ -6,6 +6,7 @@ import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.ops.Lwm2mMetrics;
 import io.quarkus.arc.All;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -26,9 +27,13 @@ public class EventFanOut {
     private final List<EventSink> sinks;
     // looked up lazily: the metrics bean needs the LwM2M endpoint, which needs this fan-out
     private final Instance<Lwm2mMetrics> metrics;
+    // looked up lazily as well: listeners (the firmware flow) publish through this fan-out
+    private final Instance<DeviceEventListener> listeners;
+    private volatile List<DeviceEventListener> resolvedListeners;
 
     public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks,
-            Instance<Lwm2mMetrics> metrics) {
+            Instance<Lwm2mMetrics> metrics, @Any Instance<DeviceEventListener> listeners) {
+        this.listeners = listeners;
         this.codec = EventCodec.withRandomIds(mapper, config.id());
         this.results = new ResultCodec(mapper, config.id());
         this.sinks = List.copyOf(sinks);
@@ -49,6 +54,19 @@ public class EventFanOut {
                 for (OutboundMessage message : messages) {
                     sink.offer(message);
                 }
+            }
+        }
+        List<DeviceEventListener> current = resolvedListeners;
+        if (current == null) {
+            current = listeners.stream().toList();
+            resolvedListeners = current;
+        }
+        for (DeviceEventListener listener : current) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.errorf("listener %s failed on %s of %s: %s", listener.getClass().getSimpleName(),
+                        event.getClass().getSimpleName(), event.endpoint(), e);
             }
         }
     }

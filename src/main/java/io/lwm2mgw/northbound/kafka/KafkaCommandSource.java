@@ -62,7 +62,7 @@ public class KafkaCommandSource {
 
     public KafkaCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config, Config mpConfig) {
         this.router = router;
-        this.codec = CommandCodec.of(mapper, config.commands());
+        this.codec = CommandCodec.of(mapper, config);
         this.kafka = config.kafka();
         this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
                 .filter(s -> !s.isBlank());

@@ -33,7 +33,7 @@ public class MqttCommandSource {
 
     public MqttCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config) {
         this.router = router;
-        this.codec = CommandCodec.of(mapper, config.commands());
+        this.codec = CommandCodec.of(mapper, config);
         this.topics = new TopicScheme(config.mqtt().topicRoot());
     }
 

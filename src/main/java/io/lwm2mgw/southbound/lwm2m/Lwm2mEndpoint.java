@@ -28,6 +28,7 @@ import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.server.queue.StaticClientAwakeTimeProvider;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactoryBuilder;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 import org.jboss.logging.Logger;
 
@@ -44,6 +45,7 @@ public class Lwm2mEndpoint implements DevicePort {
     private final GatewayConfig config;
     private final EventFanOut fanOut;
     private volatile LeshanServer server;
+    private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
     private volatile int boundPort = -1;
     private volatile Lwm2mCommandExecutor executor;
     private volatile DevicePort.PresenceObserver presenceObserver = new DevicePort.PresenceObserver() {
@@ -72,7 +74,10 @@ public class Lwm2mEndpoint implements DevicePort {
         var californium = endpoints.createDefaultConfiguration();
         CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
         endpoints.setConfiguration(californium);
-        endpoints.addEndpoint(new InetSocketAddress(lwm2m.host(), lwm2m.port()), Protocol.COAP);
+        endpoints.addEndpoint(new CoapServerEndpointFactoryBuilder()
+                .setURI(new InetSocketAddress(lwm2m.host(), lwm2m.port()))
+                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                .build());
 
         CaliforniumServerEndpointsProvider transport = endpoints.build();
         LeshanServerBuilder builder = new LeshanServerBuilder();
@@ -87,6 +92,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 .build();
         var coapServer = transport.getCoapServer();
         coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
+        coapServer.add(downloads);
 
         NotificationListener notifications = new NotificationListener(fanOut::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
@@ -121,6 +127,7 @@ public class Lwm2mEndpoint implements DevicePort {
     void stop(@Observes @Priority(1) ShutdownEvent event) {
         LeshanServer s = server;
         if (s != null) {
+            downloads.revokeAll();
             s.destroy();
             server = null;
             boundPort = -1;
@@ -157,6 +164,16 @@ public class Lwm2mEndpoint implements DevicePort {
     @Override
     public void observePresence(DevicePort.PresenceObserver observer) {
         this.presenceObserver = observer;
+    }
+
+    /** The running server, or null before start and after stop; for the southbound's firmware transfer. */
+    LeshanServer server() {
+        return server;
+    }
+
+    /** Where pull downloads are served. */
+    FirmwareDownloadResource downloads() {
+        return downloads;
     }
 
     /** The UDP port the CoAP endpoint is bound to, once started. */
