@@ -136,11 +136,18 @@ public class CommandRouter {
 
     /**
      * Accepts a command the gateway issues itself (a campaign's update of one device): it runs like any other
-     * command and its result is published, but it is not stored (its issuer keeps its own state) and
-     * {@code onResult} gets the final result.
+     * command and its result is published, but it is not stored (its issuer keeps its own state);
+     * {@code onResult} gets the {@code queued} result, if any, and the final one.
+     *
+     * @param afterRestart the issuer resumes after a gateway restart: wait until the device registers again
      */
-    public void submitInternal(CommandRequest request, Consumer<CommandResult> onResult) {
-        enqueue(new Pending(request, () -> { }, onResult, true));
+    public void submitInternal(CommandRequest request, Consumer<CommandResult> onResult, boolean afterRestart) {
+        Pending pending = new Pending(request, () -> { }, onResult, true);
+        if (afterRestart) {
+            pending.reloaded = true;
+            pending.announced = true;
+        }
+        enqueue(pending);
     }
 
     private void enqueue(Pending pending) {
@@ -326,10 +333,14 @@ public class CommandRouter {
         } catch (RuntimeException e) {
             LOG.errorf("cannot store queued command %s: %s", pending.request.id(), e.getMessage());
         }
-        publish(CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
+        CommandResult queued = CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
                 "the device is sleeping; the command waits until it wakes up (ttl "
-                        + pending.request.ttl().toSeconds() + " s)"));
+                        + pending.request.ttl().toSeconds() + " s)");
+        publish(queued);
         acknowledge(pending);
+        if (pending.internal) {
+            pending.resultListener.accept(queued);
+        }
     }
 
     private void acknowledge(Pending pending) {

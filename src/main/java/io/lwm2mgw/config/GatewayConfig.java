@@ -98,6 +98,14 @@ public interface GatewayConfig {
         @WithDefault("lwm2m.command-results")
         String commandResultsTopic();
 
+        /** Campaign starts and cancels in (key: campaign id). */
+        @WithDefault("lwm2m.campaigns")
+        String campaignsTopic();
+
+        /** Campaign status documents, compacted (key: campaign id). */
+        @WithDefault("lwm2m.campaign-status")
+        String campaignStatusTopic();
+
         /** Consumer group of the command consumer; all gateway replicas share it. */
         @WithDefault("lwm2m-gateway")
         String commandsGroup();

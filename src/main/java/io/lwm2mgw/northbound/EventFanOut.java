@@ -24,6 +24,8 @@ public class EventFanOut {
 
     private final EventCodec codec;
     private final ResultCodec results;
+    private final CampaignCodec campaigns;
+    private final String source;
     private final List<EventSink> sinks;
     // looked up lazily: the metrics bean needs the LwM2M endpoint, which needs this fan-out
     private final Instance<Lwm2mMetrics> metrics;
@@ -36,6 +38,8 @@ public class EventFanOut {
         this.listeners = listeners;
         this.codec = EventCodec.withRandomIds(mapper, config.id());
         this.results = new ResultCodec(mapper, config.id());
+        this.campaigns = new CampaignCodec(mapper);
+        this.source = "/lwm2m-gateway/" + config.id();
         this.sinks = List.copyOf(sinks);
         this.metrics = metrics;
     }
@@ -78,6 +82,26 @@ public class EventFanOut {
             message = results.encode(result);
         } catch (RuntimeException e) {
             LOG.errorf("cannot encode the result of command %s: %s", result.id().orElse("?"), e);
+            return;
+        }
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                sink.offer(message);
+            }
+        }
+    }
+
+    /** Publishes a campaign's status (retained on MQTT, compacted on Kafka). */
+    public void publishCampaign(io.lwm2mgw.domain.firmware.CampaignStatus status) {
+        OutboundMessage message;
+        try {
+            message = new OutboundMessage(OutboundMessage.Channel.CAMPAIGN,
+                    io.lwm2mgw.domain.device.EndpointName.of(status.id()), "status",
+                    campaigns.bytes(campaigns.status(status)), new CloudEventAttributes(
+                            java.util.UUID.randomUUID().toString(), source, "lwm2m.campaign", status.id(),
+                            status.time()));
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot encode the status of campaign %s: %s", status.id(), e);
             return;
         }
         for (EventSink sink : sinks) {

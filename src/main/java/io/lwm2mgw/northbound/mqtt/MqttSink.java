@@ -218,6 +218,8 @@ public class MqttSink implements EventSink {
             case RESULT:
                 return message.replyTo().map(ReplyAddress::topic)
                         .orElseGet(() -> topics.result(message.endpoint(), message.qualifier()));
+            case CAMPAIGN:
+                return topics.campaignStatus(message.endpoint().value());
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());
         }
@@ -225,6 +227,7 @@ public class MqttSink implements EventSink {
 
     private boolean retained(OutboundMessage message) {
         return message.channel() == OutboundMessage.Channel.STATUS
+                || message.channel() == OutboundMessage.Channel.CAMPAIGN
                 || message.channel() == OutboundMessage.Channel.TELEMETRY && mqtt.retainData();
     }
 
