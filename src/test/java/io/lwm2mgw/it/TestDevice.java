@@ -42,14 +42,26 @@ public final class TestDevice implements AutoCloseable {
     private final DeviceInstance device;
     private final TemperatureInstance temperature;
     private final MysteryInstance mystery;
+    private final FirmwareUpdateObject firmware;
 
     private TestDevice(LeshanClient client, String endpoint, DeviceInstance device, TemperatureInstance temperature,
-            MysteryInstance mystery) {
+            MysteryInstance mystery, FirmwareUpdateObject firmware) {
+        this.firmware = firmware;
         this.client = client;
         this.endpoint = endpoint;
         this.device = device;
         this.temperature = temperature;
         this.mystery = mystery;
+    }
+
+    /** The device's Object 5, when it has one. */
+    public FirmwareUpdateObject firmware() {
+        return firmware;
+    }
+
+    /** The Firmware Version /3/0/3 the device reports now. */
+    public String firmwareVersion() {
+        return device.firmwareVersion;
     }
 
     public static Builder givenDevice(String endpoint) {
@@ -105,6 +117,9 @@ public final class TestDevice implements AutoCloseable {
 
     @Override
     public void close() {
+        if (firmware != null) {
+            firmware.shutdown();
+        }
         client.destroy(false);
     }
 
@@ -115,6 +130,7 @@ public final class TestDevice implements AutoCloseable {
         private boolean mystery;
         private boolean light;
         private boolean queueMode;
+        private FirmwareUpdateObject.Behaviour firmware;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -139,6 +155,12 @@ public final class TestDevice implements AutoCloseable {
         /** A streetlight: Light Control (3311) instance 0, writable, and room to create more instances. */
         public Builder withLight() {
             this.light = true;
+            return this;
+        }
+
+        /** Object 5 with the spec's state machine; a successful update reboots the device with the new version. */
+        public Builder withFirmware(FirmwareUpdateObject.Behaviour behaviour) {
+            this.firmware = behaviour;
             return this;
         }
 
@@ -183,8 +205,23 @@ public final class TestDevice implements AutoCloseable {
                 objects.setInstancesForObject(3311, new LightInstance(0));
                 ids.add(3311);
             }
+            LeshanClient[] self = new LeshanClient[1];
+            FirmwareUpdateObject fw = null;
+            if (firmware != null) {
+                fw = new FirmwareUpdateObject(firmware, version -> {
+                    device.setFirmwareVersion(version);
+                    // a reboot: the device comes back and registers anew with its new firmware
+                    self[0].stop(false);
+                    self[0].start();
+                });
+                objects.setInstancesForObject(LwM2mId.FIRMWARE, fw);
+                ids.add(LwM2mId.FIRMWARE);
+            }
             CaliforniumClientEndpointsProvider.Builder endpoints =
                     new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider());
+            var californium = endpoints.createDefaultConfiguration();
+            californium.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
+            endpoints.setConfiguration(californium);
             endpoints.setClientAddress(InetAddress.getLoopbackAddress());
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
             engine.setRequestTimeoutInMs(2000);
@@ -195,8 +232,9 @@ public final class TestDevice implements AutoCloseable {
                     .setEndpointsProviders(endpoints.build())
                     .setRegistrationEngineFactory(engine)
                     .build();
+            self[0] = client;
             client.start();
-            return new TestDevice(client, endpoint, device, temp, myst);
+            return new TestDevice(client, endpoint, device, temp, myst, fw);
         }
     }
 
@@ -204,11 +242,16 @@ public final class TestDevice implements AutoCloseable {
     public static final class DeviceInstance extends BaseInstanceEnabler {
         private volatile long battery = 100;
         private volatile String utcOffset = "+01:00";
+        private volatile String firmwareVersion = "1.0.0";
         final java.util.concurrent.atomic.AtomicInteger reboots = new java.util.concurrent.atomic.AtomicInteger();
         volatile String lastArguments = "";
 
         public DeviceInstance() {
             super(0);
+        }
+
+        void setFirmwareVersion(String version) {
+            firmwareVersion = version;
         }
 
         void setBattery(long percent) {
@@ -222,7 +265,7 @@ public final class TestDevice implements AutoCloseable {
                 case 0: return ReadResponse.success(resourceId, "Open Mobile Alliance");
                 case 1: return ReadResponse.success(resourceId, "Lightweight M2M Client");
                 case 2: return ReadResponse.success(resourceId, "345000123");
-                case 3: return ReadResponse.success(resourceId, "1.0.0");
+                case 3: return ReadResponse.success(resourceId, firmwareVersion);
                 case 9: return ReadResponse.success(resourceId, battery);
                 case 11: return ReadResponse.success(resourceId, Map.of(0, 0L), Type.INTEGER);
                 case 13: return ReadResponse.success(resourceId, new Date(1_700_000_000_000L));
