@@ -68,6 +68,11 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
             return this;
         }
 
+        public Behaviour updatingFor(Duration delay) {
+            updateDelay = delay;
+            return this;
+        }
+
         public Behaviour failingUpdate() {
             failUpdate = true;
             return this;
