@@ -26,10 +26,15 @@ public final class FleetStats {
     public final LongAdder droppedAsleep = new LongAdder();
     public final LongAdder malformed = new LongAdder();
 
+    /** System.nanoTime() of the first Register sent and of the last 2.01 received. */
+    public final java.util.concurrent.atomic.AtomicLong firstRegisterSent = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    public final java.util.concurrent.atomic.AtomicLong lastRegistered = new java.util.concurrent.atomic.AtomicLong();
+
     private long[] registrationMicros = new long[1024];
     private int registrationCount;
 
     synchronized void recordRegistration(long micros) {
+        lastRegistered.accumulateAndGet(System.nanoTime(), Math::max);
         if (registrationCount == registrationMicros.length) {
             registrationMicros = Arrays.copyOf(registrationMicros, registrationCount * 2);
         }
@@ -41,6 +46,12 @@ public final class FleetStats {
         long[] copy = Arrays.copyOf(registrationMicros, registrationCount);
         Arrays.sort(copy);
         return copy;
+    }
+
+    /** Wall-clock time in microseconds since the epoch: what timestamped notifications carry. */
+    public static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** The value at quantile {@code q} (0..1) of a sorted array, or 0 when empty. */

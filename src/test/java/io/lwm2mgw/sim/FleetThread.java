@@ -165,7 +165,7 @@ final class FleetThread extends Thread {
             }
             Observation o = sensors.get(sensorCursor++);
             SimDevice d = o.device;
-            d.temperature = config.timestampValues ? System.currentTimeMillis() * 1000.0 + (System.nanoTime() / 1000 % 1000)
+            d.temperature = config.timestampValues ? (double) FleetStats.epochMicros()
                     : 20 + (notifiedSinceBase % 100) / 10.0;
             SimRequests.notify(o);
             notifiedSinceBase++;

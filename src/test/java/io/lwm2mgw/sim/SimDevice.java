@@ -143,6 +143,7 @@ final class SimDevice {
         }
         m.payload(links.toString().getBytes(StandardCharsets.UTF_8));
         registerStarted = System.nanoTime();
+        thread.stats.firstRegisterSent.accumulateAndGet(registerStarted, Math::min);
         start(Pending.REGISTER, m);
     }
 
