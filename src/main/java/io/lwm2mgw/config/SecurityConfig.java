@@ -68,7 +68,8 @@ public interface SecurityConfig {
 
         /**
          * Length in bytes of the Connection ID (RFC 9146) the gateway asks devices to send, so a device whose
-         * address or port changes (NAT) keeps its session; 0 switches Connection ID off. Default 6.
+         * address or port changes (NAT) keeps its session; 0: Connection ID is understood but devices are not
+         * asked to use one, so a NAT rebinding needs a new handshake. Default 6.
          */
         @WithDefault("6")
         int connectionIdLength();

@@ -32,13 +32,12 @@ final class CaliforniumConfigMapper {
     }
 
     /**
-     * Maps our DTLS settings: Connection ID (0 switches it off), connection limits and threads. The UDP buffers
+     * Maps our DTLS settings: Connection ID length (0: understood, but devices are not asked to use one), connection limits and threads. The UDP buffers
      * of the CoAP settings apply to the DTLS socket too.
      */
     static void applyDtls(io.lwm2mgw.config.SecurityConfig.DtlsConfig dtls, Lwm2mConfig.CoapConfig coap,
             Configuration target) {
-        target.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, dtls.connectionIdLength() > 0 ? dtls.connectionIdLength()
-                : null);
+        target.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, dtls.connectionIdLength());
         // a record with a valid Connection ID from a new address moves the connection there (NAT rebinding)
         target.set(DtlsConfig.DTLS_UPDATE_ADDRESS_USING_CID_ON_NEWER_RECORDS, true);
         target.set(DtlsConfig.DTLS_MAX_CONNECTIONS, dtls.maxConnections());
