@@ -50,6 +50,7 @@ public class ConfigValidation {
         atLeast(problems, "gateway.lwm2m.coap.protocol-threads", coap.protocolThreads(), 0);
         security(problems, lwm2m.security());
         mqtt.host().ifPresent(h -> notBlank(problems, "gateway.mqtt.host", h));
+        mqttTls(problems, mqtt.tls());
         port(problems, "gateway.mqtt.port", mqtt.port());
         port(problems, "gateway.mqtt.embedded.port", mqtt.embedded().port());
         between(problems, "gateway.mqtt.qos", mqtt.qos(), 0, 2);
@@ -93,6 +94,11 @@ public class ConfigValidation {
         readable(problems, key + "server-public-key", security.serverPublicKey());
         readable(problems, key + "server-certificate-chain", security.serverCertificateChain());
         readable(problems, key + "trusted-certificates", security.trustedCertificates());
+    }
+
+    private static void mqttTls(List<String> problems, MqttConfig.TlsConfig tls) {
+        readable(problems, "gateway.mqtt.tls.trust-store", tls.trustStore());
+        readable(problems, "gateway.mqtt.tls.key-store", tls.keyStore());
     }
 
     private static void readable(List<String> problems, String key, java.util.Optional<java.nio.file.Path> file) {
