@@ -112,6 +112,7 @@ public final class Fleet implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // the threads closed their sockets; these are the ones of a fleet whose threads never ran
         for (List<SimDevice> devices : devicesByThread) {
             for (SimDevice d : devices) {
                 try {

@@ -140,6 +140,24 @@ final class FleetThread extends Thread {
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } finally {
+            closeSockets();
+        }
+    }
+
+    /** A channel registered with a selector keeps its file descriptor until the selector lets go of it. */
+    private void closeSockets() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
