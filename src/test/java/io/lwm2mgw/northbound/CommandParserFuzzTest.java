@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 /**
  * Fuzzes the command plane's parsers: whatever an application publishes, {@link CommandCodec#decode} yields
  * exactly one verdict (accepted, or rejected as {@code invalid}) and {@link TopicScheme#parseCommand} never
- * throws. Long run: {@code ./mvnw -B -ntp test -Dtest='*FuzzTest' -Djqwik.tries.default=200000}.
+ * throws. Long run: {@code ./mvnw -B -ntp test -Dtest='*FuzzTest' -Djqwik.tries=200000}.
  */
 class CommandParserFuzzTest {
 

@@ -15,7 +15,7 @@ import org.eclipse.leshan.core.link.LinkParseException;
 /**
  * Fuzzes what a device sends when it registers: the query parameters ({@link RegistrationGuard}) and the link
  * format payload ({@link LenientLinkParser}). Short run in the suite; long run:
- * {@code ./mvnw -B -ntp test -Dtest='*FuzzTest' -Djqwik.tries.default=200000}.
+ * {@code ./mvnw -B -ntp test -Dtest='*FuzzTest' -Djqwik.tries=200000}.
  */
 class RegistrationFuzzTest {
 
