@@ -58,6 +58,13 @@ public final class Contract {
                 assertThat(m.retain()).as("gateway status retained").isTrue();
                 continue;
             }
+            if (m.topic().startsWith("lwm2m/campaigns/")) {
+                assertThat(m.topic()).matches("lwm2m/campaigns/[^/]+/status");
+                assertThat(m.retain()).as("campaign status retained").isTrue();
+                assertThat(m.json().path("state").asText())
+                        .isIn("running", "completed", "stopped", "cancelled", "invalid");
+                continue;
+            }
             JsonNode doc = m.json();
             EndpointName ep = EndpointName.of(doc.path("endpoint").asText());
             String prefix = topics.status(ep).substring(0, topics.status(ep).length() - "status".length());
