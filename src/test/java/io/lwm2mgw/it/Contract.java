@@ -128,6 +128,12 @@ public final class Contract {
                 assertThat(doc.fieldNames()).toIterable().containsExactlyInAnyOrder("endpoint", "time", "event",
                         "outcome", "identity", "address", "reason");
                 break;
+            case "firmware":
+                assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "event", "commandId", "state",
+                        "bytesSent", "bytesTotal");
+                assertThat(doc.get("state").asText()).isIn("started", "downloading", "downloaded", "updating",
+                        "succeeded", "failed");
+                break;
             case "bootstrap":
                 assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "event", "outcome",
                         "servers");
