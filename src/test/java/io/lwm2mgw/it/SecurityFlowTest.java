@@ -172,4 +172,16 @@ class SecurityFlowTest extends BrokerFlowTest {
                     .isEqualTo(handshakesBefore);
         }
     }
+
+    @Test
+    void a_bootstrap_that_cannot_be_completed_is_published_as_failed_and_the_device_stays_unregistered() {
+        // boot-* asks for the device's PSK, but boot-plain has no credentials: the writes cannot be made
+        try (TestDevice device = givenDevice("boot-plain").bootstrappingWithoutSecurity().startedAt(port)) {
+            await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/boot-plain/events/bootstrap").isEmpty());
+            JsonNode bootstrap = mqtt.last("lwm2m/boot-plain/events/bootstrap").orElseThrow().json();
+            assertThat(bootstrap.get("outcome").asText()).isEqualTo("failed");
+            assertThat(bootstrap.get("error").asText()).contains("boot-plain has no PSK");
+            assertThat(device.registered()).isFalse();
+        }
+    }
 }
