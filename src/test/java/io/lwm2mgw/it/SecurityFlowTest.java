@@ -121,10 +121,14 @@ class SecurityFlowTest extends BrokerFlowTest {
         byte[] oldKey = HexFormat.of().parseHex("1111111111");
         byte[] newKey = HexFormat.of().parseHex("2222222222");
         try (TestDevice before = givenDevice("rotating").withPsk("rotating-id", oldKey).registeredAt(coapsPort)) {
-            before.deregister();
+            SecurityProfile.write(SecurityProfile.credentials("2222222222", coapsPort));
+            lwm2m.reloadCredentials();
+
+            // its DTLS connection and session were dropped with the old key: its next update reaches nobody
+            before.update();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> mqtt.on("lwm2m/rotating/events/updated").isEmpty());
         }
-        SecurityProfile.write(SecurityProfile.credentials("2222222222", coapsPort));
-        lwm2m.reloadCredentials();
 
         try (TestDevice fresh = givenDevice("rotating").withPsk("rotating-id", newKey).registeredAt(coapsPort)) {
             assertThat(fresh.registered()).isTrue();
