@@ -59,9 +59,16 @@ public class GatewayHealth {
 
     private HealthCheckResponseBuilder lwm2m() {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("lwm2m");
-        endpoint.boundPort().ifPresentOrElse(
-                port -> builder.up().withData("coap-port", port).withData("devices", endpoint.registeredDevices()),
-                () -> builder.down().withData("coap-port", "not bound"));
+        // either endpoint may be switched off; the server is up when every enabled one is bound
+        boolean bound = endpoint.boundPort().isPresent() || endpoint.secureBoundPort().isPresent();
+        if (bound) {
+            builder.up().withData("devices", endpoint.registeredDevices());
+        } else {
+            builder.down();
+        }
+        endpoint.boundPort().ifPresentOrElse(port -> builder.withData("coap-port", port),
+                () -> builder.withData("coap-port", "not bound"));
+        endpoint.secureBoundPort().ifPresent(port -> builder.withData("coaps-port", port));
         return builder;
     }
 }

@@ -121,10 +121,14 @@ class SecurityFlowTest extends BrokerFlowTest {
         byte[] oldKey = HexFormat.of().parseHex("1111111111");
         byte[] newKey = HexFormat.of().parseHex("2222222222");
         try (TestDevice before = givenDevice("rotating").withPsk("rotating-id", oldKey).registeredAt(coapsPort)) {
-            before.deregister();
+            SecurityProfile.write(SecurityProfile.credentials("2222222222", coapsPort));
+            lwm2m.reloadCredentials();
+
+            // its DTLS connection and session were dropped with the old key: its next update reaches nobody
+            before.update();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> mqtt.on("lwm2m/rotating/events/updated").isEmpty());
         }
-        SecurityProfile.write(SecurityProfile.credentials("2222222222", coapsPort));
-        lwm2m.reloadCredentials();
 
         try (TestDevice fresh = givenDevice("rotating").withPsk("rotating-id", newKey).registeredAt(coapsPort)) {
             assertThat(fresh.registered()).isTrue();
@@ -170,6 +174,18 @@ class SecurityFlowTest extends BrokerFlowTest {
                     .anyMatch(m -> m.json().get("address").asText().equals(newAddress)));
             assertThat(nat.handshakeRecordsFromDevice()).as("no new handshake: the Connection ID carried the session")
                     .isEqualTo(handshakesBefore);
+        }
+    }
+
+    @Test
+    void a_bootstrap_that_cannot_be_completed_is_published_as_failed_and_the_device_stays_unregistered() {
+        // boot-* asks for the device's PSK, but boot-plain has no credentials: the writes cannot be made
+        try (TestDevice device = givenDevice("boot-plain").bootstrappingWithoutSecurity().startedAt(port)) {
+            await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/boot-plain/events/bootstrap").isEmpty());
+            JsonNode bootstrap = mqtt.last("lwm2m/boot-plain/events/bootstrap").orElseThrow().json();
+            assertThat(bootstrap.get("outcome").asText()).isEqualTo("failed");
+            assertThat(bootstrap.get("error").asText()).contains("boot-plain has no PSK");
+            assertThat(device.registered()).isFalse();
         }
     }
 }

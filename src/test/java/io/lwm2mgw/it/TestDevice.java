@@ -204,6 +204,13 @@ public final class TestDevice implements AutoCloseable {
             return this;
         }
 
+        /** Knows only a bootstrap server, {@code coap://127.0.0.1:port} without security. */
+        public Builder bootstrappingWithoutSecurity() {
+            this.security = port -> Security.noSecBootstrap("coap://127.0.0.1:" + port);
+            this.bootstrap = true;
+            return this;
+        }
+
         /** Starts the device against {@code coap://127.0.0.1:port} and waits until it is registered. */
         public TestDevice registeredAt(int port) {
             TestDevice device = startedAt(port);

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -102,19 +103,23 @@ public final class BootstrapServer extends CoapResource {
     private void run(String endpoint, BootstrapConfiguration config, Endpoint coap, EndpointContext device) {
         List<String> uris = config.servers().stream().map(BootstrapConfiguration.ServerEntry::uri).toList();
         try {
-            expect(send(coap, device, Request.newDelete(), "", null), "delete /");
+            // every write is prepared first: a configuration that cannot be written must not wipe the device
+            List<Map.Entry<LwM2mPath, LwM2mObjectInstance>> writes = new ArrayList<>();
             int instance = 0;
             for (BootstrapConfiguration.ServerEntry server : config.servers()) {
-                write(coap, device, 0, instance, securityInstance(instance, server, endpoint));
-                write(coap, device, 1, instance, serverInstance(instance, server));
+                writes.add(Map.entry(new LwM2mPath(0, instance), securityInstance(instance, server, endpoint)));
+                writes.add(Map.entry(new LwM2mPath(1, instance), serverInstance(instance, server)));
                 if (config.acl()) {
-                    for (int object : List.of(1, 3)) {
-                        write(coap, device, 2, instance * 2 + (object == 1 ? 0 : 1),
-                                aclInstance(instance * 2 + (object == 1 ? 0 : 1), object, instance,
-                                        server.shortServerId()));
-                    }
+                    writes.add(Map.entry(new LwM2mPath(2, instance * 2),
+                            aclInstance(instance * 2, 1, instance, server.shortServerId())));
+                    writes.add(Map.entry(new LwM2mPath(2, instance * 2 + 1),
+                            aclInstance(instance * 2 + 1, 3, 0, server.shortServerId())));
                 }
                 instance++;
+            }
+            expect(send(coap, device, Request.newDelete(), "", null), "delete /");
+            for (Map.Entry<LwM2mPath, LwM2mObjectInstance> write : writes) {
+                write(coap, device, write.getKey(), write.getValue());
             }
             expect(send(coap, device, Request.newPost(), "bs", null), "bootstrap-finish");
             LOG.infof("bootstrapped %s: %s", endpoint, uris);
@@ -124,13 +129,18 @@ public final class BootstrapServer extends CoapResource {
             LOG.warnf("bootstrap of %s failed: %s", endpoint, e.getMessage());
             events.accept(new BootstrapEnded(clock.instant(), EndpointName.of(endpoint), false, uris,
                     Optional.of(e.getMessage())));
+        } catch (RuntimeException e) {
+            // a bug of ours (an encoding the model refuses): still one outcome per bootstrap, with the cause
+            LOG.errorf(e, "bootstrap of %s failed unexpectedly", endpoint);
+            events.accept(new BootstrapEnded(clock.instant(), EndpointName.of(endpoint), false, uris,
+                    Optional.of("internal error: " + e)));
         }
     }
 
-    private void write(Endpoint coap, EndpointContext device, int object, int instance, LwM2mObjectInstance node) {
-        LwM2mPath path = new LwM2mPath(object, instance);
+    private void write(Endpoint coap, EndpointContext device, LwM2mPath path, LwM2mObjectInstance node) {
         byte[] payload = encoder.encode(node, ContentFormat.TLV, null, path, MODEL);
-        expect(send(coap, device, Request.newPut(), object + "/" + instance, payload), "write " + path);
+        expect(send(coap, device, Request.newPut(), path.getObjectId() + "/" + path.getObjectInstanceId(), payload),
+                "write " + path);
     }
 
     private LwM2mObjectInstance securityInstance(int instance, BootstrapConfiguration.ServerEntry server,
@@ -164,11 +174,11 @@ public final class BootstrapServer extends CoapResource {
                 LwM2mSingleResource.newStringResource(7, server.binding()));
     }
 
-    /** Full rights (read, write, execute, delete, create: 31) on every instance of {@code object}. */
-    private static LwM2mObjectInstance aclInstance(int instance, int object, int serverInstance, int shortServerId) {
+    /** Full rights (read, write, execute, delete, create: 31) for the server on one object instance. */
+    private static LwM2mObjectInstance aclInstance(int instance, int object, int objectInstance, int shortServerId) {
         return new LwM2mObjectInstance(instance,
                 LwM2mSingleResource.newIntegerResource(0, object),
-                LwM2mSingleResource.newIntegerResource(1, object == 1 ? serverInstance : 0),
+                LwM2mSingleResource.newIntegerResource(1, objectInstance),
                 org.eclipse.leshan.core.node.LwM2mMultipleResource.newIntegerResource(2,
                         java.util.Map.of(shortServerId, 31L)),
                 LwM2mSingleResource.newIntegerResource(3, shortServerId));
