@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.security.cert.Certificate;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
@@ -24,7 +27,11 @@ import org.eclipse.leshan.core.model.ResourceModel.Operations;
 import org.eclipse.leshan.core.model.ResourceModel.Type;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.client.endpoint.ClientEndpointToolbox;
+import org.eclipse.leshan.client.servers.ServerInfo;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
 
 /**
@@ -130,7 +137,7 @@ public final class TestDevice implements AutoCloseable {
         private boolean mystery;
         private boolean light;
         private boolean queueMode;
-        private FirmwareUpdateObject.Behaviour firmware;
+        private FirmwareBehaviour firmware;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -159,7 +166,7 @@ public final class TestDevice implements AutoCloseable {
         }
 
         /** Object 5 with the spec's state machine; a successful update reboots the device with the new version. */
-        public Builder withFirmware(FirmwareUpdateObject.Behaviour behaviour) {
+        public Builder withFirmware(FirmwareBehaviour behaviour) {
             this.firmware = behaviour;
             return this;
         }
@@ -217,10 +224,14 @@ public final class TestDevice implements AutoCloseable {
                 objects.setInstancesForObject(LwM2mId.FIRMWARE, fw);
                 ids.add(LwM2mId.FIRMWARE);
             }
-            CaliforniumClientEndpointsProvider.Builder endpoints =
-                    new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider());
+            CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
+                    fw == null ? new CoapClientProtocolProvider() : countingBlocks(fw));
             var californium = endpoints.createDefaultConfiguration();
             californium.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
+            if (firmware != null) {
+                firmware.preferredBlockSize.ifPresent(size -> californium.set(
+                        org.eclipse.californium.core.config.CoapConfig.PREFERRED_BLOCK_SIZE, size));
+            }
             endpoints.setConfiguration(californium);
             endpoints.setClientAddress(InetAddress.getLoopbackAddress());
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
@@ -236,6 +247,26 @@ public final class TestDevice implements AutoCloseable {
             client.start();
             return new TestDevice(client, endpoint, device, temp, myst, fw);
         }
+    }
+
+    /** The CoAP transport with the firmware object's Block1 counter on the device's endpoint. */
+    private static CoapClientProtocolProvider countingBlocks(FirmwareUpdateObject firmware) {
+        return new CoapClientProtocolProvider() {
+            @Override
+            public CaliforniumClientEndpointFactory createDefaultEndpointFactory() {
+                return new CoapClientEndpointFactory() {
+                    @Override
+                    public CoapEndpoint createCoapEndpoint(InetAddress clientAddress, Configuration defaultConfiguration,
+                            ServerInfo serverInfo, boolean clientInitiatedOnly, List<Certificate> trustStore,
+                            ClientEndpointToolbox toolbox) {
+                        CoapEndpoint endpoint = super.createCoapEndpoint(clientAddress, defaultConfiguration,
+                                serverInfo, clientInitiatedOnly, trustStore, toolbox);
+                        endpoint.addInterceptor(firmware.blockCounter());
+                        return endpoint;
+                    }
+                };
+            }
+        };
     }
 
     /** Object 3: the resources a real device reports, battery level settable by the test. */
