@@ -273,7 +273,8 @@ class FirmwareUpdateObjectTest {
             await().atMost(WAIT).until(() -> observedResults.get(device.endpoint()).contains((Long) c[1]));
         }
         // each failure went idle -> downloading -> idle
-        await().atMost(WAIT).untilAsserted(() -> assertThat(states(device)).containsExactly(0L, 1L, 0L, 1L, 0L, 1L, 0L));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(states(device))
+                .containsExactly(0L, 1L, 0L, 1L, 0L, 1L, 0L));
 
         assertThat(push(device, new byte[0]).isSuccess()).isTrue();
         assertThat(readLong(device, 5)).isZero();
