@@ -66,7 +66,8 @@ class FirmwareUpdateObjectTest {
     private final Map<String, List<Long>> observedStates = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> observedResults = new ConcurrentHashMap<>();
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
-    private final AtomicInteger blockRequests = new AtomicInteger();
+    /** Block2 blocks (by size and number) the file server was asked for. */
+    private final java.util.Set<String> blocksAsked = ConcurrentHashMap.newKeySet();
     private final List<TestDevice> devices = new ArrayList<>();
 
     @BeforeEach
@@ -127,7 +128,20 @@ class FirmwareUpdateObjectTest {
         files = new CoapServer(FirmwareUpdateObject.configuration());
         files.addEndpoint(new CoapEndpoint.Builder().setConfiguration(FirmwareUpdateObject.configuration())
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-        files.add(new CoapResource("fw") {
+        files.add(firmwareFiles());
+        files.getEndpoints().get(0).addInterceptor(new MessageInterceptor() {
+            @Override
+            public void receiveRequest(Request request) {
+                var block2 = request.getOptions().getBlock2();
+                blocksAsked.add(block2 == null ? "whole" : block2.getSize() + ":" + block2.getNum());
+            }
+        });
+        files.start();
+    }
+
+    /** The resource under /fw/...: serves {@link #served}, 4.04 for anything else, 5.03 at a name ending "busy". */
+    private CoapResource firmwareFiles() {
+        return new CoapResource("fw") {
             @Override
             public CoapResource getChild(String name) {
                 return this;
@@ -145,14 +159,7 @@ class FirmwareUpdateObjectTest {
                     exchange.respond(ResponseCode.CONTENT, image);
                 }
             }
-        });
-        files.getEndpoints().get(0).addInterceptor(new MessageInterceptor() {
-            @Override
-            public void receiveRequest(Request request) {
-                blockRequests.incrementAndGet();
-            }
-        });
-        files.start();
+        };
     }
 
     @AfterEach
@@ -292,7 +299,8 @@ class FirmwareUpdateObjectTest {
 
         await().atMost(WAIT).until(() -> device.firmware().state() == FirmwareUpdateObject.DOWNLOADED);
         assertThat(device.firmware().bytesReceived()).isEqualTo(image.length);
-        assertThat(blockRequests.get()).isEqualTo(64 * 1024 / 256);
+        // 256 distinct blocks of the device's 256 bytes (retransmissions ask for a block already listed)
+        assertThat(blocksAsked).hasSize(64 * 1024 / 256).allMatch(b -> b.startsWith("256:"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(states(device)).containsExactly(0L, 1L, 2L));
         assertThat(send(device, new ReadRequest(5, 0, 1)).getContent()).extracting("value").isEqualTo(uri);
 
@@ -327,6 +335,44 @@ class FirmwareUpdateObjectTest {
         }
         assertThat(send(device, new WriteRequest(5, 0, 1, "")).isSuccess()).isTrue();
         assertThat(readLong(device, 5)).isZero();
+    }
+
+    @Test
+    void a_coaps_uri_is_downloaded_over_dtls_with_the_device_psk_and_a_wrong_key_loses_the_connection()
+            throws Exception {
+        byte[] key = "firmware-secret!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var config = FirmwareUpdateObject.configuration();
+        var psk = new org.eclipse.californium.scandium.dtls.pskstore.MultiPskStore();
+        psk.setKey("lamp", key);
+        var dtls = new org.eclipse.californium.scandium.DTLSConnector(
+                org.eclipse.californium.scandium.config.DtlsConnectorConfig.builder(config)
+                        .setAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                        .setPskStore(psk).build());
+        CoapServer secure = new CoapServer(config);
+        secure.addEndpoint(new CoapEndpoint.Builder().setConfiguration(config).setConnector(dtls).build());
+        secure.add(firmwareFiles());
+        secure.start();
+        try {
+            byte[] image = TestFirmwareImages.valid("9.0.0", 20_000);
+            served.put("fw/secure", image);
+            String uri = "coaps://127.0.0.1:" + secure.getEndpoints().get(0).getAddress().getPort() + "/fw/secure";
+            TestDevice device = device(new FirmwareBehaviour().pullOnly().supportingProtocols(0, 1)
+                    .withCoapsPsk("lamp", key));
+            TestDevice impostor = device(new FirmwareBehaviour().pullOnly().supportingProtocols(1)
+                    .withCoapsPsk("lamp", "not-the-secret!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .withPullTimeout(Duration.ofSeconds(2)));
+
+            assertThat(send(device, new WriteRequest(5, 0, 1, uri)).isSuccess()).isTrue();
+            assertThat(send(impostor, new WriteRequest(5, 0, 1, uri)).isSuccess()).isTrue();
+
+            await().atMost(WAIT).until(() -> device.firmware().state() == FirmwareUpdateObject.DOWNLOADED);
+            assertThat(device.firmware().bytesReceived()).isEqualTo(image.length);
+            await().atMost(WAIT).until(() -> impostor.firmware().state() == FirmwareUpdateObject.IDLE);
+            assertThat(impostor.firmware().updateResult()).isEqualTo(4);
+            assertThat(impostor.firmware().packagesReceived()).isZero();
+        } finally {
+            secure.destroy();
+        }
     }
 
     @Test
