@@ -43,6 +43,10 @@ public final class CampaignCodec {
      */
     public Decoded decode(byte[] payload, Optional<String> topicId, Optional<String> topicAction) {
         String fallbackId = topicId.orElse("-");
+        if (topicId.isPresent() && topicAction.equals(Optional.of("cancel"))
+                && new String(payload, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return new Decoded.Cancel(topicId.get()); // the topic says it all
+        }
         JsonNode doc;
         try {
             doc = mapper.readTree(payload);

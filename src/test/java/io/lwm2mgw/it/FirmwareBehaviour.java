@@ -60,7 +60,7 @@ public final class FirmwareBehaviour {
     }
 
     /** Time from executing Update to the reboot (or the failure). Default 300 ms. */
-    public FirmwareBehaviour withUpdateDelay(Duration delay) {
+    public FirmwareBehaviour updatingFor(Duration delay) {
         updateDelay = delay;
         return this;
     }

@@ -400,7 +400,7 @@ class FirmwareUpdateObjectTest {
 
     @Test
     void a_failing_installation_goes_back_to_downloaded_with_result_8_and_no_reboot() throws Exception {
-        TestDevice device = device(new FirmwareBehaviour().failingUpdate().withUpdateDelay(Duration.ofMillis(100)));
+        TestDevice device = device(new FirmwareBehaviour().failingUpdate().updatingFor(Duration.ofMillis(100)));
         observeStateAndResult(device);
         assertThat(push(device, TestFirmwareImages.valid("8.0.0", 5000)).isSuccess()).isTrue();
 

@@ -33,6 +33,7 @@ import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClien
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
 
 /**
  * A real LwM2M device for the flow tests: a Leshan client (LwM2M 1.1) on its own UDP socket on loopback,
@@ -138,6 +139,8 @@ public final class TestDevice implements AutoCloseable {
         private boolean light;
         private boolean queueMode;
         private FirmwareBehaviour firmware;
+        private java.util.function.IntFunction<Security> security;
+        private boolean bootstrap;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -176,6 +179,38 @@ public final class TestDevice implements AutoCloseable {
             return this;
         }
 
+        /** Registers over CoAPS with a pre-shared key (the port given later is then the CoAPS port). */
+        public Builder withPsk(String identity, byte[] key) {
+            this.security = port -> Security.psk("coaps://127.0.0.1:" + port, 123,
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+            return this;
+        }
+
+        /** Registers over CoAPS with a raw public key (DER keys), trusting the server's raw public key. */
+        public Builder withRpk(byte[] publicKey, byte[] privateKey, byte[] serverPublicKey) {
+            this.security = port -> Security.rpk("coaps://127.0.0.1:" + port, 123, publicKey, privateKey,
+                    serverPublicKey);
+            return this;
+        }
+
+        /** Registers over CoAPS with an X.509 certificate (DER), trusting exactly the server's certificate. */
+        public Builder withX509(byte[] certificate, byte[] privateKey, byte[] serverCertificate) {
+            this.security = port -> Security.x509("coaps://127.0.0.1:" + port, 123, certificate, privateKey,
+                    serverCertificate);
+            return this;
+        }
+
+        /**
+         * Knows only a bootstrap server, {@code coaps://127.0.0.1:port} with this pre-shared key: the device
+         * bootstraps first and then registers wherever it was told to.
+         */
+        public Builder bootstrappingWithPsk(String identity, byte[] key) {
+            this.security = port -> Security.pskBootstrap("coaps://127.0.0.1:" + port,
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+            this.bootstrap = true;
+            return this;
+        }
+
         /** Starts the device against {@code coap://127.0.0.1:port} and waits until it is registered. */
         public TestDevice registeredAt(int port) {
             TestDevice device = startedAt(port);
@@ -193,8 +228,13 @@ public final class TestDevice implements AutoCloseable {
             }
             models.add(MysteryInstance.MODEL);
             ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models));
-            objects.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
-            objects.setInstancesForObject(LwM2mId.SERVER, new Server(123, lifetime));
+            objects.setInstancesForObject(LwM2mId.SECURITY, security != null ? security.apply(port)
+                    : Security.noSec("coap://127.0.0.1:" + port, 123));
+            if (bootstrap) {
+                objects.setClassForObject(LwM2mId.SERVER, Server.class);
+            } else {
+                objects.setInstancesForObject(LwM2mId.SERVER, new Server(123, lifetime));
+            }
             DeviceInstance device = new DeviceInstance();
             objects.setInstancesForObject(LwM2mId.DEVICE, device);
             TemperatureInstance temp = new TemperatureInstance();
@@ -225,15 +265,18 @@ public final class TestDevice implements AutoCloseable {
                 ids.add(LwM2mId.FIRMWARE);
             }
             CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
-                    fw == null ? new CoapClientProtocolProvider() : countingBlocks(fw));
-            var californium = endpoints.createDefaultConfiguration();
-            californium.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
+                    fw == null ? new CoapClientProtocolProvider() : countingBlocks(fw),
+                    new CoapsClientProtocolProvider());
+            endpoints.setClientAddress(InetAddress.getLoopbackAddress());
+            org.eclipse.californium.elements.config.Configuration dtls = endpoints.createDefaultConfiguration();
+            // support DTLS Connection ID: the gateway gives one, so a changed source port keeps the session
+            dtls.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
+            dtls.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
             if (firmware != null) {
-                firmware.preferredBlockSize.ifPresent(size -> californium.set(
+                firmware.preferredBlockSize.ifPresent(size -> dtls.set(
                         org.eclipse.californium.core.config.CoapConfig.PREFERRED_BLOCK_SIZE, size));
             }
-            endpoints.setConfiguration(californium);
-            endpoints.setClientAddress(InetAddress.getLoopbackAddress());
+            endpoints.setConfiguration(dtls);
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
             engine.setRequestTimeoutInMs(2000);
             engine.setRetryWaitingTimeInMs(200);

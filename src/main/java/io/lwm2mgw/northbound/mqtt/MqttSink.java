@@ -111,6 +111,9 @@ public class MqttSink implements EventSink {
                                 host + ":" + port, ctx.getCause().getMessage(), buffer.capacity());
                     }
                 });
+        if (mqtt.tls().enabled()) {
+            builder = builder.sslConfig(MqttTls.sslConfig(mqtt.tls()));
+        }
         if (mqtt.username().isPresent()) {
             builder = builder.simpleAuth()
                     .username(mqtt.username().get())

@@ -13,7 +13,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalInt;
@@ -28,8 +27,6 @@ import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.server.queue.StaticClientAwakeTimeProvider;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
-import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactoryBuilder;
-import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,6 +44,9 @@ public class Lwm2mEndpoint implements DevicePort {
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
     private volatile int boundPort = -1;
+    private volatile int secureBoundPort = -1;
+    private volatile SecureTransport security;
+    private volatile CaliforniumServerEndpointsProvider transport;
     private volatile Lwm2mCommandExecutor executor;
     private volatile DevicePort.PresenceObserver presenceObserver = new DevicePort.PresenceObserver() {
         @Override
@@ -69,19 +69,11 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        CaliforniumServerEndpointsProvider.Builder endpoints =
-                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
-        var californium = endpoints.createDefaultConfiguration();
-        CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
-        endpoints.setConfiguration(californium);
-        endpoints.addEndpoint(new CoapServerEndpointFactoryBuilder()
-                .setURI(new InetSocketAddress(lwm2m.host(), lwm2m.port()))
-                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
-                .build());
-
-        CaliforniumServerEndpointsProvider transport = endpoints.build();
+        SecureTransport secure = new SecureTransport(lwm2m, fanOut::publish, clock);
+        CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
+        secure.configure(builder);
         LeshanServer leshan = builder
                 .setObjectModelProvider(new VersionedModelProvider(models))
                 .setEncoder(new DefaultLwM2mEncoder())
@@ -91,6 +83,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 .setEndpointsProviders(transport)
                 .build();
         var coapServer = transport.getCoapServer();
+        secure.attach(coapServer);
         coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
         coapServer.add(downloads);
 
@@ -118,10 +111,15 @@ public class Lwm2mEndpoint implements DevicePort {
                 o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
         leshan.start();
         server = leshan;
+        security = secure;
+        this.transport = transport;
         LwM2mServerEndpoint coap = leshan.getEndpoint(Protocol.COAP);
-        boundPort = coap.getURI().getPort();
-        LOG.infof("LwM2M server listening on %s (%d object models, %d auto-observe rules)", coap.getURI(),
-                models.size(), rules.size());
+        LwM2mServerEndpoint coaps = leshan.getEndpoint(Protocol.COAPS);
+        boundPort = coap == null ? -1 : coap.getURI().getPort();
+        secureBoundPort = coaps == null ? -1 : coaps.getURI().getPort();
+        LOG.infof("LwM2M server listening on %s (%d object models, %d auto-observe rules)",
+                leshan.getEndpoints().stream().map(e -> e.getURI().toString()).toList(), models.size(),
+                rules.size());
     }
 
     void stop(@Observes @Priority(1) ShutdownEvent event) {
@@ -131,6 +129,12 @@ public class Lwm2mEndpoint implements DevicePort {
             s.destroy();
             server = null;
             boundPort = -1;
+            secureBoundPort = -1;
+        }
+        SecureTransport secure = security;
+        if (secure != null) {
+            secure.close();
+            security = null;
         }
     }
 
@@ -180,6 +184,29 @@ public class Lwm2mEndpoint implements DevicePort {
     public OptionalInt boundPort() {
         int port = boundPort;
         return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /** The UDP port the CoAPS (DTLS) endpoint is bound to, once started and when enabled. */
+    public OptionalInt secureBoundPort() {
+        int port = secureBoundPort;
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /**
+     * Every Californium endpoint of the running server (CoAP and CoAPS, as configured), for southbound code that
+     * sends or serves CoAP beside Leshan (firmware downloads); empty when stopped.
+     */
+    public List<org.eclipse.californium.core.network.Endpoint> coapEndpoints() {
+        CaliforniumServerEndpointsProvider t = transport;
+        return t == null || server == null ? List.of() : List.copyOf(t.getCoapServer().getEndpoints());
+    }
+
+    /** Reads the credentials file now instead of at its next poll. */
+    public void reloadCredentials() {
+        SecureTransport secure = security;
+        if (secure != null) {
+            secure.watcher().ifPresent(w -> w.poll());
+        }
     }
 
     /** Number of devices currently registered. */

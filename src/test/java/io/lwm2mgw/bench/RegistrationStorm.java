@@ -1,0 +1,87 @@
+package io.lwm2mgw.bench;
+
+import io.lwm2mgw.sim.Fleet;
+import io.lwm2mgw.sim.FleetConfig;
+import io.lwm2mgw.sim.FleetStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * S1, registration storm: N devices (10k) register at once (a window of registrations in flight) with the
+ * gateway bridging to MQTT and Kafka, then the same storm against bare Leshan in the same run.
+ */
+final class RegistrationStorm {
+
+    private RegistrationStorm() {
+    }
+
+    static void run(BenchMain.Context ctx, BenchMain bench) throws Exception {
+        int devices = ctx.intOption("s1-devices", 10_000);
+        int window = ctx.intOption("s1-window", 256);
+        Set<String> onMqtt = ConcurrentHashMap.newKeySet();
+        Set<String> onKafka = ConcurrentHashMap.newKeySet();
+        AtomicLong lastBridged = new AtomicLong();
+        String prefix = "s1-";
+        double gatewayRate;
+        try (GatewayProcess gw = ctx.gateway("s1", Map.of());
+             NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(), List.of("lwm2m/+/status"),
+                     List.of("lwm2m.status"), (source, topic, key, payload) -> {
+                         String ep = key != null ? key : NorthboundTap.endpointOfTopic(topic);
+                         if (ep.startsWith(prefix) && "registered".equals(NorthboundTap.text(payload, "state"))) {
+                             boolean added = (source.equals("mqtt") ? onMqtt : onKafka).add(ep);
+                             if (added) {
+                                 lastBridged.accumulateAndGet(System.nanoTime(), Math::max);
+                             }
+                         }
+                     })) {
+            FleetConfig config = new FleetConfig().devices(devices).prefix(prefix).threads(2).registerWindow(window)
+                    .server("127.0.0.1", gw.coapPort);
+            try (Fleet fleet = Fleet.start(config)) {
+                boolean all = fleet.awaitRegistered(Duration.ofSeconds(ctx.intOption("s1-timeout", 180)));
+                boolean bridged = BenchMain.waitFor(() -> onMqtt.size() == devices && onKafka.size() == devices, 120_000);
+                FleetStats stats = fleet.stats();
+                double seconds = (stats.lastRegistered.get() - stats.firstRegisterSent.get()) / 1e9;
+                gatewayRate = stats.registrationLatencies().length / seconds;
+                long[] lat = stats.registrationLatencies();
+                bench.figure("S1", "registrations/s, gateway bridging to MQTT+Kafka (" + devices + ")", gatewayRate,
+                        "reg/s", ">= 5000", gatewayRate >= 5000);
+                bench.figure("S1", "registration p50 to 2.01", BenchMain.percentileMs(lat, 0.5), "ms", null, null);
+                bench.figure("S1", "registration p99 to 2.01", BenchMain.percentileMs(lat, 0.99), "ms", null, null);
+                double toBrokers = (lastBridged.get() - stats.firstRegisterSent.get()) / 1e9;
+                bench.figure("S1", "first Register to all on MQTT and Kafka", bridged ? toBrokers : Double.NaN, "s",
+                        null, null);
+                bench.detail("S1", "devices", devices);
+                bench.detail("S1", "window", window);
+                bench.detail("S1", "allRegistered", all);
+                bench.detail("S1", "registered", stats.registered.sum());
+                bench.detail("S1", "failed", stats.registrationsFailed.sum());
+                bench.detail("S1", "retransmissions", stats.retransmissions.sum());
+                bench.detail("S1", "statusOnMqtt", onMqtt.size());
+                bench.detail("S1", "statusOnKafka", onKafka.size());
+                bench.detail("S1", "gatewayRssKbAfter", gw.rssKb());
+            }
+        }
+        try (GatewayProcess leshan = GatewayProcess.bareLeshan(ctx.logDir())) {
+            leshan.awaitReady(Duration.ofSeconds(30), ctx.logDir());
+            FleetConfig config = new FleetConfig().devices(devices).prefix("s1b-").threads(2).registerWindow(window)
+                    .server("127.0.0.1", leshan.coapPort);
+            try (Fleet fleet = Fleet.start(config)) {
+                fleet.awaitRegistered(Duration.ofSeconds(ctx.intOption("s1-timeout", 180)));
+                FleetStats stats = fleet.stats();
+                long[] lat = stats.registrationLatencies();
+                double rate = lat.length / ((stats.lastRegistered.get() - stats.firstRegisterSent.get()) / 1e9);
+                bench.figure("S1", "registrations/s, bare Leshan (reference)", rate, "reg/s", null, null);
+                bench.figure("S1", "bare Leshan registration p50", BenchMain.percentileMs(lat, 0.5), "ms", null, null);
+                bench.figure("S1", "bare Leshan registration p99", BenchMain.percentileMs(lat, 0.99), "ms", null, null);
+                double ratio = gatewayRate / rate;
+                bench.figure("S1", "gateway / bare Leshan", ratio * 100, "%", ">= 70 %", ratio >= 0.7);
+                bench.detail("S1", "bareLeshanRegistered", stats.registered.sum());
+                bench.detail("S1", "bareLeshanRetransmissions", stats.retransmissions.sum());
+            }
+        }
+    }
+}
