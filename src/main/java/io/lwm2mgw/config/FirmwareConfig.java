@@ -12,15 +12,18 @@ public interface FirmwareConfig {
     @WithDefault("data/firmware")
     Path imageDirectory();
 
-    /** Largest image accepted, in bytes. Default 64 MiB. */
+    /** Largest image accepted, in bytes, downloaded or inline; a larger download is cut off. Default 64 MiB. */
     @WithDefault("67108864")
     long maxImageSize();
 
-    /** Total size of the image cache in bytes; the least recently used images not in use go first. Default 1 GiB. */
+    /**
+     * Total size of the image cache in bytes, at least {@code max-image-size}; when a new image pushes it over,
+     * the least recently used images go first, never one an update is using. Default 1 GiB.
+     */
     @WithDefault("1073741824")
     long cacheMaxBytes();
 
-    /** How long downloading an image from its URL may take. Default 5 minutes. */
+    /** How long downloading an image from its http(s) URL may take, connecting to last byte. Default 5 minutes. */
     @WithDefault("5m")
     Duration downloadTimeout();
 

@@ -1,5 +1,6 @@
 package io.lwm2mgw.ops;
 
+import io.lwm2mgw.config.FirmwareConfig;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.config.MqttConfig;
@@ -63,7 +64,28 @@ public class ConfigValidation {
         }
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
+        firmware(problems, config.firmware());
         return problems;
+    }
+
+    private static void firmware(List<String> problems, FirmwareConfig firmware) {
+        if (firmware.maxImageSize() < 1) {
+            problems.add("gateway.firmware.max-image-size: " + firmware.maxImageSize() + " is below the minimum 1");
+        }
+        if (firmware.cacheMaxBytes() < firmware.maxImageSize()) {
+            problems.add("gateway.firmware.cache-max-bytes: " + firmware.cacheMaxBytes()
+                    + " is below gateway.firmware.max-image-size (" + firmware.maxImageSize() + ")");
+        }
+        int block = firmware.blockSize();
+        if (block < 16 || block > 1024 || Integer.bitCount(block) != 1) {
+            problems.add("gateway.firmware.block-size: " + block + " is not one of 16, 32, 64, 128, 256, 512, 1024");
+        }
+        firmware.pullUriHost().ifPresent(h -> notBlank(problems, "gateway.firmware.pull-uri-host", h));
+        positive(problems, "gateway.firmware.download-timeout", firmware.downloadTimeout());
+        positive(problems, "gateway.firmware.device-download-timeout", firmware.deviceDownloadTimeout());
+        positive(problems, "gateway.firmware.update-timeout", firmware.updateTimeout());
+        positive(problems, "gateway.firmware.total-timeout", firmware.totalTimeout());
+        positive(problems, "gateway.firmware.poll-interval", firmware.pollInterval());
     }
 
     private static void security(List<String> problems, SecurityConfig security) {

@@ -55,7 +55,7 @@ class CampaignFlowTest {
         kafka.close();
     }
 
-    private List<String> fleet(String prefix, int count, FirmwareUpdateObject.Behaviour behaviour) {
+    private List<String> fleet(String prefix, int count, FirmwareBehaviour behaviour) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             TestDevice device = givenDevice(prefix + "-" + i).withFirmware(behaviour)
@@ -87,7 +87,7 @@ class CampaignFlowTest {
     @Test
     void a_campaign_over_twenty_devices_keeps_to_its_concurrency_limit_and_completes() {
         String id = "city-" + UUID.randomUUID().toString().substring(0, 6);
-        List<String> endpoints = fleet(id, 20, new FirmwareUpdateObject.Behaviour());
+        List<String> endpoints = fleet(id, 20, new FirmwareBehaviour());
 
         start(id, endpoints, TestFirmwareImages.valid("2.1.0", 8000), 4, 0.1);
 
@@ -107,7 +107,7 @@ class CampaignFlowTest {
     @Test
     void a_campaign_stops_once_too_many_devices_fail_and_leaves_the_rest_alone() {
         String id = "bad-" + UUID.randomUUID().toString().substring(0, 6);
-        List<String> endpoints = fleet(id, 6, new FirmwareUpdateObject.Behaviour());
+        List<String> endpoints = fleet(id, 6, new FirmwareBehaviour());
 
         start(id, endpoints, TestFirmwareImages.corrupt("2.2.0", 3000), 1, 0.2);
 
@@ -122,7 +122,7 @@ class CampaignFlowTest {
     @Test
     void a_cancelled_campaign_starts_no_more_devices_and_bad_starts_are_invalid() {
         String id = "cancel-" + UUID.randomUUID().toString().substring(0, 6);
-        List<String> endpoints = fleet(id, 4, new FirmwareUpdateObject.Behaviour().updatingFor(Duration.ofSeconds(2)));
+        List<String> endpoints = fleet(id, 4, new FirmwareBehaviour().updatingFor(Duration.ofSeconds(2)));
         start(id, endpoints, TestFirmwareImages.valid("2.3.0", 3000), 1, 1.0);
         await().atMost(WAIT).until(() -> last(id) != null && last(id).get("updating").asInt() == 1);
 

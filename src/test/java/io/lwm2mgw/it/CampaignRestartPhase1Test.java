@@ -40,7 +40,7 @@ class CampaignRestartPhase1Test {
         String statusTopic = "lwm2m/campaigns/" + RestartProfile.CAMPAIGN + "/status";
         try (MqttProbe mqtt = new MqttProbe(TestBrokers.mqttPort(), statusTopic)) {
             for (int i = 0; i < RestartProfile.CAMPAIGN_DEVICES; i++) {
-                devices.add(givenDevice(endpoint(i)).withFirmware(new FirmwareUpdateObject.Behaviour()
+                devices.add(givenDevice(endpoint(i)).withFirmware(new FirmwareBehaviour()
                         .updatingFor(Duration.ofMillis(1500))).registeredAt(lwm2m.boundPort().orElseThrow()));
             }
             Mqtt5BlockingClient app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())

@@ -41,7 +41,7 @@ class CampaignRestartPhase2Test {
 
             for (int i = 0; i < RestartProfile.CAMPAIGN_DEVICES; i++) {
                 devices.add(givenDevice(CampaignRestartPhase1Test.endpoint(i))
-                        .withFirmware(new FirmwareUpdateObject.Behaviour())
+                        .withFirmware(new FirmwareBehaviour())
                         .registeredAt(lwm2m.boundPort().orElseThrow()));
             }
 

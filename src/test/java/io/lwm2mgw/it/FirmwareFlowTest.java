@@ -67,7 +67,7 @@ class FirmwareFlowTest {
         mqtt.close();
     }
 
-    private TestDevice device(FirmwareUpdateObject.Behaviour behaviour) {
+    private TestDevice device(FirmwareBehaviour behaviour) {
         device = givenDevice("lamp-" + UUID.randomUUID().toString().substring(0, 8)).withFirmware(behaviour)
                 .registeredAt(lwm2m.boundPort().orElseThrow());
         return device;
@@ -106,7 +106,7 @@ class FirmwareFlowTest {
 
     @Test
     void a_pushed_update_ends_with_the_new_firmware_version() {
-        device(new FirmwareUpdateObject.Behaviour());
+        device(new FirmwareBehaviour());
         byte[] image = TestFirmwareImages.valid("2.0.0", 20_000);
 
         JsonNode result = update(inline(image) + ",\"method\":\"push\"");
@@ -126,7 +126,7 @@ class FirmwareFlowTest {
 
     @Test
     void a_pulled_update_downloads_once_checks_the_digest_and_is_polled_when_observe_is_refused() throws Exception {
-        device(new FirmwareUpdateObject.Behaviour().pullOnly().refusingObserve());
+        device(new FirmwareBehaviour().pullOnly().refusingObserve());
         byte[] image = TestFirmwareImages.valid("3.1.0", 50_000);
         String url = serve(image);
         String sha = HexFormat.of().formatHex(TestFirmwareImages.sha256(image));
@@ -154,7 +154,7 @@ class FirmwareFlowTest {
 
     @Test
     void an_image_of_a_mebibyte_is_pushed_block_by_block() {
-        device(new FirmwareUpdateObject.Behaviour().pushOnly());
+        device(new FirmwareBehaviour().pushOnly());
         byte[] image = TestFirmwareImages.valid("4.0.0", 1024 * 1024);
 
         JsonNode result = update("\"image\":{\"url\":\"" + serve(image) + "\"}");
@@ -170,7 +170,7 @@ class FirmwareFlowTest {
 
     @Test
     void a_corrupt_image_fails_with_the_integrity_check_result() {
-        device(new FirmwareUpdateObject.Behaviour());
+        device(new FirmwareBehaviour());
         JsonNode result = update(inline(TestFirmwareImages.corrupt("5.0.0", 3000)) + ",\"method\":\"push\"");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("device-error");
@@ -185,7 +185,7 @@ class FirmwareFlowTest {
 
     @Test
     void a_pulled_package_of_the_wrong_type_fails_with_unsupported_package_type() {
-        device(new FirmwareUpdateObject.Behaviour().pullOnly());
+        device(new FirmwareBehaviour().pullOnly());
         JsonNode result = update(inline(TestFirmwareImages.foreign(3000)) + ",\"method\":\"pull\"");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("device-error");
@@ -194,7 +194,7 @@ class FirmwareFlowTest {
 
     @Test
     void an_update_the_device_cannot_install_fails_with_its_update_result() {
-        device(new FirmwareUpdateObject.Behaviour().failingUpdate());
+        device(new FirmwareBehaviour().failingUpdate());
         JsonNode result = update(inline(TestFirmwareImages.valid("6.0.0", 3000)));
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("device-error");
@@ -204,7 +204,7 @@ class FirmwareFlowTest {
 
     @Test
     void without_execute_the_update_ends_once_downloaded() {
-        device(new FirmwareUpdateObject.Behaviour());
+        device(new FirmwareBehaviour());
         JsonNode result = update(inline(TestFirmwareImages.valid("7.0.0", 3000)) + ",\"execute\":false");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("success");
@@ -214,7 +214,7 @@ class FirmwareFlowTest {
 
     @Test
     void bad_firmware_commands_are_invalid_and_an_unreachable_image_fails() {
-        device(new FirmwareUpdateObject.Behaviour());
+        device(new FirmwareBehaviour());
         assertThat(update("\"method\":\"push\"").get("status").asText()).isEqualTo("invalid");
         assertThat(update("\"image\":{\"url\":\"ftp://x/y\"}").get("error").asText()).contains("http or https");
         assertThat(update(inline(new byte[] {1}) + ",\"method\":\"carrier-pigeon\"").get("status").asText())

@@ -1,21 +1,21 @@
 package io.lwm2mgw.it;
 
-import java.net.URI;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.eclipse.californium.core.CoapClient;
-import org.eclipse.californium.core.CoapResponse;
-import org.eclipse.californium.core.config.CoapConfig;
-import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.coap.option.BlockOption;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptor;
 import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.model.ObjectModel;
@@ -28,99 +28,98 @@ import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.core.response.WriteResponse;
 
 /**
- * Object 5 with the state machine of spec E.6 on a test device: Package (push) and Package URI (pull over
- * CoAP with Block2), State, Update Result, Update, and a "reboot" that installs the image's version as the
- * Device object's Firmware Version and registers again. Images are checked like a bootloader would
- * ({@link TestFirmwareImages}).
+ * Object 5 with the state machine of spec E.6 on a test device. Push: Californium reassembles the Block1 write
+ * of Package /5/0/0; State is Downloading from the first block on. Pull: a {@code coap://} or {@code coaps://}
+ * (or, where announced, http) URI in Package URI /5/0/1 is downloaded in the background with Block2. Either ends
+ * Downloaded, or Idle with the Update Result saying why. Update /5/0/2 in Downloaded leads to Updating and after a
+ * delay to a "reboot": the Device object's Firmware Version becomes the image's, State Idle, Update Result 1, and
+ * the client registers anew. Every change of State or Update Result notifies observers, except the reboot's:
+ * a rebooting device loses its observations, the server sees the outcome after the new registration. Images are
+ * checked like a bootloader would ({@link TestFirmwareImages}).
+ *
+ * <p>Threading: the Leshan handlers and the block counter run on Californium threads, downloads and the update
+ * on the object's own worker; all state changes hold the object's monitor.
  */
 public final class FirmwareUpdateObject extends BaseInstanceEnabler {
 
-    static final int IDLE = 0;
-    static final int DOWNLOADING = 1;
-    static final int DOWNLOADED = 2;
-    static final int UPDATING = 3;
+    public static final int IDLE = 0;
+    public static final int DOWNLOADING = 1;
+    public static final int DOWNLOADED = 2;
+    public static final int UPDATING = 3;
 
-    /** How the device behaves; the defaults are a well-behaved device supporting push and CoAP pull. */
-    public static final class Behaviour {
-        int deliveryMethod = 2;
-        List<Integer> protocols = List.of(0);
-        boolean refuseObserve;
-        boolean failUpdate;
-        Duration updateDelay = Duration.ofMillis(300);
-
-        public Behaviour pullOnly() {
-            deliveryMethod = 0;
-            return this;
-        }
-
-        public Behaviour pushOnly() {
-            deliveryMethod = 1;
-            return this;
-        }
-
-        public Behaviour httpOnly() {
-            protocols = List.of(2, 3);
-            return this;
-        }
-
-        public Behaviour refusingObserve() {
-            refuseObserve = true;
-            return this;
-        }
-
-        public Behaviour updatingFor(Duration delay) {
-            updateDelay = delay;
-            return this;
-        }
-
-        public Behaviour failingUpdate() {
-            failUpdate = true;
-            return this;
-        }
-    }
-
-    private final Behaviour behaviour;
+    private final FirmwareBehaviour behaviour;
     private final Consumer<String> reboot;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fw-device");
         t.setDaemon(true);
         return t;
     });
-    private volatile int state = IDLE;
-    private volatile int result = 0;
-    private volatile String downloadedVersion;
+    private int state = IDLE;
+    private int result = 0;
+    /** Bumped by every write of Package or Package URI, so a pull that was reset meanwhile changes nothing. */
+    private int generation;
+    private String downloadedVersion;
     volatile String lastUri;
     private volatile long bytesReceived;
+    private long blockBytes;
+    private final Set<Integer> blockSizes = new LinkedHashSet<>();
+    private final List<Integer> states = new CopyOnWriteArrayList<>(List.of(IDLE));
     final AtomicInteger packagesReceived = new AtomicInteger();
 
     /** Leshan wants a default constructor to build an instance factory; devices use the other one. */
     public FirmwareUpdateObject() {
-        this(new Behaviour(), version -> { });
+        this(new FirmwareBehaviour(), version -> { });
     }
 
     /** @param reboot called with the new version when an update succeeds: the device restarts with it */
-    FirmwareUpdateObject(Behaviour behaviour, Consumer<String> reboot) {
+    FirmwareUpdateObject(FirmwareBehaviour behaviour, Consumer<String> reboot) {
         super(0);
         this.behaviour = behaviour;
         this.reboot = reboot;
     }
 
-    long bytesReceived() {
+    /** Size of the last complete package received (pushed or pulled), in bytes. */
+    public long bytesReceived() {
         return bytesReceived;
     }
 
-    int state() {
+    /** Payload bytes of the distinct Block1 blocks of the last push so far (grows while the push goes on). */
+    public synchronized long blockBytesReceived() {
+        return blockBytes;
+    }
+
+    /** The Block1 block sizes the last push used, in bytes, in the order they first came. */
+    public synchronized List<Integer> blockSizesReceived() {
+        return new ArrayList<>(blockSizes);
+    }
+
+    /** Complete packages received, valid or not. */
+    public int packagesReceived() {
+        return packagesReceived.get();
+    }
+
+    public synchronized int state() {
         return state;
     }
 
-    int updateResult() {
+    public synchronized int updateResult() {
         return result;
+    }
+
+    /** Every State the object went through, in order, starting with Idle. */
+    public List<Integer> stateHistory() {
+        return new ArrayList<>(states);
+    }
+
+    /** The last Package URI written, or null. */
+    public String lastUri() {
+        return lastUri;
     }
 
     @Override
     public synchronized ReadResponse read(LwM2mServer server, int resourceId) {
         switch (resourceId) {
-            case 1: return ReadResponse.success(resourceId, "");
+            case 1: return ReadResponse.success(resourceId, lastUri == null ? "" : lastUri);
             case 3: return ReadResponse.success(resourceId, (long) state);
             case 5: return ReadResponse.success(resourceId, (long) result);
             case 6: return ReadResponse.success(resourceId, "lamp-firmware");
@@ -155,90 +154,105 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
     @Override
     public synchronized WriteResponse write(LwM2mServer server, boolean replace, int resourceId, LwM2mResource value) {
         if (resourceId == 0) {
-            byte[] image = (byte[]) value.getValue();
-            if (image.length == 0) {
-                set(IDLE, 0);
-                return WriteResponse.success();
-            }
-            if (behaviour.deliveryMethod == 0) {
-                return WriteResponse.methodNotAllowed();
-            }
-            if (state != IDLE) {
-                return WriteResponse.badRequest("package written in state " + state);
-            }
-            packagesReceived.incrementAndGet();
-            bytesReceived = image.length;
-            set(DOWNLOADING, 0);
-            verify(image);
-            return WriteResponse.success();
+            return writePackage((byte[]) value.getValue());
         }
         if (resourceId == 1) {
-            String uri = (String) value.getValue();
-            if (uri.isEmpty()) {
-                set(IDLE, 0);
-                return WriteResponse.success();
-            }
-            if (behaviour.deliveryMethod == 1) {
-                return WriteResponse.methodNotAllowed();
-            }
-            if (state != IDLE) {
-                return WriteResponse.badRequest("package URI written in state " + state);
-            }
-            lastUri = uri;
-            set(DOWNLOADING, 0);
-            worker.execute(() -> pull(uri));
-            return WriteResponse.success();
+            return writePackageUri((String) value.getValue());
         }
         return super.write(server, replace, resourceId, value);
     }
 
-    private void pull(String uri) {
-        URI parsed;
-        try {
-            parsed = URI.create(uri);
-        } catch (IllegalArgumentException e) {
-            fail(7);
-            return;
+    private WriteResponse writePackage(byte[] image) {
+        if (image.length == 0) {
+            generation++;
+            set(IDLE, 0);
+            return WriteResponse.success();
         }
-        int protocol = "coap".equals(parsed.getScheme()) ? 0 : "coaps".equals(parsed.getScheme()) ? 1
-                : "http".equals(parsed.getScheme()) ? 2 : "https".equals(parsed.getScheme()) ? 3 : -1;
-        if (protocol < 0) {
-            fail(7);
-            return;
+        if (behaviour.deliveryMethod == 0) {
+            return WriteResponse.methodNotAllowed();
         }
-        if (!behaviour.protocols.contains(protocol) || protocol != 0) {
-            fail(9);
-            return;
+        // Downloading is allowed: the first Block1 block already moved the state machine there
+        if (state == DOWNLOADED || state == UPDATING) {
+            return WriteResponse.badRequest("package written in state " + state);
         }
-        CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(configuration()).build();
-        CoapClient client = new CoapClient(uri);
-        client.setEndpoint(endpoint);
-        client.setTimeout(10_000L);
-        try {
-            CoapResponse response = client.get();
-            if (response == null || !response.isSuccess()) {
-                fail(4);
-                return;
-            }
-            byte[] image = response.getPayload();
+        generation++;
+        packagesReceived.incrementAndGet();
+        bytesReceived = image.length;
+        set(DOWNLOADING, 0);
+        verify(image);
+        return WriteResponse.success();
+    }
+
+    private WriteResponse writePackageUri(String uri) {
+        if (uri.isEmpty()) {
+            generation++;
+            set(IDLE, 0);
+            return WriteResponse.success();
+        }
+        if (behaviour.deliveryMethod == 1) {
+            return WriteResponse.methodNotAllowed();
+        }
+        if (state != IDLE) {
+            return WriteResponse.badRequest("package URI written in state " + state);
+        }
+        int mine = ++generation;
+        lastUri = uri;
+        set(DOWNLOADING, 0);
+        // the write is answered first; the download happens "at the next practical opportunity"
+        worker.execute(() -> {
+            FirmwareDownload.Outcome outcome = new FirmwareDownload(behaviour).fetch(uri);
             synchronized (this) {
+                if (generation != mine) {
+                    return;
+                }
+                if (outcome.bytes().isEmpty()) {
+                    set(IDLE, outcome.failure());
+                    return;
+                }
+                byte[] image = outcome.bytes().get();
                 packagesReceived.incrementAndGet();
                 bytesReceived = image.length;
                 verify(image);
             }
-        } catch (Exception e) {
-            fail(4);
-        } finally {
-            client.shutdown();
-            endpoint.destroy();
+        });
+        return WriteResponse.success();
+    }
+
+    /** Called for every inbound request before Californium's block-wise layer: counts the blocks of a push. */
+    MessageInterceptor blockCounter() {
+        return new MessageInterceptor() {
+            @Override
+            public void receiveRequest(Request request) {
+                BlockOption block1 = request.getOptions().getBlock1();
+                if (block1 != null && "5/0/0".equals(request.getOptions().getUriPathString())) {
+                    onPackageBlock(block1, request.getPayloadSize());
+                }
+            }
+        };
+    }
+
+    private synchronized void onPackageBlock(BlockOption block, int payload) {
+        if (block.getOffset() == 0) {
+            blockBytes = 0;
+            blockSizes.clear();
+            if (state == IDLE && block.isM() && behaviour.deliveryMethod != 0) {
+                set(DOWNLOADING, 0);
+            }
+        }
+        // count by offset: a retransmission repeats bytes already counted, and after a switch to smaller
+        // blocks (2.31 Continue with the device's size) the next block starts where the first one ended
+        long end = (long) block.getOffset() + payload;
+        if (block.getOffset() <= blockBytes && end > blockBytes) {
+            blockBytes = end;
+            blockSizes.add(block.getSize());
         }
     }
 
-    private synchronized void fail(int code) {
-        set(IDLE, code);
-    }
-
     private void verify(byte[] image) {
+        if (image.length > behaviour.flashSize) {
+            set(IDLE, 2);
+            return;
+        }
         TestFirmwareImages.Verdict verdict = TestFirmwareImages.check(image);
         if (verdict.version().isPresent()) {
             downloadedVersion = verdict.version().get();
@@ -264,13 +278,18 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
     private void install() {
         String version;
         synchronized (this) {
+            if (state != UPDATING) {
+                return;
+            }
             if (behaviour.failUpdate) {
                 set(DOWNLOADED, 8);
                 return;
             }
             version = downloadedVersion;
+            // no notification: the device goes down now, its observations with it
             state = IDLE;
             result = 1;
+            states.add(IDLE);
         }
         reboot.accept(version);
     }
@@ -281,6 +300,7 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
         state = newState;
         result = newResult;
         if (stateChanged) {
+            states.add(newState);
             fireResourceChange(3);
         }
         if (resultChanged) {
@@ -288,13 +308,9 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
         }
     }
 
-    /** A Californium configuration for the device's own download client, never written to a file. */
+    /** A Californium configuration for a download client, never written to a file. */
     static Configuration configuration() {
-        CoapConfig.register();
-        UdpConfig.register();
-        Configuration config = Configuration.createStandardWithoutFile();
-        config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
-        return config;
+        return FirmwareDownload.configuration(null);
     }
 
     @Override

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.security.cert.Certificate;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
@@ -24,7 +27,11 @@ import org.eclipse.leshan.core.model.ResourceModel.Operations;
 import org.eclipse.leshan.core.model.ResourceModel.Type;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.client.endpoint.ClientEndpointToolbox;
+import org.eclipse.leshan.client.servers.ServerInfo;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
 
@@ -131,7 +138,7 @@ public final class TestDevice implements AutoCloseable {
         private boolean mystery;
         private boolean light;
         private boolean queueMode;
-        private FirmwareUpdateObject.Behaviour firmware;
+        private FirmwareBehaviour firmware;
         private java.util.function.IntFunction<Security> security;
         private boolean bootstrap;
 
@@ -162,7 +169,7 @@ public final class TestDevice implements AutoCloseable {
         }
 
         /** Object 5 with the spec's state machine; a successful update reboots the device with the new version. */
-        public Builder withFirmware(FirmwareUpdateObject.Behaviour behaviour) {
+        public Builder withFirmware(FirmwareBehaviour behaviour) {
             this.firmware = behaviour;
             return this;
         }
@@ -265,12 +272,17 @@ public final class TestDevice implements AutoCloseable {
                 ids.add(LwM2mId.FIRMWARE);
             }
             CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
-                    new CoapClientProtocolProvider(), new CoapsClientProtocolProvider());
+                    fw == null ? new CoapClientProtocolProvider() : countingBlocks(fw),
+                    new CoapsClientProtocolProvider());
             endpoints.setClientAddress(InetAddress.getLoopbackAddress());
             org.eclipse.californium.elements.config.Configuration dtls = endpoints.createDefaultConfiguration();
             // support DTLS Connection ID: the gateway gives one, so a changed source port keeps the session
             dtls.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
             dtls.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
+            if (firmware != null) {
+                firmware.preferredBlockSize.ifPresent(size -> dtls.set(
+                        org.eclipse.californium.core.config.CoapConfig.PREFERRED_BLOCK_SIZE, size));
+            }
             endpoints.setConfiguration(dtls);
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
             engine.setRequestTimeoutInMs(2000);
@@ -285,6 +297,26 @@ public final class TestDevice implements AutoCloseable {
             client.start();
             return new TestDevice(client, endpoint, device, temp, myst, fw);
         }
+    }
+
+    /** The CoAP transport with the firmware object's Block1 counter on the device's endpoint. */
+    private static CoapClientProtocolProvider countingBlocks(FirmwareUpdateObject firmware) {
+        return new CoapClientProtocolProvider() {
+            @Override
+            public CaliforniumClientEndpointFactory createDefaultEndpointFactory() {
+                return new CoapClientEndpointFactory() {
+                    @Override
+                    public CoapEndpoint createCoapEndpoint(InetAddress clientAddress, Configuration defaultConfiguration,
+                            ServerInfo serverInfo, boolean clientInitiatedOnly, List<Certificate> trustStore,
+                            ClientEndpointToolbox toolbox) {
+                        CoapEndpoint endpoint = super.createCoapEndpoint(clientAddress, defaultConfiguration,
+                                serverInfo, clientInitiatedOnly, trustStore, toolbox);
+                        endpoint.addInterceptor(firmware.blockCounter());
+                        return endpoint;
+                    }
+                };
+            }
+        };
     }
 
     /** Object 3: the resources a real device reports, battery level settable by the test. */

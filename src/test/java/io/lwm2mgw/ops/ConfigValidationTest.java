@@ -94,6 +94,34 @@ class ConfigValidationTest {
     }
 
     @Test
+    void firmware_defaults_bind_and_bad_firmware_values_name_their_keys() {
+        GatewayConfig defaults = bind(Map.of("gateway.id", "gw-1"));
+        assertThat(defaults.firmware().blockSize()).isEqualTo(512);
+        assertThat(defaults.firmware().maxImageSize()).isEqualTo(64L * 1024 * 1024);
+        assertThat(defaults.firmware().cacheMaxBytes()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(defaults.firmware().downloadTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.firmware().pullUriHost()).isEmpty();
+
+        GatewayConfig config = bind(Map.of(
+                "gateway.id", "gw-1",
+                "gateway.firmware.block-size", "500",
+                "gateway.firmware.max-image-size", "2048",
+                "gateway.firmware.cache-max-bytes", "1024",
+                "gateway.firmware.pull-uri-host", " ",
+                "gateway.firmware.download-timeout", "0s",
+                "gateway.firmware.update-timeout", "0s"));
+
+        assertThat(ConfigValidation.problems(config)).containsExactlyInAnyOrder(
+                "gateway.firmware.block-size: 500 is not one of 16, 32, 64, 128, 256, 512, 1024",
+                "gateway.firmware.cache-max-bytes: 1024 is below gateway.firmware.max-image-size (2048)",
+                "gateway.firmware.pull-uri-host: must not be empty",
+                "gateway.firmware.download-timeout: PT0S must be longer than zero",
+                "gateway.firmware.update-timeout: PT0S must be longer than zero");
+        assertThat(ConfigValidation.problems(bind(Map.of("gateway.id", "gw-1", "gateway.firmware.block-size", "2048"))))
+                .containsExactly("gateway.firmware.block-size: 2048 is not one of 16, 32, 64, 128, 256, 512, 1024");
+    }
+
+    @Test
     void auto_observe_rules_bind_from_indexed_keys() {
         GatewayConfig config = bind(Map.of(
                 "gateway.id", "gw-1",
