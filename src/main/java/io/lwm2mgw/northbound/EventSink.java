@@ -23,4 +23,9 @@ public interface EventSink {
 
     /** Messages dropped because the buffer was full. */
     long droppedCount();
+
+    /** Whether the sink's own threads are running as they should; a dead sender means a restart is needed. */
+    default boolean alive() {
+        return true;
+    }
 }

@@ -109,7 +109,11 @@ public final class TopicScheme {
             return Optional.empty();
         }
         try {
-            return Optional.of(new CommandTopic(EndpointName.of(decodeLevel(levels[0])), levels[2]));
+            String endpoint = decodeLevel(levels[0]);
+            if (endpoint.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                return Optional.empty(); // no device can register such a name (RegistrationGuard refuses it)
+            }
+            return Optional.of(new CommandTopic(EndpointName.of(endpoint), levels[2]));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

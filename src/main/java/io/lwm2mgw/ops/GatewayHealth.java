@@ -34,6 +34,26 @@ public class GatewayHealth {
     }
 
     @Produces
+    @Liveness
+    HealthCheck northboundLiveness() {
+        return () -> sinkLiveness(sinks);
+    }
+
+    /** DOWN when a sink's sender thread has died: nothing would leave that sink again until a restart. */
+    static HealthCheckResponse sinkLiveness(List<EventSink> sinks) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("northbound-senders").up();
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                builder.withData(sink.name(), sink.alive() ? "running" : "dead");
+                if (!sink.alive()) {
+                    builder.down();
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    @Produces
     @Readiness
     HealthCheck lwm2mReadiness() {
         return () -> lwm2m().build();

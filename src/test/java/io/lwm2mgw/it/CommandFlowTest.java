@@ -187,6 +187,25 @@ class CommandFlowTest {
     }
 
     @Test
+    void a_result_the_mqtt_client_refuses_does_not_stop_later_publishes() throws Exception {
+        await().atMost(WAIT).until(kafkaCommands::assigned);
+        String hostile = "bad\u0000ep-" + UUID.randomUUID();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            // a NUL is legal in JSON and in a Kafka key, but not in an MQTT 5 user property (the CloudEvents subject)
+            producer.send(new ProducerRecord<>("lwm2m.commands", hostile,
+                    "{\"id\":\"nul-1\",\"endpoint\":\"bad\\u0000ep\",\"op\":\"read\",\"path\":\"/3/0\"}")).get();
+        }
+        await().atMost(WAIT).until(() -> kafka.all().stream()
+                .anyMatch(r -> "nul-1".equals(r.json().path("id").asText())));
+
+        assertThat(command("read", "\"path\":\"/3/0/9\"").get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
     void commands_from_kafka_get_their_result_on_kafka_and_mqtt() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
         Properties props = new Properties();

@@ -118,6 +118,12 @@ class TopicSchemeTest {
                 .withMessageContaining("not UTF-8");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a%00b", "%0A", "dev%1F", "%7F"})
+    void parse_command_refuses_endpoint_names_with_control_characters(String level) {
+        assertThat(topics.parseCommand("lwm2m/" + level + "/commands/read")).isEmpty();
+    }
+
     @Test
     void accepts_only_ascii_hex_digits_in_percent_escapes() {
         assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel("a%\uFF12\uFF26"));

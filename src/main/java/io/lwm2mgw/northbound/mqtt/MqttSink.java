@@ -47,10 +47,12 @@ public class MqttSink implements EventSink {
     private final Object connectedSignal = new Object();
     private final AtomicBoolean reportedDown = new AtomicBoolean();
     private final AtomicBoolean reportedOverflow = new AtomicBoolean();
+    private final AtomicBoolean reportedUnpublishable = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong unpublishable = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private volatile Mqtt5AsyncClient client;
     private volatile EmbeddedMqttBroker embeddedBroker;
-    private Thread sender;
+    private volatile Thread sender;
 
     private final MqttCommandSource commands;
 
@@ -166,11 +168,40 @@ public class MqttSink implements EventSink {
                     inFlight.release();
                     continue;
                 }
-                publish(message).whenComplete((result, error) -> onPublished(message, result, error));
+                sendOne(message);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Hands one message to the client. A message the client refuses outright (a user property with a NUL
+     * from a hostile endpoint name, say) is dropped and counted: it must not end the sender thread.
+     */
+    private void sendOne(OutboundMessage message) {
+        try {
+            publish(message).whenComplete((result, error) -> onPublished(message, result, error));
+        } catch (RuntimeException e) {
+            inFlight.release();
+            unpublishable.incrementAndGet();
+            if (reportedUnpublishable.compareAndSet(false, true)) {
+                LOG.warnf("MQTT client refused a message for %s (%s); dropped and counted, later ones are not logged",
+                        printable(message.endpoint().value()), e.getMessage());
+            }
+        }
+    }
+
+    private static String printable(String raw) {
+        StringBuilder sb = new StringBuilder(raw.length());
+        raw.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     private boolean awaitConnected() throws InterruptedException {
@@ -299,9 +330,17 @@ public class MqttSink implements EventSink {
         return buffer.size();
     }
 
+    /** Dropped from the full buffer, plus messages the client refused to publish. */
     @Override
     public long droppedCount() {
-        return buffer.dropped();
+        return buffer.dropped() + unpublishable.get();
+    }
+
+    /** False once the sender thread has ended while the sink should be running. */
+    @Override
+    public boolean alive() {
+        Thread t = sender;
+        return !running || t != null && t.isAlive();
     }
 
     /** The topic scheme in use (for the command source, which shares the connection). */

@@ -102,6 +102,10 @@ final class RegistrationGuard implements MessageDeliverer {
                     if (value.isEmpty()) {
                         return Optional.of("endpoint name (ep) is empty");
                     }
+                    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                        // a NUL or other control character cannot be carried in MQTT 5 strings or shown in logs
+                        return Optional.of("endpoint name (ep) contains a control character");
+                    }
                     break;
                 case "lt":
                     if (!isLifetime(value)) {

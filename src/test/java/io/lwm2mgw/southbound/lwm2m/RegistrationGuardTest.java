@@ -28,6 +28,15 @@ class RegistrationGuardTest {
                 .contains("endpoint name (ep) is missing");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ep=a\u0000b", "ep=dev\n1", "ep=\u001f", "ep=dev\u007f"})
+    void an_endpoint_name_with_a_control_character_is_refused(String param) {
+        assertThat(RegistrationGuard.problem(List.of(param, "lt=60"), true))
+                .contains("endpoint name (ep) contains a control character");
+        assertThat(RegistrationGuard.problem(List.of(param), false))
+                .contains("endpoint name (ep) contains a control character");
+    }
+
     @Test
     void a_quoted_version_is_accepted() {
         assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "lwm2m=\"1.1\""), true)).isEmpty();

@@ -1,0 +1,48 @@
+package io.lwm2mgw.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lwm2mgw.northbound.EventSink;
+import io.lwm2mgw.northbound.OutboundMessage;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+
+class GatewayHealthTest {
+
+    /** A sink that reports a fixed state; nothing is offered to it. */
+    private record FixedSink(String name, boolean enabled, boolean alive, boolean connected) implements EventSink {
+        @Override
+        public void offer(OutboundMessage message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int bufferDepth() {
+            return 0;
+        }
+
+        @Override
+        public long droppedCount() {
+            return 0;
+        }
+    }
+
+    @Test
+    void liveness_is_down_when_an_enabled_sink_lost_its_sender_thread() {
+        HealthCheckResponse response = GatewayHealth.sinkLiveness(List.of(
+                new FixedSink("mqtt", true, false, true), new FixedSink("kafka", true, true, true)));
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("mqtt", "dead").containsEntry("kafka", "running");
+    }
+
+    @Test
+    void liveness_is_up_when_every_enabled_sink_runs_and_ignores_disabled_ones() {
+        HealthCheckResponse response = GatewayHealth.sinkLiveness(List.of(
+                new FixedSink("mqtt", true, true, false), new FixedSink("kafka", false, false, false)));
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(response.getData().orElseThrow()).doesNotContainKey("kafka");
+    }
+}
