@@ -41,29 +41,44 @@ public class CommandRouter {
 
     private final DevicePort devices;
     private final FirmwareUpdatePort firmware;
-    private final EventFanOut fanOut;
+    private final Consumer<CommandResult> results;
     private final int maxQueuedPerDevice;
-    private final Map<String, CommandResult> completed;
+    private final Map<Key, CommandResult> completed;
+    /** Commands accepted and not yet final, so that a redelivered copy attaches instead of running twice. */
+    private final Map<Key, Pending> active = new java.util.HashMap<>();
+    /** Guards {@link #completed} and {@link #active} together: a command is in exactly one of them. */
+    private final Object dedup = new Object();
     private final Map<EndpointName, Lane> lanes = new ConcurrentHashMap<>();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ScheduledExecutorService ttlChecker;
     private final QueuedCommandStore store;
     private volatile boolean stopping;
 
+    @jakarta.inject.Inject
     public CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, EventFanOut fanOut, GatewayConfig config,
             com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this(devices, firmware, fanOut::publishResult, new FileQueuedCommandStore(config.commands().storeDirectory(),
+                io.lwm2mgw.northbound.CommandCodec.of(mapper, config), mapper), Clock.systemUTC(),
+                config.commands().maxQueuedPerDevice(), config.commands().completedIdsRemembered(),
+                config.commands().ttlCheckInterval());
+    }
+
+    /** For tests: results go to {@code results}, time comes from {@code clock}. */
+    CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, Consumer<CommandResult> results,
+            QueuedCommandStore store, Clock clock, int maxQueuedPerDevice, int remembered,
+            java.time.Duration ttlCheckInterval) {
         this.devices = devices;
         this.firmware = firmware;
-        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), io.lwm2mgw.northbound.CommandCodec.of(mapper, config), mapper);
-        this.fanOut = fanOut;
-        this.maxQueuedPerDevice = config.commands().maxQueuedPerDevice();
-        int remembered = config.commands().completedIdsRemembered();
-        this.completed = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        this.store = store;
+        this.results = results;
+        this.clock = clock;
+        this.maxQueuedPerDevice = maxQueuedPerDevice;
+        this.completed = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, CommandResult> eldest) {
                 return size() > remembered;
             }
-        });
+        };
         devices.observePresence(new DevicePort.PresenceObserver() {
             @Override
             public void awake(EndpointName endpoint) {
@@ -83,8 +98,27 @@ public class CommandRouter {
             t.setDaemon(true);
             return t;
         });
-        long period = config.commands().ttlCheckInterval().toMillis();
+        long period = ttlCheckInterval.toMillis();
         ttlChecker.scheduleWithFixedDelay(this::expireDue, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Commands are the same when endpoint and id are: ids are the requesters' and need not be unique across devices. */
+    private record Key(EndpointName endpoint, String id) {
+        static Key of(CommandRequest request) {
+            return new Key(request.endpoint(), request.id());
+        }
+    }
+
+    /** A redelivered copy of an accepted command: it shares the original's result and is acknowledged with it. */
+    private static final class Attached {
+        final CommandRequest request;
+        final Runnable onFinal;
+        boolean acknowledged;
+
+        Attached(CommandRequest request, Runnable onFinal) {
+            this.request = request;
+            this.onFinal = onFinal;
+        }
     }
 
     /** A command, what to do once its final result is out, and whether its {@code queued} went out. */
@@ -100,6 +134,8 @@ public class CommandRouter {
         boolean stored;
         /** Read back from the store after a restart: waits until its device registers again. */
         boolean reloaded;
+        /** Copies that arrived while this one was waiting or in flight; guarded by this Pending. */
+        final List<Attached> duplicates = new ArrayList<>();
 
         Pending(CommandRequest request, Runnable onFinal) {
             this(request, onFinal, r -> { }, false);
@@ -124,14 +160,50 @@ public class CommandRouter {
      * acknowledgement or the Kafka commit).
      */
     public void submit(CommandRequest request, Runnable onFinal) {
-        CommandResult earlier = completed.get(request.id());
-        if (earlier != null) {
-            LOG.debugf("command %s already completed: publishing its result again", request.id());
-            publish(earlier);
-            onFinal.run();
-            return;
+        Key key = Key.of(request);
+        Pending pending = new Pending(request, onFinal);
+        CommandResult earlier;
+        Pending original;
+        synchronized (dedup) {
+            earlier = completed.get(key);
+            original = earlier == null ? active.putIfAbsent(key, pending) : null;
         }
-        enqueue(new Pending(request, onFinal));
+        if (earlier != null) {
+            LOG.debugf("command %s for %s already completed: publishing its result again", request.id(),
+                    request.endpoint());
+            publish(withReplyTo(earlier, request));
+            onFinal.run();
+        } else if (original != null) {
+            attach(original, request, onFinal);
+        } else {
+            enqueue(pending);
+        }
+    }
+
+    /**
+     * A copy of a command that waits or is in flight: not run again; it gets the original's final result and
+     * is acknowledged with it, or at once if the original is already durably queued and acknowledged.
+     */
+    private void attach(Pending original, CommandRequest request, Runnable onFinal) {
+        LOG.debugf("command %s for %s is already accepted: the copy waits for its result", request.id(),
+                request.endpoint());
+        Attached attached = new Attached(request, onFinal);
+        boolean ackNow;
+        synchronized (original) {
+            original.duplicates.add(attached);
+            ackNow = original.acknowledged;
+            attached.acknowledged = ackNow;
+        }
+        if (ackNow) {
+            runOnFinal(onFinal, request.id());
+        }
+    }
+
+    /** The result as the requester of {@code request} wants it: on its (current) response topic. */
+    private static CommandResult withReplyTo(CommandResult result, CommandRequest request) {
+        return new CommandResult(result.id(), result.endpoint(), result.op(), result.path(), result.time(),
+                result.status(), result.code(), result.values(), result.links(), result.location(), result.error(),
+                request.replyTo());
     }
 
     /**
@@ -215,6 +287,9 @@ public class CommandRouter {
             pending.acknowledged = true;
             pending.stored = true;
             pending.reloaded = true;
+            synchronized (dedup) {
+                active.put(Key.of(request), pending);
+            }
             Lane lane = lanes.computeIfAbsent(request.endpoint(), ep -> new Lane());
             synchronized (lane) {
                 lane.waiting.addLast(pending);
@@ -345,13 +420,21 @@ public class CommandRouter {
 
     private void acknowledge(Pending pending) {
         boolean first;
+        List<Attached> copies = new ArrayList<>();
         synchronized (pending) {
             first = !pending.acknowledged;
             pending.acknowledged = true;
+            for (Attached a : pending.duplicates) {
+                if (!a.acknowledged) {
+                    a.acknowledged = true;
+                    copies.add(a);
+                }
+            }
         }
         if (first) {
             runOnFinal(pending.onFinal, pending.request.id());
         }
+        copies.forEach(a -> runOnFinal(a.onFinal, a.request.id()));
     }
 
     /** Ends the commands that waited for a sleeping device longer than their TTL. */
@@ -387,17 +470,29 @@ public class CommandRouter {
     }
 
     private void finish(Pending pending, CommandResult result) {
+        List<Attached> copies = List.of();
         if (result.status().isFinal()) {
-            completed.put(pending.request.id(), result);
+            Key key = Key.of(pending.request);
+            synchronized (dedup) {
+                completed.put(key, result);
+                active.remove(key, pending);
+            }
             boolean stored;
             synchronized (pending) {
                 stored = pending.stored;
+                copies = List.copyOf(pending.duplicates);
             }
             if (stored) {
-                store.remove(pending.request.id());
+                store.remove(pending.request);
             }
         }
         publish(result);
+        for (Attached copy : copies) {
+            // a copy whose requester waits elsewhere gets the result there too; one address gets it once
+            if (!copy.request.replyTo().equals(pending.request.replyTo())) {
+                publish(withReplyTo(result, copy.request));
+            }
+        }
         acknowledge(pending);
         if (result.status().isFinal()) {
             try {
@@ -417,7 +512,7 @@ public class CommandRouter {
     }
 
     private void publish(CommandResult result) {
-        fanOut.publishResult(result);
+        results.accept(result);
     }
 
     /** Runs before the LwM2M server stops, so that the requests it cancels are recognised as ours. */

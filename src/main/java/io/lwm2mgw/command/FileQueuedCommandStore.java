@@ -61,13 +61,13 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
         });
         try {
             record.set("command", mapper.readTree(codec.encode(request)));
-            Path tmp = directory.resolve(file(request.id()) + ".tmp");
+            Path tmp = directory.resolve(file(request) + ".tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 channel.write(java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(record)));
                 channel.force(true);
             }
-            Files.move(tmp, directory.resolve(file(request.id())), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(tmp, directory.resolve(file(request)), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store queued command " + request.id(), e);
@@ -75,11 +75,11 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     }
 
     @Override
-    public void remove(String id) {
+    public void remove(CommandRequest request) {
         try {
-            Files.deleteIfExists(directory.resolve(file(id)));
+            Files.deleteIfExists(directory.resolve(file(request)));
         } catch (IOException e) {
-            LOG.warnf("cannot remove stored command %s: %s", id, e.getMessage());
+            LOG.warnf("cannot remove stored command %s: %s", request.id(), e.getMessage());
         }
     }
 
@@ -89,7 +89,13 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 try {
-                    requests.add(read(file));
+                    CommandRequest request = read(file);
+                    Path named = directory.resolve(file(request));
+                    if (!named.equals(file)) {
+                        // written by a version that named files by id alone: rename, so remove() finds it
+                        Files.move(file, named, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    requests.add(request);
                 } catch (IOException | RuntimeException e) {
                     LOG.warnf("skipping unreadable stored command %s: %s", file.getFileName(), e.getMessage());
                 }
@@ -115,10 +121,15 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
         throw new IllegalStateException(((CommandCodec.Decoded.Rejected) decoded).result().error().orElse("invalid"));
     }
 
-    /** A file name for any id: ids are the requester's strings, so they are hashed. */
-    private static String file(String id) {
+    /**
+     * A file name for a command, from its endpoint and id (two devices' commands may share an id); both are
+     * arbitrary strings, so they are hashed, the endpoint length-prefixed so that no two pairs collide.
+     */
+    static String file(CommandRequest request) {
+        String endpoint = request.endpoint().value();
+        String identity = endpoint.length() + ":" + endpoint + "/" + request.id();
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16) + ".json";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

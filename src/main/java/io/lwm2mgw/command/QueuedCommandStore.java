@@ -12,8 +12,8 @@ public interface QueuedCommandStore {
     /** Stores a command durably; when this returns, the command survives a crash. */
     void save(CommandRequest request);
 
-    /** Forgets a command that got its final result. */
-    void remove(String id);
+    /** Forgets a command that got its final result (commands are identified by endpoint and id). */
+    void remove(CommandRequest request);
 
     /** Every stored command, oldest first. */
     List<CommandRequest> loadAll();
