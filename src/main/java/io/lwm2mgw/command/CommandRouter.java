@@ -132,6 +132,8 @@ public class CommandRouter {
         boolean announced;
         boolean acknowledged;
         boolean stored;
+        /** Its final result is out; guarded by this Pending, like {@code stored} and the publishing of results. */
+        boolean finished;
         /** Read back from the store after a restart: waits until its device registers again. */
         boolean reloaded;
         /** Copies that arrived while this one was waiting or in flight; guarded by this Pending. */
@@ -190,6 +192,11 @@ public class CommandRouter {
         Attached attached = new Attached(request, onFinal);
         boolean ackNow;
         synchronized (original) {
+            if (original.finished) {
+                // it ended since it was looked up: its result is among the completed ones now
+                submit(request, onFinal);
+                return;
+            }
             original.duplicates.add(attached);
             ackNow = original.acknowledged;
             attached.acknowledged = ackNow;
@@ -398,12 +405,12 @@ public class CommandRouter {
      * device wakes would hold up every later command for it.
      */
     private void announceQueued(Pending pending) {
+        boolean saved = false;
         try {
             if (!pending.internal) {
+                // slow (fsync) and outside the lane's lock: the device may wake, or the command expire, meanwhile
                 store.save(pending.request);
-                synchronized (pending) {
-                    pending.stored = true;
-                }
+                saved = true;
             }
         } catch (RuntimeException e) {
             LOG.errorf("cannot store queued command %s: %s", pending.request.id(), e.getMessage());
@@ -411,7 +418,21 @@ public class CommandRouter {
         CommandResult queued = CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
                 "the device is sleeping; the command waits until it wakes up (ttl "
                         + pending.request.ttl().toSeconds() + " s)");
-        publish(queued);
+        boolean late;
+        synchronized (pending) {
+            late = pending.finished;
+            if (!late) {
+                pending.stored |= saved;
+                publish(queued);
+            }
+        }
+        if (late) {
+            // it ended while being stored: its final result is out, so no queued after it, and no stale file
+            if (saved) {
+                store.remove(pending.request);
+            }
+            return;
+        }
         acknowledge(pending);
         if (pending.internal) {
             pending.resultListener.accept(queued);
@@ -438,7 +459,7 @@ public class CommandRouter {
     }
 
     /** Ends the commands that waited for a sleeping device longer than their TTL. */
-    private void expireDue() {
+    void expireDue() {
         Instant now = clock.instant();
         for (Lane lane : lanes.values()) {
             List<Pending> expired = new ArrayList<>();
@@ -477,21 +498,25 @@ public class CommandRouter {
                 completed.put(key, result);
                 active.remove(key, pending);
             }
-            boolean stored;
-            synchronized (pending) {
-                stored = pending.stored;
+        }
+        synchronized (pending) {
+            // results of one command are published under its lock: a queued never follows the final result
+            if (result.status().isFinal()) {
+                pending.finished = true;
                 copies = List.copyOf(pending.duplicates);
             }
-            if (stored) {
-                store.remove(pending.request);
+            publish(result);
+            for (Attached copy : copies) {
+                // a copy whose requester waits elsewhere gets the result there too; one address gets it once
+                if (!copy.request.replyTo().equals(pending.request.replyTo())) {
+                    publish(withReplyTo(result, copy.request));
+                }
             }
         }
-        publish(result);
-        for (Attached copy : copies) {
-            // a copy whose requester waits elsewhere gets the result there too; one address gets it once
-            if (!copy.request.replyTo().equals(pending.request.replyTo())) {
-                publish(withReplyTo(result, copy.request));
-            }
+        if (result.status().isFinal() && !pending.internal) {
+            // always, and only after marking it finished: a save still under way either sees that and removes
+            // its file itself, or has finished writing before this removal
+            store.remove(pending.request);
         }
         acknowledge(pending);
         if (result.status().isFinal()) {

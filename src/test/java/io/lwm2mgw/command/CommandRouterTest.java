@@ -101,4 +101,80 @@ class CommandRouterTest {
                 .containsExactly("app/old", "app/new");
         assertThat(again.count).hasValue(1);
     }
+
+    @Test
+    void a_device_that_wakes_while_its_command_is_being_stored_leaves_no_stale_file_and_no_late_queued()
+            throws Exception {
+        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+                new com.fasterxml.jackson.databind.ObjectMapper()));
+        f.router.stop(null);
+        f = new RouterFixture(slow);
+        f.devices.sleep("dev-a");
+        Acks acks = new Acks();
+        var submitted = java.util.concurrent.CompletableFuture.runAsync(
+                () -> f.router.submit(f.read("dev-a", "c-1"), acks.next()));
+        assertThat(slow.saving.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        f.devices.wake("dev-a");
+        f.devices.sentTo("dev-a").get(0).answer(f.clock);
+        slow.release.countDown();
+        submitted.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(f.publishedFor("c-1")).last().extracting(CommandResult::status).isEqualTo(CommandStatus.SUCCESS);
+        assertThat(f.finalsFor("c-1")).hasSize(1);
+        assertThat(slow.loadAll()).as("nothing left to run again after a restart").isEmpty();
+        assertThat(acks.count).hasValue(1);
+    }
+
+    @Test
+    void a_command_that_expires_while_being_stored_leaves_no_stale_file() throws Exception {
+        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+                new com.fasterxml.jackson.databind.ObjectMapper()));
+        f.router.stop(null);
+        f = new RouterFixture(slow);
+        f.devices.sleep("dev-a");
+        var submitted = java.util.concurrent.CompletableFuture.runAsync(
+                () -> f.router.submit(f.read("dev-a", "c-1"), () -> { }));
+        assertThat(slow.saving.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        f.clock.advance(java.time.Duration.ofMinutes(5));
+        f.router.expireDue();
+        slow.release.countDown();
+        submitted.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(f.publishedFor("c-1")).extracting(CommandResult::status).containsExactly(CommandStatus.EXPIRED);
+        assertThat(slow.loadAll()).isEmpty();
+    }
+
+    /** A real store on a slow disk: the first save waits until the test releases it. */
+    static final class SlowStore implements QueuedCommandStore {
+        final java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private final QueuedCommandStore disk;
+
+        SlowStore(QueuedCommandStore disk) {
+            this.disk = disk;
+        }
+
+        @Override
+        public void save(io.lwm2mgw.domain.command.CommandRequest request) {
+            saving.countDown();
+            try {
+                release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            disk.save(request);
+        }
+
+        @Override
+        public void remove(io.lwm2mgw.domain.command.CommandRequest request) {
+            disk.remove(request);
+        }
+
+        @Override
+        public java.util.List<io.lwm2mgw.domain.command.CommandRequest> loadAll() {
+            return disk.loadAll();
+        }
+    }
 }
