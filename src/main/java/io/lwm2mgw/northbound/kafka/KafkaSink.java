@@ -47,6 +47,16 @@ public class KafkaSink implements EventSink {
     private final AtomicBoolean reportedOverflow = new AtomicBoolean();
     private final java.util.Set<String> topicsWithMetadata = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicBoolean reportedLoss = new AtomicBoolean();
+    /** Records handed to the producer whose callback has not run yet: still undelivered, so part of the depth. */
+    private final java.util.concurrent.atomic.AtomicInteger withProducer = new java.util.concurrent.atomic.AtomicInteger();
+    /** Records the producer gave back (it could not take them in time), for the sender thread to requeue. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Returned> returned =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A record the producer could not take, with its send order. */
+    private record Returned(long sequence, OutboundMessage message) { }
     private volatile boolean running;
     private volatile KafkaProducer<String, byte[]> producer;
     private KafkaReachability reachability;
@@ -107,6 +117,10 @@ public class KafkaSink implements EventSink {
     private void sendLoop() {
         try {
             while (running) {
+                if (!returned.isEmpty()) {
+                    requeueReturned();
+                    continue;
+                }
                 OutboundMessage message = buffer.poll(200, TimeUnit.MILLISECONDS);
                 if (message == null) {
                     continue;
@@ -118,6 +132,58 @@ public class KafkaSink implements EventSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Puts records the producer gave back at the head of the buffer, in their send order, once every record
+     * still with the producer has its answer (a later one may fail too and must go back before the earlier
+     * ones' successors). Sender thread only.
+     */
+    void requeueReturned() throws InterruptedException {
+        long deadline = System.nanoTime() + topics.maxBlock().toNanos() * 2;
+        while (withProducer.get() > 0 && running && System.nanoTime() < deadline) {
+            synchronized (withProducer) {
+                withProducer.wait(50);
+            }
+        }
+        java.util.List<Returned> back = new java.util.ArrayList<>();
+        for (Returned r; (r = returned.poll()) != null;) {
+            back.add(r);
+        }
+        back.sort(java.util.Comparator.comparingLong(Returned::sequence).reversed());
+        back.forEach(r -> buffer.returnToHead(r.message()));
+    }
+
+    /** The producer's answer for one record: given back to retry when the cluster was too slow, else done. */
+    org.apache.kafka.clients.producer.Callback callbackFor(OutboundMessage message, String topic) {
+        long seq = sequence.incrementAndGet();
+        withProducer.incrementAndGet();
+        return (metadata, error) -> {
+            try {
+                if (error instanceof TimeoutException) {
+                    // Kafka 4 reports a full producer buffer (BufferExhaustedException) and a metadata or delivery
+                    // timeout here instead of throwing from send(): not a loss, the record goes back in order
+                    returned.add(new Returned(seq, message));
+                    if (running && reportedDown.compareAndSet(false, true)) {
+                        LOG.warnf("Kafka cannot take records in time (%s); buffering up to %d messages and retrying",
+                                error.getMessage(), buffer.capacity());
+                    }
+                } else if (error != null) {
+                    lost.incrementAndGet();
+                    if (running && reportedLoss.compareAndSet(false, true)) {
+                        LOG.warnf("Kafka record to %s lost: %s (further losses are counted in "
+                                + "northbound_dropped_total, not logged)", topic, error.getMessage());
+                    }
+                } else if (reportedDown.getAndSet(false)) {
+                    LOG.infof("Kafka reachable again; %d buffered messages to send", bufferDepth());
+                }
+            } finally {
+                withProducer.decrementAndGet();
+                synchronized (withProducer) {
+                    withProducer.notifyAll();
+                }
+            }
+        };
     }
 
     /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
@@ -132,16 +198,13 @@ public class KafkaSink implements EventSink {
                 producer.partitionsFor(record.topic());
                 topicsWithMetadata.add(record.topic());
             }
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    lost.incrementAndGet();
-                    if (running) {
-                        LOG.warnf("Kafka record to %s lost after retries: %s", record.topic(), error.getMessage());
-                    }
-                } else if (error == null && reportedDown.getAndSet(false)) {
-                    LOG.infof("Kafka reachable again; %d buffered messages to send", buffer.size());
-                }
-            });
+            org.apache.kafka.clients.producer.Callback callback = callbackFor(message, record.topic());
+            try {
+                producer.send(record, callback);
+            } catch (RuntimeException e) {
+                withProducer.decrementAndGet(); // thrown, not reported: the callback will not run
+                throw e;
+            }
             return true;
         } catch (TimeoutException e) {
             if (running && reportedDown.compareAndSet(false, true)) {
@@ -223,9 +286,15 @@ public class KafkaSink implements EventSink {
         return reachability != null && reachability.reachable();
     }
 
+    /** Waiting in our buffer, plus records with the producer (not yet acknowledged) or given back by it. */
     @Override
     public int bufferDepth() {
-        return buffer.size();
+        return buffer.size() + withProducer.get() + returned.size();
+    }
+
+    /** Takes the next buffered message (tests drive the sender this way). */
+    OutboundMessage pollBuffered() throws InterruptedException {
+        return buffer.poll(0, TimeUnit.MILLISECONDS);
     }
 
     /** Dropped from the full buffer, plus records the producer gave up on after its delivery timeout. */
