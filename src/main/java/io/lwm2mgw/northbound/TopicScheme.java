@@ -97,6 +97,20 @@ public final class TopicScheme {
         return root + "/+/commands/+";
     }
 
+    /**
+     * Whether a topic is one the gateway takes commands or campaign requests from, or lies under one: a
+     * response topic there would feed results back in as commands.
+     */
+    public boolean isCommandInput(String topic) {
+        String prefix = root + "/";
+        if (!topic.startsWith(prefix)) {
+            return false;
+        }
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        return levels.length >= 3 && levels[1].equals("commands")
+                || levels.length >= 3 && levels[0].equals(CAMPAIGNS);
+    }
+
     /** Parses {@code {root}/{ep}/commands/{op}}; empty when the topic is not a command topic. */
     public Optional<CommandTopic> parseCommand(String topic) {
         String prefix = root + "/";

@@ -187,6 +187,22 @@ class CommandFlowTest {
     }
 
     @Test
+    void a_response_topic_among_the_command_topics_is_refused_as_invalid() {
+        String commands = "lwm2m/" + device.endpoint() + "/commands/read";
+        String results = "lwm2m/" + device.endpoint() + "/results/read";
+        app.publishWith().topic(commands).qos(MqttQos.AT_LEAST_ONCE).responseTopic(commands)
+                .payload("{\"id\":\"loop-1\",\"path\":\"/3/0/0\"}".getBytes(StandardCharsets.UTF_8)).send();
+
+        await().atMost(WAIT).until(() -> mqtt.on(results).stream()
+                .anyMatch(m -> "loop-1".equals(m.json().path("id").asText())));
+        var answers = mqtt.on(results).stream().filter(m -> "loop-1".equals(m.json().path("id").asText())).toList();
+        assertThat(answers).hasSize(1);
+        assertThat(answers.get(0).json().get("status").asText()).isEqualTo("invalid");
+        assertThat(answers.get(0).json().get("error").asText()).contains("response topic");
+        assertThat(mqtt.on(commands)).as("nothing published back onto the command topic").hasSize(1);
+    }
+
+    @Test
     void a_result_the_mqtt_client_refuses_does_not_stop_later_publishes() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
         String hostile = "bad\u0000ep-" + UUID.randomUUID();

@@ -124,6 +124,20 @@ class TopicSchemeTest {
         assertThat(topics.parseCommand("lwm2m/" + level + "/commands/read")).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands/read/replies", "lwm2m/x/commands/",
+        "lwm2m/campaigns/c-1/start", "lwm2m/campaigns/c-1/start/more"})
+    void topics_the_gateway_takes_commands_from_are_command_input(String topic) {
+        assertThat(topics.isCommandInput(topic)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lwm2m/dev-1/results/read", "app/lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands",
+        "replies/1", "lwm2m/campaigns/c-1"})
+    void other_topics_are_not_command_input(String topic) {
+        assertThat(topics.isCommandInput(topic)).isFalse();
+    }
+
     @Test
     void accepts_only_ascii_hex_digits_in_percent_escapes() {
         assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel("a%\uFF12\uFF26"));

@@ -7,6 +7,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.lwm2mgw.command.CommandRouter;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.northbound.CommandCodec;
 import io.lwm2mgw.northbound.TopicScheme;
@@ -49,13 +51,14 @@ public class MqttCommandSource {
 
     /** Called on every (re)connection: the subscription is idempotent and covers a lost session. */
     void subscribe(Mqtt5AsyncClient client) {
-        client.subscribeWith().topicFilter(topics.commandFilter()).qos(MqttQos.AT_LEAST_ONCE).send()
+        // noLocal: whatever the gateway publishes itself never comes back to it as a command
+        client.subscribeWith().topicFilter(topics.commandFilter()).noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, error) -> {
                     if (error != null) {
                         LOG.warnf("could not subscribe to %s: %s", topics.commandFilter(), error.getMessage());
                     }
                 });
-        client.subscribeWith().topicFilter(topics.campaignFilter()).qos(MqttQos.AT_LEAST_ONCE).send()
+        client.subscribeWith().topicFilter(topics.campaignFilter()).noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, error) -> {
                     if (error != null) {
                         LOG.warnf("could not subscribe to %s: %s", topics.campaignFilter(), error.getMessage());
@@ -89,6 +92,18 @@ public class MqttCommandSource {
         }
         Optional<ReplyAddress> replyTo = publish.getResponseTopic().map(responseTopic -> new ReplyAddress(
                 responseTopic.toString(), publish.getCorrelationData().map(MqttCommandSource::bytes)));
+        if (replyTo.isPresent() && topics.isCommandInput(replyTo.get().topic())) {
+            // the result would come back as a command: refuse it, answering on the usual results topic
+            CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(),
+                    Optional.of(command.get().endpoint()), Optional.of(command.get().op()), Optional.empty(),
+                    clock.instant());
+            CommandResult refused = decoded instanceof CommandCodec.Decoded.Accepted accepted
+                    ? CommandResult.of(accepted.request(), clock.instant(), CommandStatus.INVALID,
+                            "response topic " + replyTo.get().topic() + " is a command topic of this gateway")
+                    : ((CommandCodec.Decoded.Rejected) decoded).result();
+            router.reject(refused, publish::acknowledge);
+            return;
+        }
         CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(), Optional.of(command.get().endpoint()),
                 Optional.of(command.get().op()), replyTo, clock.instant());
         if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
