@@ -162,6 +162,13 @@ public class CommandRouter {
      * acknowledgement or the Kafka commit).
      */
     public void submit(CommandRequest request, Runnable onFinal) {
+        if (stopping) {
+            // neither run nor answered nor acknowledged: the broker (or the uncommitted offset) hands it to the
+            // next gateway, instead of this one failing it because its LwM2M server is going away
+            LOG.infof("command %s for %s arrived while stopping: left for redelivery", request.id(),
+                    request.endpoint());
+            return;
+        }
         Key key = Key.of(request);
         Pending pending = new Pending(request, onFinal);
         CommandResult earlier;
@@ -330,7 +337,7 @@ public class CommandRouter {
     }
 
     private void completeOrRequeue(Lane lane, Pending pending, CommandResult result) {
-        if (stopping && result.status() == CommandStatus.CANCELLED) {
+        if (stopping && (result.status() == CommandStatus.CANCELLED || result.status() == CommandStatus.FAILED)) {
             // the gateway is stopping, not the device failing: no result and no acknowledgement, so the broker
             // (or the uncommitted Kafka offset) hands the command to the next gateway
             LOG.infof("command %s for %s left for redelivery", pending.request.id(), pending.request.endpoint());

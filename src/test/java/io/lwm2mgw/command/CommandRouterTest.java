@@ -146,6 +146,30 @@ class CommandRouterTest {
         assertThat(slow.loadAll()).isEmpty();
     }
 
+    @Test
+    void a_command_arriving_while_the_gateway_stops_is_left_for_redelivery() {
+        Acks acks = new Acks();
+        f.router.stop(null);
+
+        f.router.submit(f.read("dev-a", "c-1"), acks.next());
+
+        assertThat(f.devices.sent).isEmpty();
+        assertThat(f.published).isEmpty();
+        assertThat(acks.count).hasValue(0);
+    }
+
+    @Test
+    void a_command_failed_by_the_stopping_server_is_neither_answered_nor_acknowledged() {
+        Acks acks = new Acks();
+        f.router.submit(f.read("dev-a", "c-1"), acks.next());
+        f.router.stop(null);
+
+        f.devices.sent.get(0).fail(f.clock, CommandStatus.FAILED);
+
+        assertThat(f.published).isEmpty();
+        assertThat(acks.count).hasValue(0);
+    }
+
     /** A real store on a slow disk: the first save waits until the test releases it. */
     static final class SlowStore implements QueuedCommandStore {
         final java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);

@@ -205,7 +205,8 @@ public class KafkaCommandSource {
         return assigned;
     }
 
-    void stop(@Observes @Priority(5) ShutdownEvent event) {
+    /** Before the LwM2M server stops (priority 1): no command is taken that could only fail. */
+    void stop(@Observes @Priority(0) ShutdownEvent event) {
         if (!running) {
             return;
         }

@@ -34,6 +34,7 @@ public class MqttCommandSource {
     private final CommandCodec codec;
     private final TopicScheme topics;
     private final Clock clock = Clock.systemUTC();
+    private volatile boolean stopped;
 
     public MqttCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
             GatewayConfig config) {
@@ -66,7 +67,19 @@ public class MqttCommandSource {
                 });
     }
 
+    /**
+     * Before the LwM2M server stops (priority 1): commands arriving from now on are left unacknowledged, so the
+     * broker delivers them again to the next session instead of this gateway failing them.
+     */
+    void stop(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(0) io.quarkus.runtime.ShutdownEvent event) {
+        stopped = true;
+    }
+
     private void onPublish(Mqtt5Publish publish) {
+        if (stopped) {
+            LOG.debugf("stopping: %s left for redelivery", publish.getTopic());
+            return;
+        }
         try {
             accept(publish);
         } catch (RuntimeException e) {
