@@ -52,6 +52,8 @@ public class CommandRouter {
     private final Clock clock;
     private final ScheduledExecutorService ttlChecker;
     private final QueuedCommandStore store;
+    /** Runs every store write, in order, off the callers' threads. */
+    private final java.util.concurrent.Executor storeWriter;
     private volatile boolean stopping;
 
     @jakarta.inject.Inject
@@ -60,13 +62,18 @@ public class CommandRouter {
         this(devices, firmware, fanOut::publishResult, new FileQueuedCommandStore(config.commands().storeDirectory(),
                 io.lwm2mgw.northbound.CommandCodec.of(mapper, config), mapper), Clock.systemUTC(),
                 config.commands().maxQueuedPerDevice(), config.commands().completedIdsRemembered(),
-                config.commands().ttlCheckInterval());
+                config.commands().ttlCheckInterval(), Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "command-store");
+                    t.setDaemon(true);
+                    return t;
+                }));
     }
 
     /** For tests: results go to {@code results}, time comes from {@code clock}. */
     CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, Consumer<CommandResult> results,
             QueuedCommandStore store, Clock clock, int maxQueuedPerDevice, int remembered,
-            java.time.Duration ttlCheckInterval) {
+            java.time.Duration ttlCheckInterval, java.util.concurrent.Executor storeWriter) {
+        this.storeWriter = storeWriter;
         this.devices = devices;
         this.firmware = firmware;
         this.store = store;
@@ -371,16 +378,18 @@ public class CommandRouter {
      */
     private void startFirmware(Lane lane, Pending pending) {
         if (!pending.internal) {
-            try {
-                store.save(pending.request);
-                synchronized (pending) {
-                    pending.stored = true;
+            storeWriter.execute(() -> {
+                try {
+                    store.save(pending.request);
+                    synchronized (pending) {
+                        pending.stored = true;
+                    }
+                    acknowledge(pending);
+                } catch (RuntimeException e) {
+                    // not durable: the acknowledgement waits for the final result instead
+                    LOG.errorf("cannot store firmware update %s: %s", pending.request.id(), e.getMessage());
                 }
-                acknowledge(pending);
-            } catch (RuntimeException e) {
-                // not durable: the acknowledgement waits for the final result instead
-                LOG.errorf("cannot store firmware update %s: %s", pending.request.id(), e.getMessage());
-            }
+            });
         }
         AtomicBoolean once = new AtomicBoolean();
         try {
@@ -412,16 +421,44 @@ public class CommandRouter {
      * device wakes would hold up every later command for it.
      */
     private void announceQueued(Pending pending) {
-        boolean saved = false;
-        try {
-            if (!pending.internal) {
-                // slow (fsync) and outside the lane's lock: the device may wake, or the command expire, meanwhile
-                store.save(pending.request);
-                saved = true;
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf("cannot store queued command %s: %s", pending.request.id(), e.getMessage());
+        if (pending.internal) {
+            announce(pending, false);
+            return;
         }
+        // an fsync must not run on the caller's thread (a HiveMQ netty thread, a Californium protocol thread);
+        // one writer thread keeps saves and removals in order. The device may wake, or the command expire,
+        // meanwhile: announce() sees that.
+        storeWriter.execute(() -> {
+            try {
+                store.save(pending.request);
+            } catch (RuntimeException e) {
+                refuseUnstored(pending, e);
+                return;
+            }
+            announce(pending, true);
+        });
+    }
+
+    /**
+     * The command could not be stored: it is not acknowledged as queued, but ends {@code failed} with the
+     * reason (and is acknowledged once that is published), unless it went out to its device meanwhile.
+     */
+    private void refuseUnstored(Pending pending, RuntimeException e) {
+        LOG.errorf("cannot store queued command %s for %s: %s", pending.request.id(), pending.request.endpoint(),
+                e.getMessage());
+        Lane lane = lanes.get(pending.request.endpoint());
+        boolean removed;
+        synchronized (lane) {
+            removed = lane.waiting.remove(pending);
+        }
+        if (removed) {
+            finish(pending, CommandResult.of(pending.request, clock.instant(), CommandStatus.FAILED,
+                    "the device is sleeping and the gateway cannot store the command: " + e.getMessage()));
+        }
+    }
+
+    /** Publishes {@code queued} and acknowledges, unless the command ended while it was being stored. */
+    private void announce(Pending pending, boolean saved) {
         CommandResult queued = CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
                 "the device is sleeping; the command waits until it wakes up (ttl "
                         + pending.request.ttl().toSeconds() + " s)");
@@ -522,8 +559,8 @@ public class CommandRouter {
         }
         if (result.status().isFinal() && !pending.internal) {
             // always, and only after marking it finished: a save still under way either sees that and removes
-            // its file itself, or has finished writing before this removal
-            store.remove(pending.request);
+            // its file itself, or has finished writing before this removal (the writer runs tasks in order)
+            storeWriter.execute(() -> store.remove(pending.request));
         }
         acknowledge(pending);
         if (result.status().isFinal()) {
@@ -552,5 +589,8 @@ public class CommandRouter {
         stopping = true;
         firmware.abandonAll();
         ttlChecker.shutdownNow();
+        if (storeWriter instanceof java.util.concurrent.ExecutorService writer) {
+            writer.shutdown(); // writes already handed over still complete
+        }
     }
 }

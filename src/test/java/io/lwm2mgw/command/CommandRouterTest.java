@@ -170,6 +170,53 @@ class CommandRouterTest {
         assertThat(acks.count).hasValue(0);
     }
 
+    @Test
+    void a_queued_command_is_stored_on_the_store_writer_not_on_the_callers_thread() {
+        RouterFixture.ManualExecutor writer = new RouterFixture.ManualExecutor();
+        f.router.stop(null);
+        f = new RouterFixture(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+                new com.fasterxml.jackson.databind.ObjectMapper()), writer);
+        f.devices.sleep("dev-a");
+        Acks acks = new Acks();
+
+        f.router.submit(f.read("dev-a", "c-1"), acks.next());
+
+        assertThat(f.store.loadAll()).isEmpty();
+        assertThat(f.published).isEmpty();
+        assertThat(acks.count).hasValue(0);
+
+        writer.runAll();
+
+        assertThat(f.store.loadAll()).hasSize(1);
+        assertThat(f.publishedFor("c-1")).extracting(CommandResult::status).containsExactly(CommandStatus.QUEUED);
+        assertThat(acks.count).hasValue(1);
+    }
+
+    @Test
+    void a_queued_command_that_cannot_be_stored_fails_and_is_acknowledged_only_after_its_result()
+            throws java.io.IOException {
+        java.nio.file.Path notADirectory = storeDirectory.resolve("store");
+        QueuedCommandStore broken = new FileQueuedCommandStore(notADirectory, RouterFixture.codec(),
+                new com.fasterxml.jackson.databind.ObjectMapper());
+        java.nio.file.Files.delete(notADirectory);
+        java.nio.file.Files.writeString(notADirectory, "a file where the store's folder should be");
+        f.router.stop(null);
+        f = new RouterFixture(broken);
+        f.devices.sleep("dev-a");
+        java.util.List<CommandStatus> publishedWhenAcknowledged = new java.util.ArrayList<>();
+
+        f.router.submit(f.read("dev-a", "c-1"), () -> f.publishedFor("c-1").forEach(r ->
+                publishedWhenAcknowledged.add(r.status())));
+
+        assertThat(f.publishedFor("c-1")).hasSize(1).first().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(CommandStatus.FAILED);
+            assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("cannot store"));
+        });
+        assertThat(publishedWhenAcknowledged).containsExactly(CommandStatus.FAILED);
+        f.devices.wake("dev-a");
+        assertThat(f.devices.sent).as("it ended: nothing goes out later").isEmpty();
+    }
+
     /** A real store on a slow disk: the first save waits until the test releases it. */
     static final class SlowStore implements QueuedCommandStore {
         final java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);

@@ -40,9 +40,30 @@ final class RouterFixture {
     }
 
     RouterFixture(QueuedCommandStore store) {
+        this(store, Runnable::run);
+    }
+
+    /** @param storeWriter runs the router's store writes: at once on the caller, or when the test says */
+    RouterFixture(QueuedCommandStore store, java.util.concurrent.Executor storeWriter) {
         this.store = store;
         this.router = new CommandRouter(devices, new NoFirmware(), published::add, store, clock, 3, 1000,
-                Duration.ofHours(1));
+                Duration.ofHours(1), storeWriter);
+    }
+
+    /** An executor that runs its tasks only when the test calls {@link #runAll}. */
+    static final class ManualExecutor implements java.util.concurrent.Executor {
+        final java.util.Queue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            for (Runnable t; (t = tasks.poll()) != null;) {
+                t.run();
+            }
+        }
     }
 
     static CommandCodec codec() {
