@@ -1,6 +1,7 @@
 package io.lwm2mgw.ops;
 
 import io.lwm2mgw.northbound.EventSink;
+import io.lwm2mgw.northbound.kafka.KafkaCommandSource;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +22,24 @@ public class GatewayHealth {
 
     private final Lwm2mEndpoint endpoint;
     private final List<EventSink> sinks;
+    private final KafkaCommandSource kafkaCommands;
 
-    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks) {
+    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks, KafkaCommandSource kafkaCommands) {
         this.endpoint = endpoint;
         this.sinks = sinks;
+        this.kafkaCommands = kafkaCommands;
+    }
+
+    @Produces
+    @Liveness
+    HealthCheck kafkaCommandsLiveness() {
+        return () -> commandConsumerLiveness(kafkaCommands.alive(), kafkaCommands.restarts());
+    }
+
+    /** DOWN when the Kafka command consumer's thread died; restarts after failures are reported as data. */
+    static HealthCheckResponse commandConsumerLiveness(boolean alive, int restarts) {
+        return HealthCheckResponse.named("kafka-commands").status(alive)
+                .withData("consumer", alive ? "running" : "dead").withData("restarts", restarts).build();
     }
 
     @Produces

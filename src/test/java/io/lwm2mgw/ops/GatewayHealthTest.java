@@ -45,4 +45,12 @@ class GatewayHealthTest {
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(response.getData().orElseThrow()).doesNotContainKey("kafka");
     }
+
+    @Test
+    void liveness_is_down_when_the_kafka_command_consumer_thread_died() {
+        assertThat(GatewayHealth.commandConsumerLiveness(false, 3).getStatus())
+                .isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getData().orElseThrow()).containsEntry("restarts", 3L);
+    }
 }

@@ -55,15 +55,27 @@ public class KafkaCommandSource {
     private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean assigned;
-    private Thread poller;
+    private volatile Thread poller;
+    private final java.util.function.Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object backoffSignal = new Object();
 
     private record Finished(TopicPartition partition, long offset) { }
 
+    @jakarta.inject.Inject
     public KafkaCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
             GatewayConfig config, Config mpConfig) {
+        this(router, campaigns, mapper, config, mpConfig, KafkaConsumer::new);
+    }
+
+    /** @param consumers makes the consumer from its properties (tests make it fail) */
+    KafkaCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
+            GatewayConfig config, Config mpConfig,
+            java.util.function.Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers) {
+        this.consumers = consumers;
         this.router = router;
         this.campaigns = campaigns;
         this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
@@ -87,19 +99,62 @@ public class KafkaCommandSource {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway-commands");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(props);
         running = true;
-        poller = new Thread(this::pollLoop, "kafka-commands");
+        poller = new Thread(() -> consumeWithRestarts(props), "kafka-commands");
         poller.setDaemon(true);
         poller.start();
     }
 
-    private void pollLoop() {
+    /** How long to wait before the consumer's {@code failures}th restart: 100 ms doubling up to 30 s. */
+    static Duration backoff(int failures) {
+        long millis = 100L << Math.min(Math.max(failures - 1, 0), 9);
+        return Duration.ofMillis(Math.min(millis, 30_000));
+    }
+
+    /**
+     * Runs a consumer until the gateway stops; one that fails is closed and replaced after a growing pause.
+     * Commands whose offsets were not committed are read again by the new consumer; the router recognises
+     * those still running or done.
+     */
+    private void consumeWithRestarts(Map<String, Object> props) {
+        int failures = 0;
+        while (running) {
+            try {
+                consumer = consumers.apply(props);
+                if (pollLoop()) {
+                    failures = 0;
+                }
+            } catch (RuntimeException e) {
+                // pollLoop() reports its own failures; this is the consumer's construction
+                LOG.errorf("Kafka command consumer cannot start: %s", e.toString());
+            }
+            if (!running) {
+                return;
+            }
+            failures++;
+            restarts.incrementAndGet();
+            Duration pause = backoff(failures);
+            LOG.warnf("restarting the Kafka command consumer in %d ms (restart %d)", pause.toMillis(), restarts.get());
+            synchronized (backoffSignal) {
+                try {
+                    backoffSignal.wait(pause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Polls until stopped (true) or the consumer fails (false); closes the consumer in either case. */
+    private boolean pollLoop() {
+        boolean clean = true;
         try {
             consumer.subscribe(List.of(kafka.commandsTopic(), kafka.campaignsTopic()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitFinished();
+                    // synchronously: the next owner of these partitions starts from what is committed now
+                    commitFinished(true);
                     partitions.forEach(p -> {
                         inFlight.remove(p);
                         nextOffset.remove(p);
@@ -117,20 +172,42 @@ public class KafkaCommandSource {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     accept(record);
                 }
-                commitFinished();
+                commitFinished(false);
             }
         } catch (WakeupException e) {
             // stopping
         } catch (RuntimeException e) {
-            LOG.errorf("Kafka command consumer stopped: %s", e.toString());
+            clean = false;
+            LOG.errorf("Kafka command consumer failed: %s", e.toString());
         } finally {
             try {
-                commitFinished();
+                commitFinished(!running);
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+            try {
                 consumer.close(Duration.ofSeconds(2));
             } catch (RuntimeException ignored) {
                 // closing anyway
             }
+            // a new consumer starts from the committed offsets: forget this one's bookkeeping
+            inFlight.clear();
+            nextOffset.clear();
+            committed.clear();
+            assigned = false;
         }
+        return clean;
+    }
+
+    /** Whether the consumer thread runs as it should (or the source is off); false means it died. */
+    public boolean alive() {
+        Thread t = poller;
+        return !running || t != null && t.isAlive();
+    }
+
+    /** How often the consumer was restarted after a failure. */
+    public int restarts() {
+        return restarts.get();
     }
 
     private void accept(ConsumerRecord<String, byte[]> record) {
@@ -175,7 +252,7 @@ public class KafkaCommandSource {
     }
 
     /** Commits, per partition, up to the first command still without a final result. Poll thread only. */
-    private void commitFinished() {
+    private void commitFinished(boolean sync) {
         for (Finished f; (f = finished.poll()) != null;) {
             TreeSet<Long> pending = inFlight.get(f.partition());
             if (pending != null) {
@@ -190,7 +267,13 @@ public class KafkaCommandSource {
                 committed.put(partition, commitable);
             }
         });
-        if (!offsets.isEmpty()) {
+        if (!offsets.isEmpty() && sync) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warnf("Kafka command offsets not committed (%s); those commands may be read again", e.getMessage());
+            }
+        } else if (!offsets.isEmpty()) {
             consumer.commitAsync(offsets, (o, error) -> {
                 if (error != null) {
                     LOG.warnf("Kafka command offsets not committed (%s); those commands may be read again",
@@ -211,7 +294,13 @@ public class KafkaCommandSource {
             return;
         }
         running = false;
-        consumer.wakeup();
+        var c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        synchronized (backoffSignal) {
+            backoffSignal.notifyAll();
+        }
         try {
             poller.join(3000);
         } catch (InterruptedException e) {
