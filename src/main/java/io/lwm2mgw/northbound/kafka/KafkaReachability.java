@@ -37,8 +37,18 @@ final class KafkaReachability implements AutoCloseable {
     private volatile boolean reachable;
     private volatile boolean topicsEnsured;
     private volatile boolean everChecked;
+    private final java.time.Duration probeInterval;
+    /** Probe cycles to skip before the next topic creation attempt; doubles after each failure (probe thread). */
+    private int topicCyclesToSkip;
+    private int topicFailures;
+    private final java.util.concurrent.atomic.AtomicInteger topicAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     KafkaReachability(Map<String, Object> clientProps, List<TopicSpec> topics) {
+        this(clientProps, topics, java.time.Duration.ofSeconds(5));
+    }
+
+    KafkaReachability(Map<String, Object> clientProps, List<TopicSpec> topics, java.time.Duration probeInterval) {
+        this.probeInterval = probeInterval;
         Map<String, Object> props = new HashMap<>(clientProps);
         PRODUCER_ONLY.forEach(props::remove);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lwm2m-gateway-admin");
@@ -54,7 +64,7 @@ final class KafkaReachability implements AutoCloseable {
     }
 
     void start() {
-        probe.scheduleWithFixedDelay(this::check, 0, 5, TimeUnit.SECONDS);
+        probe.scheduleWithFixedDelay(this::check, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean reachable() {
@@ -69,9 +79,8 @@ final class KafkaReachability implements AutoCloseable {
             }
             reachable = true;
             everChecked = true;
-            if (!topicsEnsured) {
-                ensureTopics();
-                topicsEnsured = true;
+            if (!topicsEnsured && topicCyclesToSkip-- <= 0) {
+                ensureTopicsWithBackoff();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,7 +93,37 @@ final class KafkaReachability implements AutoCloseable {
         }
     }
 
-    private void ensureTopics() throws Exception {
+    /** Whether every northbound topic is known to exist (tests). */
+    boolean topicsEnsured() {
+        return topicsEnsured;
+    }
+
+    /** How often topic creation was attempted (tests). */
+    int topicAttempts() {
+        return topicAttempts.get();
+    }
+
+    /**
+     * A topic that cannot be created stalls every record for it: try again, after 1, 2, 4 ... probe cycles (at
+     * most 60, five minutes by default), logging the first failure and the recovery only.
+     */
+    private void ensureTopicsWithBackoff() throws Exception {
+        topicAttempts.incrementAndGet();
+        List<String> failed = ensureTopics();
+        if (failed.isEmpty()) {
+            if (topicFailures > 0) {
+                LOG.infof("Kafka topics created after %d failed attempts", topicFailures);
+            }
+            topicsEnsured = true;
+            topicFailures = 0;
+            return;
+        }
+        topicFailures++;
+        topicCyclesToSkip = Math.min(1 << Math.min(topicFailures - 1, 6), 60) - 1;
+    }
+
+    /** Creates the missing topics; returns those that still do not exist. */
+    private List<String> ensureTopics() throws Exception {
         Set<String> existing = admin.listTopics().names().get(3, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
         for (TopicSpec spec : topics) {
@@ -96,17 +135,30 @@ final class KafkaReachability implements AutoCloseable {
                 missing.add(topic);
             }
         }
+        List<String> failed = new ArrayList<>();
         if (!missing.isEmpty()) {
-            try {
-                admin.createTopics(missing).all().get(5, TimeUnit.SECONDS);
-                LOG.infof("created Kafka topics %s", missing.stream().map(NewTopic::name).toList());
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                    LOG.warnf("could not create Kafka topics (%s); the broker may create them on first use",
-                            e.getCause().getMessage());
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(5, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        failed.add(entry.getKey());
+                        if (topicFailures == 0) {
+                            LOG.warnf("could not create Kafka topic %s (%s); records for it wait in the buffer, "
+                                    + "retrying with back-off", entry.getKey(), rootMessage(e));
+                        }
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failed.add(entry.getKey());
                 }
             }
+            if (!created.isEmpty()) {
+                LOG.infof("created Kafka topics %s", created);
+            }
         }
+        return failed;
     }
 
     private static String rootMessage(Throwable e) {
