@@ -14,8 +14,9 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Kubernetes probes. Live: the LwM2M endpoint is bound (a gateway that lost its socket must be restarted).
- * Ready: the LwM2M endpoint is bound, MQTT is connected, and Kafka is reachable when it is enabled.
+ * Kubernetes probes. Live: the LwM2M endpoint is bound (a gateway that lost its socket must be restarted) and
+ * the northbound threads run. Ready: the LwM2M endpoint is bound (DOWN while starting, and while stopping
+ * through Quarkus' shutdown delay); broker outages are reported as data, not as DOWN.
  */
 @ApplicationScoped
 public class GatewayHealth {
@@ -77,19 +78,23 @@ public class GatewayHealth {
     @Produces
     @Readiness
     HealthCheck northboundReadiness() {
-        return () -> {
-            HealthCheckResponseBuilder builder = HealthCheckResponse.named("northbound").up();
-            for (EventSink sink : sinks) {
-                if (sink.enabled()) {
-                    builder.withData(sink.name(), sink.connected() ? "connected" : "unreachable")
-                            .withData(sink.name() + "-buffered", sink.bufferDepth());
-                    if (!sink.connected()) {
-                        builder.down();
-                    }
-                }
+        return () -> northboundState(sinks);
+    }
+
+    /**
+     * Always UP: while a broker is unreachable the gateway still serves its devices and buffers what it
+     * publishes, and a not-ready pod would be taken out of the devices' UDP Service. The brokers' state and
+     * the buffered counts are reported as data.
+     */
+    static HealthCheckResponse northboundState(List<EventSink> sinks) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("northbound").up();
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                builder.withData(sink.name(), sink.connected() ? "connected" : "unreachable")
+                        .withData(sink.name() + "-buffered", sink.bufferDepth());
             }
-            return builder.build();
-        };
+        }
+        return builder.build();
     }
 
     private HealthCheckResponseBuilder lwm2m() {

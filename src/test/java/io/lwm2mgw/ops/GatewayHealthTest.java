@@ -53,4 +53,14 @@ class GatewayHealthTest {
         assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getData().orElseThrow()).containsEntry("restarts", 3L);
     }
+
+    @Test
+    void readiness_stays_up_while_a_broker_is_unreachable_and_says_so_in_its_data() {
+        HealthCheckResponse response = GatewayHealth.northboundState(List.of(
+                new FixedSink("mqtt", true, true, false), new FixedSink("kafka", true, true, true)));
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(response.getData().orElseThrow()).containsEntry("mqtt", "unreachable")
+                .containsEntry("kafka", "connected");
+    }
 }
