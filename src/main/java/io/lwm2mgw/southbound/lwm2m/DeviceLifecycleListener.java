@@ -101,8 +101,10 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
 
     @Override
     public void updated(RegistrationUpdate update, Registration updated, Registration previous) {
-        DeviceStatus before = RegistrationMapper.toStatus(previous, DeviceState.REGISTERED);
-        DeviceStatus after = RegistrationMapper.toStatus(updated, DeviceState.REGISTERED);
+        // a queue-mode device that just sent an Update is awake: the retained status must not say registered
+        DeviceState state = updated.usesQueueMode() ? DeviceState.AWAKE : DeviceState.REGISTERED;
+        DeviceStatus before = RegistrationMapper.toStatus(previous, state);
+        DeviceStatus after = RegistrationMapper.toStatus(updated, state);
         LOG.debugf("updated %s", updated.getEndpoint());
         events.accept(new DeviceUpdated(clock.instant(), after, RegistrationMapper.changes(before, after)));
     }
