@@ -127,6 +127,10 @@ public final class TopicScheme {
             if (endpoint.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 return Optional.empty(); // no device can register such a name (RegistrationGuard refuses it)
             }
+            if (!encodeLevel(endpoint).equals(levels[0])) {
+                // only the canonical spelling: dev%2D1 or a%2fb would otherwise be a second topic for one device
+                return Optional.empty();
+            }
             return Optional.of(new CommandTopic(EndpointName.of(endpoint), levels[2]));
         } catch (IllegalArgumentException e) {
             return Optional.empty();

@@ -138,6 +138,12 @@ class TopicSchemeTest {
         assertThat(topics.isCommandInput(topic)).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev%2D1", "a%2fb", "%41", "urn:imei:1%2f2", "l%C3%a4mpe", "a%20b%2Fc%2f"})
+    void parse_command_accepts_only_the_canonical_percent_encoding(String level) {
+        assertThat(topics.parseCommand("lwm2m/" + level + "/commands/read")).isEmpty();
+    }
+
     @Test
     void accepts_only_ascii_hex_digits_in_percent_escapes() {
         assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.decodeLevel("a%\uFF12\uFF26"));
