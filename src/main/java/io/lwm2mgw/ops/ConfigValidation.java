@@ -65,7 +65,37 @@ public class ConfigValidation {
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         firmware(problems, config.firmware());
+        secondsWithin(problems, "gateway.lwm2m.awake-time", lwm2m.awakeTime(), Integer.MAX_VALUE);
+        secondsWithin(problems, "gateway.mqtt.keep-alive", mqtt.keepAlive(), 65535);
+        secondsWithin(problems, "gateway.mqtt.session-expiry", mqtt.sessionExpiry(), 0xFFFFFFFFL);
+        commands(problems, config.commands());
+        kafkaTopics(problems, config.kafka());
         return problems;
+    }
+
+    private static void commands(List<String> problems, GatewayConfig.CommandsConfig commands) {
+        positive(problems, "gateway.commands.ttl-check-interval", commands.ttlCheckInterval());
+        positive(problems, "gateway.commands.default-timeout", commands.defaultTimeout());
+        positive(problems, "gateway.commands.default-ttl", commands.defaultTtl());
+        atLeast(problems, "gateway.commands.max-queued-per-device", commands.maxQueuedPerDevice(), 1);
+    }
+
+    private static void kafkaTopics(List<String> problems, GatewayConfig.KafkaConfig kafka) {
+        String key = "gateway.kafka.";
+        notBlank(problems, key + "status-topic", kafka.statusTopic());
+        notBlank(problems, key + "events-topic", kafka.eventsTopic());
+        notBlank(problems, key + "telemetry-topic", kafka.telemetryTopic());
+        notBlank(problems, key + "commands-topic", kafka.commandsTopic());
+        notBlank(problems, key + "command-results-topic", kafka.commandResultsTopic());
+        notBlank(problems, key + "campaigns-topic", kafka.campaignsTopic());
+        notBlank(problems, key + "campaign-status-topic", kafka.campaignStatusTopic());
+    }
+
+    /** A duration sent on the wire as a whole number of seconds: 0 up to {@code maxSeconds}. */
+    private static void secondsWithin(List<String> problems, String key, Duration value, long maxSeconds) {
+        if (value.isNegative() || value.getSeconds() > maxSeconds) {
+            problems.add(key + ": " + value + " is outside 0.." + maxSeconds + " seconds");
+        }
     }
 
     private static void firmware(List<String> problems, FirmwareConfig firmware) {

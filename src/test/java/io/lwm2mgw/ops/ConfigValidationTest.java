@@ -93,6 +93,40 @@ class ConfigValidationTest {
                 "gateway.lwm2m.coap.udp-receive-buffer: 100 is below the minimum 8192");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "gateway.commands.ttl-check-interval | 0s | gateway.commands.ttl-check-interval: PT0S must be longer than zero",
+        "gateway.commands.default-timeout | 0s | gateway.commands.default-timeout: PT0S must be longer than zero",
+        "gateway.commands.default-ttl | -1s | gateway.commands.default-ttl: PT-1S must be longer than zero",
+        "gateway.commands.max-queued-per-device | 0 | gateway.commands.max-queued-per-device: 0 is below the minimum 1",
+        "gateway.lwm2m.awake-time | 2147483648s | gateway.lwm2m.awake-time: PT596523H14M8S is outside 0..2147483647 seconds",
+        "gateway.mqtt.keep-alive | 65536s | gateway.mqtt.keep-alive: PT18H12M16S is outside 0..65535 seconds",
+        "gateway.mqtt.session-expiry | 4294967296s | gateway.mqtt.session-expiry: PT1193046H28M16S is outside 0..4294967295 seconds",
+        "gateway.kafka.status-topic | ' ' | gateway.kafka.status-topic: must not be empty",
+        "gateway.kafka.events-topic | ' ' | gateway.kafka.events-topic: must not be empty",
+        "gateway.kafka.telemetry-topic | ' ' | gateway.kafka.telemetry-topic: must not be empty",
+        "gateway.kafka.commands-topic | ' ' | gateway.kafka.commands-topic: must not be empty",
+        "gateway.kafka.command-results-topic | ' ' | gateway.kafka.command-results-topic: must not be empty",
+        "gateway.kafka.campaigns-topic | ' ' | gateway.kafka.campaigns-topic: must not be empty",
+        "gateway.kafka.campaign-status-topic | ' ' | gateway.kafka.campaign-status-topic: must not be empty",
+    })
+    void a_bad_value_of_each_key_is_reported_naming_it(String key, String value, String problem) {
+        GatewayConfig config = bind(Map.of("gateway.id", "gw-1", key, value));
+
+        assertThat(ConfigValidation.problems(config)).containsExactly(problem);
+    }
+
+    @Test
+    void the_largest_values_on_the_wire_are_accepted() {
+        GatewayConfig config = bind(Map.of("gateway.id", "gw-1",
+                "gateway.lwm2m.awake-time", "2147483647s",
+                "gateway.mqtt.keep-alive", "65535s",
+                "gateway.mqtt.session-expiry", "4294967295s",
+                "gateway.commands.max-queued-per-device", "1"));
+
+        assertThat(ConfigValidation.problems(config)).isEmpty();
+    }
+
     @Test
     void firmware_defaults_bind_and_bad_firmware_values_name_their_keys() {
         GatewayConfig defaults = bind(Map.of("gateway.id", "gw-1"));
