@@ -29,7 +29,7 @@ class QueueModeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    /** Shared brokers, a 1 s awake time, at most 3 commands waiting per device. */
+    /** Shared brokers, a 3 s awake time, at most 3 commands waiting per device. */
     public static class ShortAwakeTime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -37,7 +37,8 @@ class QueueModeTest {
                     "gateway.mqtt.host", "127.0.0.1",
                     "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
                     "gateway.mqtt.client-id", "gw-queue-test",
-                    "gateway.lwm2m.awake-time", "1s",
+                    // long enough that a woken device stays awake through a few commands on a loaded machine
+                    "gateway.lwm2m.awake-time", "3s",
                     "gateway.commands.max-queued-per-device", "3",
                     "gateway.commands.ttl-check-interval", "200ms");
         }
@@ -107,6 +108,12 @@ class QueueModeTest {
                 + m.json().get("status").asText())
                 .containsExactly("q-1:queued", "q-2:queued", "q-3:queued", "q-1:success", "q-2:success", "q-3:success");
         await().atMost(WAIT).until(() -> !mqtt.on(topic("events/awake")).isEmpty());
+        // the status published with the update (a status document precedes its event) says awake
+        List<MqttProbe.Received> lifecycle = mqtt.matching(m -> m.topic().equals(topic("status"))
+                || m.topic().equals(topic("events/updated")));
+        int updated = lifecycle.stream().map(MqttProbe.Received::topic).toList().indexOf(topic("events/updated"));
+        assertThat(updated).isPositive();
+        assertThat(lifecycle.get(updated - 1).json().get("state").asText()).isEqualTo("awake");
     }
 
     @Test

@@ -180,7 +180,8 @@ class RegistrationFlowTest extends BrokerFlowTest {
             MqttProbe.Received event = mqtt.last("lwm2m/urn:imei:1%2F2/events/registered").orElseThrow();
             Contract.assertMqttMessage(event, "urn:imei:1/2", "lwm2m.registered");
             await().atMost(WAIT).until(() -> !kafka.on("lwm2m.events", "urn:imei:1/2").isEmpty());
-            assertThat(mqtt.matching(m -> m.topic().contains("urn:imei:1/2"))).isEmpty();
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> mqtt.matching(m -> m.topic().contains("urn:imei:1/2")).isEmpty());
         }
     }
 

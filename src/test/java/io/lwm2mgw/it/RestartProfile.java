@@ -25,7 +25,7 @@ public abstract class RestartProfile implements QuarkusTestProfile {
                 "gateway.mqtt.host", "127.0.0.1",
                 "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
                 "gateway.mqtt.client-id", "gw-restart-test",
-                "gateway.lwm2m.awake-time", "1s",
+                "gateway.lwm2m.awake-time", "3s",
                 "gateway.commands.store-directory", "target/command-store/restart-"
                         + TestBrokers.sharedFreePort("test.restart.store"),
                 "gateway.firmware.campaign-directory", "target/campaigns/restart-"
