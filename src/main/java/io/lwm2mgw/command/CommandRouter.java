@@ -205,17 +205,19 @@ public class CommandRouter {
                 request.endpoint());
         Attached attached = new Attached(request, onFinal);
         boolean ackNow;
+        boolean ended;
         synchronized (original) {
-            if (original.finished) {
-                // it ended since it was looked up: its result is among the completed ones now
-                submit(request, onFinal);
-                return;
+            ended = original.finished;
+            if (!ended) {
+                original.duplicates.add(attached);
             }
-            original.duplicates.add(attached);
             ackNow = original.acknowledged;
             attached.acknowledged = ackNow;
         }
-        if (ackNow) {
+        if (ended) {
+            // it ended since it was looked up: its result is among the completed ones now
+            submit(request, onFinal);
+        } else if (ackNow) {
             runOnFinal(onFinal, request.id());
         }
     }

@@ -217,6 +217,33 @@ class CommandRouterTest {
         assertThat(f.devices.sent).as("it ended: nothing goes out later").isEmpty();
     }
 
+    @Test
+    void copies_racing_the_original_to_its_end_run_it_once_and_are_each_acknowledged_once() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> senders = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        f.router.submit(f.read("dev-a", "c-1"), acks::incrementAndGet);
+                    }
+                }));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> !f.devices.sent.isEmpty());
+            f.devices.sent.get(0).answer(f.clock);
+            for (var sender : senders) {
+                sender.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(f.devices.sent).hasSize(1);
+        assertThat(acks).hasValue(400);
+    }
+
     /** A real store on a slow disk: the first save waits until the test releases it. */
     static final class SlowStore implements QueuedCommandStore {
         final java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
