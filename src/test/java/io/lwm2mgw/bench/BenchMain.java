@@ -162,6 +162,28 @@ public final class BenchMain {
             Long.parseLong(values[names.indexOf("RcvbufErrors")])};
     }
 
+    /** CPU time (user + system) a process used so far, seconds, from /proc/{pid}/stat; -1 when unknown. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, USER_HZ = 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU seconds of the brokers the script started ({@code --broker-pids}), summed. */
+    static double brokersCpuSeconds(Context ctx) {
+        double sum = 0;
+        for (String pid : ctx.option("broker-pids", "").split(",")) {
+            if (!pid.isBlank()) {
+                sum += Math.max(0, cpuSeconds(Long.parseLong(pid.trim())));
+            }
+        }
+        return sum;
+    }
+
     static double percentileMs(long[] sortedMicros, double q) {
         return io.lwm2mgw.sim.FleetStats.percentile(sortedMicros, q) / 1000.0;
     }
