@@ -75,6 +75,18 @@ public final class Fleet implements AutoCloseable {
         threads.forEach(t -> t.setNotifyRate(perSecond));
     }
 
+    /** Queue-mode devices asleep right now (not listening); always 0 without queue mode. */
+    public int asleep() {
+        long now = System.nanoTime();
+        int n = 0;
+        for (List<SimDevice> devices : devicesByThread) {
+            for (SimDevice d : devices) {
+                n += d.asleep(now) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** Waits until every device is registered or {@code timeout} passed; true when all are. */
     public boolean awaitRegistered(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -117,6 +117,26 @@ class FleetSmokeTest {
                 && !m.topic().contains("/commands/") && !m.topic().contains("/results/")));
     }
 
+    @Test
+    void queue_mode_devices_of_lwm2m_1_0_register_as_such_and_do_not_answer_while_asleep() throws Exception {
+        FleetConfig config = new FleetConfig().devices(2).prefix(prefix + "q-").threads(1).lwm2mVersion("1.0")
+                .queueMode(true).server("127.0.0.1", lwm2m.boundPort().orElseThrow()).objects(1, 3);
+        config.awakeTime = Duration.ofMillis(300);
+        try (Fleet sleepy = Fleet.start(config); CommandClient app = new CommandClient()) {
+            for (String ep : sleepy.endpoints()) {
+                await().atMost(WAIT).until(() -> mqtt.last("lwm2m/" + ep + "/status").isPresent());
+                JsonNode status = mqtt.last("lwm2m/" + ep + "/status").orElseThrow().json();
+                assertThat(status.get("queueMode").asBoolean()).isTrue();
+                assertThat(status.get("lwm2mVersion").asText()).isEqualTo("1.0");
+            }
+            // 300 ms after its last message a device sleeps; the gateway (awake time 93 s) still sends, unanswered
+            await().atMost(WAIT).until(() -> sleepy.asleep() == 2);
+            JsonNode read = app.command(sleepy.endpoints().get(0), "read", "\"path\":\"/3/0/9\",\"timeout\":1");
+            assertThat(read.get("status").asText()).isEqualTo("timeout");
+            assertThat(sleepy.stats().droppedAsleep.sum()).isPositive();
+        }
+    }
+
     /** Notifications the simulator sent in timestamp mode: 5700 holds epoch microseconds, not 20.5. */
     private static long timestamped(List<JsonNode> docs) {
         return docs.stream().filter(d -> d.path("values").path("/3303/0/5700").asDouble() > 1e12).count();

@@ -46,7 +46,8 @@ final class SimDevice {
     Map<String, Object> written;
     double temperature = 20.5;
     int firmwareNextBlock;
-    long awakeUntil;
+    /** Written by the device's thread, read by anyone through {@link Fleet#asleep()}. */
+    volatile long awakeUntil;
 
     private String location;
     private int nextMessageId = ThreadLocalRandom.current().nextInt(0x10000);
