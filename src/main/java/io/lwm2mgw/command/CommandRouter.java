@@ -4,6 +4,8 @@ import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
+import io.lwm2mgw.domain.command.DeviceCommand;
+import java.util.function.Consumer;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.northbound.EventFanOut;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,6 +40,7 @@ public class CommandRouter {
     private static final Logger LOG = Logger.getLogger(CommandRouter.class);
 
     private final DevicePort devices;
+    private final FirmwareUpdatePort firmware;
     private final EventFanOut fanOut;
     private final int maxQueuedPerDevice;
     private final Map<String, CommandResult> completed;
@@ -47,11 +50,11 @@ public class CommandRouter {
     private final QueuedCommandStore store;
     private volatile boolean stopping;
 
-    public CommandRouter(DevicePort devices, EventFanOut fanOut, GatewayConfig config,
+    public CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, EventFanOut fanOut, GatewayConfig config,
             com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.devices = devices;
-        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), io.lwm2mgw.northbound.CommandCodec.of(mapper,
-                config.commands()), mapper);
+        this.firmware = firmware;
+        this.store = new FileQueuedCommandStore(config.commands().storeDirectory(), io.lwm2mgw.northbound.CommandCodec.of(mapper, config), mapper);
         this.fanOut = fanOut;
         this.maxQueuedPerDevice = config.commands().maxQueuedPerDevice();
         int remembered = config.commands().completedIdsRemembered();
@@ -88,6 +91,10 @@ public class CommandRouter {
     private static final class Pending {
         final CommandRequest request;
         final Runnable onFinal;
+        /** Told the final result after it is published; campaigns follow their devices this way. */
+        final Consumer<CommandResult> resultListener;
+        /** Submitted by the gateway itself (a campaign): never stored, nothing to acknowledge. */
+        final boolean internal;
         boolean announced;
         boolean acknowledged;
         boolean stored;
@@ -95,8 +102,14 @@ public class CommandRouter {
         boolean reloaded;
 
         Pending(CommandRequest request, Runnable onFinal) {
+            this(request, onFinal, r -> { }, false);
+        }
+
+        Pending(CommandRequest request, Runnable onFinal, Consumer<CommandResult> resultListener, boolean internal) {
             this.request = request;
             this.onFinal = onFinal;
+            this.resultListener = resultListener;
+            this.internal = internal;
         }
     }
 
@@ -118,8 +131,28 @@ public class CommandRouter {
             onFinal.run();
             return;
         }
+        enqueue(new Pending(request, onFinal));
+    }
+
+    /**
+     * Accepts a command the gateway issues itself (a campaign's update of one device): it runs like any other
+     * command and its result is published, but it is not stored (its issuer keeps its own state);
+     * {@code onResult} gets the {@code queued} result, if any, and the final one.
+     *
+     * @param afterRestart the issuer resumes after a gateway restart: wait until the device registers again
+     */
+    public void submitInternal(CommandRequest request, Consumer<CommandResult> onResult, boolean afterRestart) {
+        Pending pending = new Pending(request, () -> { }, onResult, true);
+        if (afterRestart) {
+            pending.reloaded = true;
+            pending.announced = true;
+        }
+        enqueue(pending);
+    }
+
+    private void enqueue(Pending pending) {
+        CommandRequest request = pending.request;
         Lane lane = lanes.computeIfAbsent(request.endpoint(), ep -> new Lane());
-        Pending pending = new Pending(request, onFinal);
         boolean full;
         synchronized (lane) {
             full = lane.waiting.size() >= maxQueuedPerDevice;
@@ -195,6 +228,10 @@ public class CommandRouter {
     }
 
     private void execute(Lane lane, Pending pending) {
+        if (pending.request.command() instanceof DeviceCommand.UpdateFirmware) {
+            startFirmware(lane, pending);
+            return;
+        }
         AtomicBoolean once = new AtomicBoolean();
         try {
             devices.execute(pending.request, result -> {
@@ -239,23 +276,71 @@ public class CommandRouter {
     }
 
     /**
+     * Hands a firmware update to its flow and frees the lane at once: the update may take many minutes, during
+     * which other commands for the device still go out. Stored and acknowledged first, like a queued command,
+     * so the broker moves on and a restarted gateway starts the update again.
+     */
+    private void startFirmware(Lane lane, Pending pending) {
+        if (!pending.internal) {
+            try {
+                store.save(pending.request);
+                synchronized (pending) {
+                    pending.stored = true;
+                }
+                acknowledge(pending);
+            } catch (RuntimeException e) {
+                // not durable: the acknowledgement waits for the final result instead
+                LOG.errorf("cannot store firmware update %s: %s", pending.request.id(), e.getMessage());
+            }
+        }
+        AtomicBoolean once = new AtomicBoolean();
+        try {
+            firmware.start(pending.request, result -> {
+                if (once.compareAndSet(false, true)) {
+                    if (stopping && result.status() == CommandStatus.CANCELLED) {
+                        LOG.infof("firmware update %s for %s left to restart with the gateway", pending.request.id(),
+                                pending.request.endpoint());
+                        return;
+                    }
+                    finish(pending, result);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (once.compareAndSet(false, true)) {
+                finish(pending, CommandResult.of(pending.request, clock.instant(), CommandStatus.FAILED,
+                        "gateway error: " + e));
+            }
+        }
+        synchronized (lane) {
+            lane.busy = false;
+        }
+        drain(lane);
+    }
+
+    /**
      * Stores the command durably, publishes {@code queued} and acknowledges it: a broker does not deliver the
      * next message of a topic while one is unacknowledged, so holding the acknowledgement until a sleeping
      * device wakes would hold up every later command for it.
      */
     private void announceQueued(Pending pending) {
         try {
-            store.save(pending.request);
-            synchronized (pending) {
-                pending.stored = true;
+            if (!pending.internal) {
+                store.save(pending.request);
+                synchronized (pending) {
+                    pending.stored = true;
+                }
             }
         } catch (RuntimeException e) {
             LOG.errorf("cannot store queued command %s: %s", pending.request.id(), e.getMessage());
         }
-        publish(CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
+        CommandResult queued = CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
                 "the device is sleeping; the command waits until it wakes up (ttl "
-                        + pending.request.ttl().toSeconds() + " s)"));
+                        + pending.request.ttl().toSeconds() + " s)");
+        publish(queued);
         acknowledge(pending);
+        if (pending.internal) {
+            pending.resultListener.accept(queued);
+        }
     }
 
     private void acknowledge(Pending pending) {
@@ -314,6 +399,13 @@ public class CommandRouter {
         }
         publish(result);
         acknowledge(pending);
+        if (result.status().isFinal()) {
+            try {
+                pending.resultListener.accept(result);
+            } catch (RuntimeException e) {
+                LOG.errorf("result listener of command %s failed: %s", pending.request.id(), e);
+            }
+        }
     }
 
     private static void runOnFinal(Runnable onFinal, String id) {
@@ -331,6 +423,7 @@ public class CommandRouter {
     /** Runs before the LwM2M server stops, so that the requests it cancels are recognised as ours. */
     void stop(@Observes @jakarta.annotation.Priority(0) ShutdownEvent event) {
         stopping = true;
+        firmware.abandonAll();
         ttlChecker.shutdownNow();
     }
 }

@@ -36,6 +36,9 @@ public interface GatewayConfig {
     /** Commands from MQTT and Kafka. */
     CommandsConfig commands();
 
+    /** Firmware updates and campaigns. */
+    FirmwareConfig firmware();
+
     /** Defaults and limits of the command plane. */
     interface CommandsConfig {
         /** How long to wait for a device's answer when the command gives no {@code timeout}. */
@@ -94,6 +97,14 @@ public interface GatewayConfig {
         /** Command results. */
         @WithDefault("lwm2m.command-results")
         String commandResultsTopic();
+
+        /** Campaign starts and cancels in (key: campaign id). */
+        @WithDefault("lwm2m.campaigns")
+        String campaignsTopic();
+
+        /** Campaign status documents, compacted (key: campaign id). */
+        @WithDefault("lwm2m.campaign-status")
+        String campaignStatusTopic();
 
         /** Consumer group of the command consumer; all gateway replicas share it. */
         @WithDefault("lwm2m-gateway")

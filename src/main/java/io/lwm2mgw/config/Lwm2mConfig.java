@@ -23,6 +23,9 @@ public interface Lwm2mConfig {
     @WithDefault("10s")
     Duration expiryCheckInterval();
 
+    /** Device security: CoAPS, credentials, bootstrap. */
+    SecurityConfig security();
+
     /** Californium transport settings. */
     CoapConfig coap();
 

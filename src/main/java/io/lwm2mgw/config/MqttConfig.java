@@ -54,6 +54,38 @@ public interface MqttConfig {
     @WithDefault("1000")
     int maxInFlight();
 
+    /** TLS towards the external broker ({@code gateway.mqtt.tls.*}). */
+    TlsConfig tls();
+
+    /**
+     * TLS to the broker: server verification against a trust store, and optionally a client certificate from a
+     * key store (instead of, or together with, {@code username}/{@code password}).
+     */
+    interface TlsConfig {
+        /** Connect with TLS. Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * Trust store (PKCS#12 or JKS) with the CA certificates the broker's certificate must chain to. Absent:
+         * the JVM's default trust store.
+         */
+        Optional<java.nio.file.Path> trustStore();
+
+        /** Password of the trust store. */
+        Optional<String> trustStorePassword();
+
+        /** Key store (PKCS#12 or JKS) with the gateway's client certificate and key, for brokers that ask. */
+        Optional<java.nio.file.Path> keyStore();
+
+        /** Password of the key store and its key. */
+        Optional<String> keyStorePassword();
+
+        /** Check that the broker's certificate names {@code gateway.mqtt.host}. Default true. */
+        @WithDefault("true")
+        boolean hostnameVerification();
+    }
+
     /** The embedded broker, started only when no external {@link #host()} is configured. */
     EmbeddedBrokerConfig embedded();
 

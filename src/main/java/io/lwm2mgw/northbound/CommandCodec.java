@@ -40,16 +40,25 @@ public final class CommandCodec {
     private final ObjectMapper mapper;
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
+    private final Duration defaultFirmwareTimeout;
 
     /** The codec with the configured defaults for commands that give no timeout or ttl. */
-    public static CommandCodec of(ObjectMapper mapper, io.lwm2mgw.config.GatewayConfig.CommandsConfig config) {
-        return new CommandCodec(mapper, config.defaultTimeout(), config.defaultTtl());
+    public static CommandCodec of(ObjectMapper mapper, io.lwm2mgw.config.GatewayConfig config) {
+        return new CommandCodec(mapper, config.commands().defaultTimeout(), config.commands().defaultTtl(),
+                config.firmware().totalTimeout());
     }
 
     public CommandCodec(ObjectMapper mapper, Duration defaultTimeout, Duration defaultTtl) {
+        this(mapper, defaultTimeout, defaultTtl, Duration.ofHours(1));
+    }
+
+    /** @param defaultFirmwareTimeout the whole update's timeout when a firmware-update gives none */
+    public CommandCodec(ObjectMapper mapper, Duration defaultTimeout, Duration defaultTtl,
+            Duration defaultFirmwareTimeout) {
         this.mapper = mapper;
         this.defaultTimeout = defaultTimeout;
         this.defaultTtl = defaultTtl;
+        this.defaultFirmwareTimeout = defaultFirmwareTimeout;
     }
 
     /** A decoded command: accepted for execution, or rejected with its final result. */
@@ -109,12 +118,18 @@ public final class CommandCodec {
             if (!OPS.contains(op.get())) {
                 throw new IllegalArgumentException("unknown op '" + op.get() + "'");
             }
-            if (op.get().equals("firmware-update")) {
-                throw new IllegalArgumentException("firmware-update is not supported yet");
+            boolean firmware = op.get().equals("firmware-update");
+            DeviceCommand command;
+            if (firmware) {
+                if (path.isPresent() && !path.get().toString().equals("/5/0")) {
+                    throw new IllegalArgumentException("firmware-update works on /5/0, not " + path.get());
+                }
+                command = FirmwareCommandCodec.decode(doc);
+            } else {
+                Lwm2mPath target = path.orElseThrow(() -> new IllegalArgumentException("missing 'path'"));
+                command = command(op.get(), target, doc);
             }
-            Lwm2mPath target = path.orElseThrow(() -> new IllegalArgumentException("missing 'path'"));
-            DeviceCommand command = command(op.get(), target, doc);
-            Duration timeout = seconds(doc, "timeout").orElse(defaultTimeout);
+            Duration timeout = seconds(doc, "timeout").orElse(firmware ? defaultFirmwareTimeout : defaultTimeout);
             Duration ttl = seconds(doc, "ttl").orElse(defaultTtl);
             return new Decoded.Accepted(new CommandRequest(id.orElseGet(() -> UUID.randomUUID().toString()),
                     endpoint.get(), command, timeout, ttl, now, replyTo));
@@ -161,6 +176,8 @@ public final class CommandCodec {
             });
         } else if (command instanceof DeviceCommand.ExecuteResource execute) {
             execute.arguments().ifPresent(a -> doc.put("args", a));
+        } else if (command instanceof DeviceCommand.UpdateFirmware update) {
+            FirmwareCommandCodec.encode(update, doc);
         }
         try {
             return mapper.writeValueAsBytes(doc);

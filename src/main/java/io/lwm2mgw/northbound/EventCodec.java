@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.BootstrapEnded;
 import io.lwm2mgw.domain.event.DeviceAwake;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceSleeping;
@@ -15,6 +16,8 @@ import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
 import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
+import io.lwm2mgw.domain.event.FirmwareProgressed;
+import io.lwm2mgw.domain.event.RegistrationRefused;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.northbound.OutboundMessage.Channel;
 import java.io.UncheckedIOException;
@@ -54,7 +57,63 @@ public final class EventCodec {
         if (event instanceof DeviceLifecycleEvent lifecycle) {
             return encodeLifecycle(lifecycle);
         }
+        if (event instanceof FirmwareProgressed firmware) {
+            return List.of(encodeFirmware(firmware));
+        }
+        if (event instanceof RegistrationRefused refused) {
+            return List.of(encodeRefused(refused));
+        }
+        if (event instanceof BootstrapEnded bootstrap) {
+            return List.of(encodeBootstrap(bootstrap));
+        }
         return List.of(encodeNotification((ResourceNotified) event));
+    }
+
+    private OutboundMessage encodeFirmware(FirmwareProgressed event) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        doc.put("event", "firmware");
+        doc.put("commandId", event.commandId());
+        doc.put("state", event.state().wireName());
+        doc.put("bytesSent", event.bytesSent());
+        doc.put("bytesTotal", event.bytesTotal());
+        event.updateResult().ifPresent(code -> {
+            doc.put("updateResult", code);
+            doc.put("updateResultText", FirmwareProgressed.updateResultText(code));
+        });
+        event.firmwareVersion().ifPresent(v -> doc.put("firmwareVersion", v));
+        event.detail().ifPresent(d -> doc.put("error", d));
+        return new OutboundMessage(Channel.EVENT, event.endpoint(), "firmware", bytes(doc),
+                attributes("lwm2m.firmware", event.endpoint().value(), event.time()));
+    }
+
+    /** {@code events/security}: who was refused under which endpoint name, and why. No status change. */
+    private OutboundMessage encodeRefused(RegistrationRefused event) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        doc.put("event", "security");
+        doc.put("outcome", "refused");
+        doc.put("identity", event.identity());
+        doc.put("address", event.address());
+        doc.put("reason", event.reason());
+        return new OutboundMessage(Channel.EVENT, event.endpoint(), "security", bytes(doc),
+                attributes("lwm2m.security", event.endpoint().value(), event.time()));
+    }
+
+    /** {@code events/bootstrap}: the end of a client-initiated bootstrap. No status change. */
+    private OutboundMessage encodeBootstrap(BootstrapEnded event) {
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        doc.put("event", "bootstrap");
+        doc.put("outcome", event.succeeded() ? "finished" : "failed");
+        ArrayNode servers = doc.putArray("servers");
+        event.servers().forEach(servers::add);
+        event.error().ifPresent(e -> doc.put("error", e));
+        return new OutboundMessage(Channel.EVENT, event.endpoint(), "bootstrap", bytes(doc),
+                attributes("lwm2m.bootstrap", event.endpoint().value(), event.time()));
     }
 
     /** The event kind as it appears in topics, documents and CloudEvents types. */

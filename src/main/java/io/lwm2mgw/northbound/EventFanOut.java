@@ -6,6 +6,7 @@ import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.ops.Lwm2mMetrics;
 import io.quarkus.arc.All;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -23,14 +24,22 @@ public class EventFanOut {
 
     private final EventCodec codec;
     private final ResultCodec results;
+    private final CampaignCodec campaigns;
+    private final String source;
     private final List<EventSink> sinks;
     // looked up lazily: the metrics bean needs the LwM2M endpoint, which needs this fan-out
     private final Instance<Lwm2mMetrics> metrics;
+    // looked up lazily as well: listeners (the firmware flow) publish through this fan-out
+    private final Instance<DeviceEventListener> listeners;
+    private volatile List<DeviceEventListener> resolvedListeners;
 
     public EventFanOut(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks,
-            Instance<Lwm2mMetrics> metrics) {
+            Instance<Lwm2mMetrics> metrics, @Any Instance<DeviceEventListener> listeners) {
+        this.listeners = listeners;
         this.codec = EventCodec.withRandomIds(mapper, config.id());
         this.results = new ResultCodec(mapper, config.id());
+        this.campaigns = new CampaignCodec(mapper);
+        this.source = "/lwm2m-gateway/" + config.id();
         this.sinks = List.copyOf(sinks);
         this.metrics = metrics;
     }
@@ -51,6 +60,19 @@ public class EventFanOut {
                 }
             }
         }
+        List<DeviceEventListener> current = resolvedListeners;
+        if (current == null) {
+            current = listeners.stream().toList();
+            resolvedListeners = current;
+        }
+        for (DeviceEventListener listener : current) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.errorf("listener %s failed on %s of %s: %s", listener.getClass().getSimpleName(),
+                        event.getClass().getSimpleName(), event.endpoint(), e);
+            }
+        }
     }
 
     /** Publishes a command result to every enabled sink (MQTT result or response topic, Kafka results). */
@@ -60,6 +82,26 @@ public class EventFanOut {
             message = results.encode(result);
         } catch (RuntimeException e) {
             LOG.errorf("cannot encode the result of command %s: %s", result.id().orElse("?"), e);
+            return;
+        }
+        for (EventSink sink : sinks) {
+            if (sink.enabled()) {
+                sink.offer(message);
+            }
+        }
+    }
+
+    /** Publishes a campaign's status (retained on MQTT, compacted on Kafka). */
+    public void publishCampaign(io.lwm2mgw.domain.firmware.CampaignStatus status) {
+        OutboundMessage message;
+        try {
+            message = new OutboundMessage(OutboundMessage.Channel.CAMPAIGN,
+                    io.lwm2mgw.domain.device.EndpointName.of(status.id()), "status",
+                    campaigns.bytes(campaigns.status(status)), new CloudEventAttributes(
+                            java.util.UUID.randomUUID().toString(), source, "lwm2m.campaign", status.id(),
+                            status.time()));
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot encode the status of campaign %s: %s", status.id(), e);
             return;
         }
         for (EventSink sink : sinks) {

@@ -41,6 +41,11 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
         /** An observed value. */
         TELEMETRY,
         /** The result of a command. */
-        RESULT
+        RESULT,
+        /**
+         * The retained / compacted status of a firmware campaign; {@link #endpoint()} carries the campaign id
+         * (the Kafka key and the MQTT topic level).
+         */
+        CAMPAIGN
     }
 }

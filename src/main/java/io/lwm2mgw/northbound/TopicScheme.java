@@ -56,6 +56,42 @@ public final class TopicScheme {
         return root + "/gateway/" + encodeLevel(gatewayId) + "/status";
     }
 
+    /** Where a campaign's status goes: {@code {root}/campaigns/{id}/status}, retained. */
+    public String campaignStatus(String campaignId) {
+        return root + "/" + CAMPAIGNS + "/" + encodeLevel(campaignId) + "/status";
+    }
+
+    /** The subscription filter matching campaign starts and cancels. */
+    public String campaignFilter() {
+        return root + "/" + CAMPAIGNS + "/+/+";
+    }
+
+    /**
+     * Parses {@code {root}/campaigns/{id}/start} or {@code .../cancel}; empty for any other topic. The level
+     * {@code campaigns} is reserved: no device may be named so.
+     */
+    public Optional<CampaignTopic> parseCampaign(String topic) {
+        String prefix = root + "/" + CAMPAIGNS + "/";
+        if (!topic.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        if (levels.length != 2 || levels[0].isEmpty() || !(levels[1].equals("start") || levels[1].equals("cancel"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new CampaignTopic(decodeLevel(levels[0]), levels[1]));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The topic level under which campaigns live, reserved as an endpoint name. */
+    public static final String CAMPAIGNS = "campaigns";
+
+    /** A campaign topic, parsed: {@code action} is {@code start} or {@code cancel}. */
+    public record CampaignTopic(String campaignId, String action) { }
+
     /** The subscription filter matching every command topic. */
     public String commandFilter() {
         return root + "/+/commands/+";
@@ -68,7 +104,8 @@ public final class TopicScheme {
             return Optional.empty();
         }
         String[] levels = topic.substring(prefix.length()).split("/", -1);
-        if (levels.length != 3 || !levels[1].equals("commands") || levels[2].isEmpty() || levels[0].isEmpty()) {
+        if (levels.length != 3 || !levels[1].equals("commands") || levels[2].isEmpty() || levels[0].isEmpty()
+                || levels[0].equals(CAMPAIGNS)) {
             return Optional.empty();
         }
         try {

@@ -3,6 +3,7 @@ package io.lwm2mgw.ops;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.config.MqttConfig;
+import io.lwm2mgw.config.SecurityConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.ConfigValidationException;
 import jakarta.annotation.Priority;
@@ -47,7 +48,9 @@ public class ConfigValidation {
         between(problems, "gateway.lwm2m.coap.max-retransmit", coap.maxRetransmit(), 0, 20);
         positive(problems, "gateway.lwm2m.coap.exchange-lifetime", coap.exchangeLifetime());
         atLeast(problems, "gateway.lwm2m.coap.protocol-threads", coap.protocolThreads(), 0);
+        security(problems, lwm2m.security());
         mqtt.host().ifPresent(h -> notBlank(problems, "gateway.mqtt.host", h));
+        mqttTls(problems, mqtt.tls());
         port(problems, "gateway.mqtt.port", mqtt.port());
         port(problems, "gateway.mqtt.embedded.port", mqtt.embedded().port());
         between(problems, "gateway.mqtt.qos", mqtt.qos(), 0, 2);
@@ -61,6 +64,46 @@ public class ConfigValidation {
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         return problems;
+    }
+
+    private static void security(List<String> problems, SecurityConfig security) {
+        String key = "gateway.lwm2m.security.";
+        port(problems, key + "coaps-port", security.coapsPort());
+        if (!security.nosecEnabled() && !security.coapsEnabled()) {
+            problems.add(key + "nosec-enabled: and coaps-enabled are both false, so no device could connect");
+        }
+        positive(problems, key + "reload-interval", security.reloadInterval());
+        positive(problems, key + "refusal-log-interval", security.refusalLogInterval());
+        atLeast(problems, key + "dtls.max-connections", security.dtls().maxConnections(), 1);
+        between(problems, key + "dtls.connection-id-length", security.dtls().connectionIdLength(), 0, 16);
+        positive(problems, key + "dtls.stale-connection-threshold", security.dtls().staleConnectionThreshold());
+        atLeast(problems, key + "dtls.connector-threads", security.dtls().connectorThreads(), 0);
+        positive(problems, key + "bootstrap.request-timeout", security.bootstrap().requestTimeout());
+        if (security.serverPrivateKey().isPresent() && security.serverPublicKey().isEmpty()
+                && security.serverCertificateChain().isEmpty()) {
+            problems.add(key + "server-private-key: needs server-public-key (RPK) or server-certificate-chain"
+                    + " (X.509)");
+        }
+        if (security.serverPrivateKey().isEmpty()
+                && (security.serverPublicKey().isPresent() || security.serverCertificateChain().isPresent())) {
+            problems.add(key + "server-private-key: must be set with server-public-key or"
+                    + " server-certificate-chain");
+        }
+        readable(problems, key + "credentials-file", security.credentialsFile());
+        readable(problems, key + "server-private-key", security.serverPrivateKey());
+        readable(problems, key + "server-public-key", security.serverPublicKey());
+        readable(problems, key + "server-certificate-chain", security.serverCertificateChain());
+        readable(problems, key + "trusted-certificates", security.trustedCertificates());
+    }
+
+    private static void mqttTls(List<String> problems, MqttConfig.TlsConfig tls) {
+        readable(problems, "gateway.mqtt.tls.trust-store", tls.trustStore());
+        readable(problems, "gateway.mqtt.tls.key-store", tls.keyStore());
+    }
+
+    private static void readable(List<String> problems, String key, java.util.Optional<java.nio.file.Path> file) {
+        file.filter(f -> !java.nio.file.Files.isReadable(f))
+                .ifPresent(f -> problems.add(key + ": " + f + " is not a readable file"));
     }
 
     private static void notBlank(List<String> problems, String key, String value) {

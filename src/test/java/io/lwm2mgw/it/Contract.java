@@ -58,6 +58,13 @@ public final class Contract {
                 assertThat(m.retain()).as("gateway status retained").isTrue();
                 continue;
             }
+            if (m.topic().startsWith("lwm2m/campaigns/")) {
+                assertThat(m.topic()).matches("lwm2m/campaigns/[^/]+/status");
+                assertThat(m.retain()).as("campaign status retained").isTrue();
+                assertThat(m.json().path("state").asText())
+                        .isIn("running", "completed", "stopped", "cancelled", "invalid");
+                continue;
+            }
             JsonNode doc = m.json();
             EndpointName ep = EndpointName.of(doc.path("endpoint").asText());
             String prefix = topics.status(ep).substring(0, topics.status(ep).length() - "status".length());
@@ -72,7 +79,7 @@ public final class Contract {
                 assertThat(m.retain()).as("events not retained: %s", m.topic()).isFalse();
                 assertMqttMessage(m, ep.value(), "lwm2m." + event);
                 assertThat(doc.path("event").asText()).isEqualTo(event);
-                assertStatusFields(doc);
+                assertEventFields(event, doc);
             } else if (kind.startsWith("data/")) {
                 assertThat(m.retain()).as("data not retained by default: %s", m.topic()).isFalse();
                 assertMqttMessage(m, ep.value(), "lwm2m.notification");
@@ -99,7 +106,7 @@ public final class Contract {
                     break;
                 case "lwm2m.events":
                     assertKafkaRecord(r, endpoint, "lwm2m." + doc.path("event").asText());
-                    assertStatusFields(doc);
+                    assertEventFields(doc.path("event").asText(), doc);
                     break;
                 case "lwm2m.telemetry":
                     assertKafkaRecord(r, endpoint, "lwm2m.notification");
@@ -108,6 +115,32 @@ public final class Contract {
                 default:
                     throw new AssertionError("unexpected topic " + r.topic());
             }
+        }
+    }
+
+    /**
+     * Lifecycle events carry the status document; security and bootstrap events carry their own fields and
+     * no status (they change no device's state).
+     */
+    public static void assertEventFields(String event, JsonNode doc) {
+        switch (event) {
+            case "security":
+                assertThat(doc.fieldNames()).toIterable().containsExactlyInAnyOrder("endpoint", "time", "event",
+                        "outcome", "identity", "address", "reason");
+                break;
+            case "firmware":
+                assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "event", "commandId", "state",
+                        "bytesSent", "bytesTotal");
+                assertThat(doc.get("state").asText()).isIn("started", "downloading", "downloaded", "updating",
+                        "succeeded", "failed");
+                break;
+            case "bootstrap":
+                assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "event", "outcome",
+                        "servers");
+                assertThat(doc.get("outcome").asText()).isIn("finished", "failed");
+                break;
+            default:
+                assertStatusFields(doc);
         }
     }
 

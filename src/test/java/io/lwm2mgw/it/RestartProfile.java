@@ -15,6 +15,9 @@ public abstract class RestartProfile implements QuarkusTestProfile {
     static final String SILENT = "restart-silent";
     /** The probe's session spans both phases, so it sees every result published around the restart. */
     static final String PROBE = "restart-probe";
+    /** The campaign that is half done when the gateway stops. */
+    static final String CAMPAIGN = "restart-campaign";
+    static final int CAMPAIGN_DEVICES = 6;
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -24,6 +27,8 @@ public abstract class RestartProfile implements QuarkusTestProfile {
                 "gateway.mqtt.client-id", "gw-restart-test",
                 "gateway.lwm2m.awake-time", "1s",
                 "gateway.commands.store-directory", "target/command-store/restart-"
+                        + TestBrokers.sharedFreePort("test.restart.store"),
+                "gateway.firmware.campaign-directory", "target/campaigns/restart-"
                         + TestBrokers.sharedFreePort("test.restart.store"));
     }
 

@@ -20,6 +20,7 @@ public final class TestBrokers {
 
     private static final String MQTT_PORT = "test.mqtt.port";
     private static final String KAFKA_BOOTSTRAP = "test.kafka.bootstrap";
+    private static final String MQTT_TLS_PORT = "test.mqtt.tls.port";
 
     private TestBrokers() {
     }
@@ -30,11 +31,22 @@ public final class TestBrokers {
         synchronized (jvmWideLock()) {
             String port = jvmWide.getProperty(MQTT_PORT);
             if (port == null) {
-                port = String.valueOf(startMqtt(freePort()));
+                int tlsPort = freePort();
+                port = String.valueOf(startMqtt(freePort(), tlsPort));
+                jvmWide.setProperty(MQTT_TLS_PORT, String.valueOf(tlsPort));
                 jvmWide.setProperty(MQTT_PORT, port);
             }
             return Integer.parseInt(port);
         }
+    }
+
+    /**
+     * The TLS port of the shared MQTT broker ({@link TestKeyStores#serverKeyStore()}, client certificates from
+     * the test CA required), started on first call.
+     */
+    public static int mqttTlsPort() {
+        mqttPort();
+        return Integer.parseInt(System.getProperty(MQTT_TLS_PORT));
     }
 
     /** The bootstrap address of the shared Kafka broker, started on first call. */
@@ -83,18 +95,27 @@ public final class TestBrokers {
         }
     }
 
-    private static int startMqtt(int port) {
+    private static int startMqtt(int port, int tlsPort) {
         try {
             Path home = Files.createTempDirectory("test-mqtt");
             Path conf = Files.createDirectories(home.resolve("conf"));
             Files.writeString(conf.resolve("config.xml"), """
                     <?xml version="1.0"?>
                     <hivemq>
-                      <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
+                      <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+                        <tls-tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address>
+                          <tls>
+                            <keystore><path>%s</path><password>%s</password>
+                              <private-key-password>%s</private-key-password></keystore>
+                            <truststore><path>%s</path><password>%s</password></truststore>
+                            <client-authentication-mode>REQUIRED</client-authentication-mode>
+                          </tls>
+                        </tls-tcp-listener></listeners>
                       <persistence><mode>in-memory</mode></persistence>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(port));
+                    """.formatted(port, tlsPort, TestKeyStores.serverKeyStore(), TestKeyStores.PASSWORD,
+                    TestKeyStores.PASSWORD, TestKeyStores.trustStore(), TestKeyStores.PASSWORD));
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(Files.createDirectories(home.resolve("data")))

@@ -26,6 +26,7 @@ import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
 
 /**
  * A real LwM2M device for the flow tests: a Leshan client (LwM2M 1.1) on its own UDP socket on loopback,
@@ -42,14 +43,26 @@ public final class TestDevice implements AutoCloseable {
     private final DeviceInstance device;
     private final TemperatureInstance temperature;
     private final MysteryInstance mystery;
+    private final FirmwareUpdateObject firmware;
 
     private TestDevice(LeshanClient client, String endpoint, DeviceInstance device, TemperatureInstance temperature,
-            MysteryInstance mystery) {
+            MysteryInstance mystery, FirmwareUpdateObject firmware) {
+        this.firmware = firmware;
         this.client = client;
         this.endpoint = endpoint;
         this.device = device;
         this.temperature = temperature;
         this.mystery = mystery;
+    }
+
+    /** The device's Object 5, when it has one. */
+    public FirmwareUpdateObject firmware() {
+        return firmware;
+    }
+
+    /** The Firmware Version /3/0/3 the device reports now. */
+    public String firmwareVersion() {
+        return device.firmwareVersion;
     }
 
     public static Builder givenDevice(String endpoint) {
@@ -105,6 +118,9 @@ public final class TestDevice implements AutoCloseable {
 
     @Override
     public void close() {
+        if (firmware != null) {
+            firmware.shutdown();
+        }
         client.destroy(false);
     }
 
@@ -115,6 +131,9 @@ public final class TestDevice implements AutoCloseable {
         private boolean mystery;
         private boolean light;
         private boolean queueMode;
+        private FirmwareUpdateObject.Behaviour firmware;
+        private java.util.function.IntFunction<Security> security;
+        private boolean bootstrap;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -142,8 +161,46 @@ public final class TestDevice implements AutoCloseable {
             return this;
         }
 
+        /** Object 5 with the spec's state machine; a successful update reboots the device with the new version. */
+        public Builder withFirmware(FirmwareUpdateObject.Behaviour behaviour) {
+            this.firmware = behaviour;
+            return this;
+        }
+
         public Builder withUnknownObject() {
             this.mystery = true;
+            return this;
+        }
+
+        /** Registers over CoAPS with a pre-shared key (the port given later is then the CoAPS port). */
+        public Builder withPsk(String identity, byte[] key) {
+            this.security = port -> Security.psk("coaps://127.0.0.1:" + port, 123,
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+            return this;
+        }
+
+        /** Registers over CoAPS with a raw public key (DER keys), trusting the server's raw public key. */
+        public Builder withRpk(byte[] publicKey, byte[] privateKey, byte[] serverPublicKey) {
+            this.security = port -> Security.rpk("coaps://127.0.0.1:" + port, 123, publicKey, privateKey,
+                    serverPublicKey);
+            return this;
+        }
+
+        /** Registers over CoAPS with an X.509 certificate (DER), trusting exactly the server's certificate. */
+        public Builder withX509(byte[] certificate, byte[] privateKey, byte[] serverCertificate) {
+            this.security = port -> Security.x509("coaps://127.0.0.1:" + port, 123, certificate, privateKey,
+                    serverCertificate);
+            return this;
+        }
+
+        /**
+         * Knows only a bootstrap server, {@code coaps://127.0.0.1:port} with this pre-shared key: the device
+         * bootstraps first and then registers wherever it was told to.
+         */
+        public Builder bootstrappingWithPsk(String identity, byte[] key) {
+            this.security = port -> Security.pskBootstrap("coaps://127.0.0.1:" + port,
+                    identity.getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+            this.bootstrap = true;
             return this;
         }
 
@@ -164,8 +221,13 @@ public final class TestDevice implements AutoCloseable {
             }
             models.add(MysteryInstance.MODEL);
             ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models));
-            objects.setInstancesForObject(LwM2mId.SECURITY, Security.noSec("coap://127.0.0.1:" + port, 123));
-            objects.setInstancesForObject(LwM2mId.SERVER, new Server(123, lifetime));
+            objects.setInstancesForObject(LwM2mId.SECURITY, security != null ? security.apply(port)
+                    : Security.noSec("coap://127.0.0.1:" + port, 123));
+            if (bootstrap) {
+                objects.setClassForObject(LwM2mId.SERVER, Server.class);
+            } else {
+                objects.setInstancesForObject(LwM2mId.SERVER, new Server(123, lifetime));
+            }
             DeviceInstance device = new DeviceInstance();
             objects.setInstancesForObject(LwM2mId.DEVICE, device);
             TemperatureInstance temp = new TemperatureInstance();
@@ -183,9 +245,26 @@ public final class TestDevice implements AutoCloseable {
                 objects.setInstancesForObject(3311, new LightInstance(0));
                 ids.add(3311);
             }
-            CaliforniumClientEndpointsProvider.Builder endpoints =
-                    new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider());
+            LeshanClient[] self = new LeshanClient[1];
+            FirmwareUpdateObject fw = null;
+            if (firmware != null) {
+                fw = new FirmwareUpdateObject(firmware, version -> {
+                    device.setFirmwareVersion(version);
+                    // a reboot: the device comes back and registers anew with its new firmware
+                    self[0].stop(false);
+                    self[0].start();
+                });
+                objects.setInstancesForObject(LwM2mId.FIRMWARE, fw);
+                ids.add(LwM2mId.FIRMWARE);
+            }
+            CaliforniumClientEndpointsProvider.Builder endpoints = new CaliforniumClientEndpointsProvider.Builder(
+                    new CoapClientProtocolProvider(), new CoapsClientProtocolProvider());
             endpoints.setClientAddress(InetAddress.getLoopbackAddress());
+            org.eclipse.californium.elements.config.Configuration dtls = endpoints.createDefaultConfiguration();
+            // support DTLS Connection ID: the gateway gives one, so a changed source port keeps the session
+            dtls.set(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
+            dtls.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 64 * 1024 * 1024);
+            endpoints.setConfiguration(dtls);
             DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
             engine.setRequestTimeoutInMs(2000);
             engine.setRetryWaitingTimeInMs(200);
@@ -195,8 +274,9 @@ public final class TestDevice implements AutoCloseable {
                     .setEndpointsProviders(endpoints.build())
                     .setRegistrationEngineFactory(engine)
                     .build();
+            self[0] = client;
             client.start();
-            return new TestDevice(client, endpoint, device, temp, myst);
+            return new TestDevice(client, endpoint, device, temp, myst, fw);
         }
     }
 
@@ -204,11 +284,16 @@ public final class TestDevice implements AutoCloseable {
     public static final class DeviceInstance extends BaseInstanceEnabler {
         private volatile long battery = 100;
         private volatile String utcOffset = "+01:00";
+        private volatile String firmwareVersion = "1.0.0";
         final java.util.concurrent.atomic.AtomicInteger reboots = new java.util.concurrent.atomic.AtomicInteger();
         volatile String lastArguments = "";
 
         public DeviceInstance() {
             super(0);
+        }
+
+        void setFirmwareVersion(String version) {
+            firmwareVersion = version;
         }
 
         void setBattery(long percent) {
@@ -222,7 +307,7 @@ public final class TestDevice implements AutoCloseable {
                 case 0: return ReadResponse.success(resourceId, "Open Mobile Alliance");
                 case 1: return ReadResponse.success(resourceId, "Lightweight M2M Client");
                 case 2: return ReadResponse.success(resourceId, "345000123");
-                case 3: return ReadResponse.success(resourceId, "1.0.0");
+                case 3: return ReadResponse.success(resourceId, firmwareVersion);
                 case 9: return ReadResponse.success(resourceId, battery);
                 case 11: return ReadResponse.success(resourceId, Map.of(0, 0L), Type.INTEGER);
                 case 13: return ReadResponse.success(resourceId, new Date(1_700_000_000_000L));

@@ -11,11 +11,13 @@ import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ObjectLink;
 import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.BootstrapEnded;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
 import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
+import io.lwm2mgw.domain.event.RegistrationRefused;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.northbound.OutboundMessage.Channel;
 import java.io.IOException;
@@ -144,6 +146,39 @@ class EventCodecTest {
                 ResourceNotified.of(TIME, LAMP, Lwm2mPath.parse("/32769/0"), "0a1b2c", values));
 
         assertThat(json(messages.get(0).payload())).isEqualTo(golden("notification-every-type.json"));
+    }
+
+    @Test
+    void a_refused_registration_is_one_security_event_and_no_status_as_in_the_golden_file() {
+        RegistrationRefused refused = new RegistrationRefused(TIME, LAMP, "psk:lamp-2-id", "192.0.2.7:56830",
+                "PSK identity lamp-2-id belongs to endpoint lamp-2");
+
+        List<OutboundMessage> messages = codec.encode(refused);
+
+        assertThat(messages).singleElement().satisfies(m -> {
+            assertThat(m.channel()).isEqualTo(Channel.EVENT);
+            assertThat(m.qualifier()).isEqualTo("security");
+            assertThat(m.cloudEvent().type()).isEqualTo("lwm2m.security");
+            assertThat(m.cloudEvent().subject()).isEqualTo("lamp-1");
+            assertThat(json(m.payload())).isEqualTo(golden("event-security.json"));
+        });
+    }
+
+    @Test
+    void a_bootstrap_gives_one_bootstrap_event_as_in_the_golden_file() {
+        BootstrapEnded failed = new BootstrapEnded(TIME, LAMP, false, List.of("coaps://gw.example:5684"),
+                Optional.of("write /0/1 answered 4.00"));
+
+        List<OutboundMessage> messages = codec.encode(failed);
+
+        assertThat(messages).singleElement().satisfies(m -> {
+            assertThat(m.channel()).isEqualTo(Channel.EVENT);
+            assertThat(m.qualifier()).isEqualTo("bootstrap");
+            assertThat(m.cloudEvent().type()).isEqualTo("lwm2m.bootstrap");
+            assertThat(json(m.payload())).isEqualTo(golden("event-bootstrap.json"));
+        });
+        assertThat(json(codec.encode(new BootstrapEnded(TIME, LAMP, true, List.of(), Optional.empty())).get(0)
+                .payload()).get("outcome").asText()).isEqualTo("finished");
     }
 
     @Test

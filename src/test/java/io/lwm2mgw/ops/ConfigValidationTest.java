@@ -41,6 +41,39 @@ class ConfigValidationTest {
     }
 
     @Test
+    void security_defaults_serve_coap_and_coaps_with_connection_id_and_bootstrap_off() {
+        GatewayConfig config = bind(Map.of("gateway.id", "gw-1"));
+
+        var security = config.lwm2m().security();
+        assertThat(security.nosecEnabled()).isTrue();
+        assertThat(security.coapsEnabled()).isTrue();
+        assertThat(security.coapsPort()).isEqualTo(5684);
+        assertThat(security.credentialsFile()).isEmpty();
+        assertThat(security.dtls().connectionIdLength()).isEqualTo(6);
+        assertThat(security.dtls().maxConnections()).isEqualTo(150_000);
+        assertThat(security.bootstrap().enabled()).isFalse();
+    }
+
+    @Test
+    void bad_security_settings_name_their_keys() {
+        GatewayConfig config = bind(Map.of(
+                "gateway.id", "gw-1",
+                "gateway.lwm2m.security.nosec-enabled", "false",
+                "gateway.lwm2m.security.coaps-enabled", "false",
+                "gateway.lwm2m.security.dtls.connection-id-length", "40",
+                "gateway.lwm2m.security.credentials-file", "/nonexistent/credentials.json",
+                "gateway.lwm2m.security.server-public-key", "/nonexistent/pub.pem"));
+
+        assertThat(ConfigValidation.problems(config)).containsExactlyInAnyOrder(
+                "gateway.lwm2m.security.nosec-enabled: and coaps-enabled are both false, so no device could connect",
+                "gateway.lwm2m.security.dtls.connection-id-length: 40 is outside 0..16",
+                "gateway.lwm2m.security.server-private-key: must be set with server-public-key or"
+                        + " server-certificate-chain",
+                "gateway.lwm2m.security.credentials-file: /nonexistent/credentials.json is not a readable file",
+                "gateway.lwm2m.security.server-public-key: /nonexistent/pub.pem is not a readable file");
+    }
+
+    @Test
     void every_bad_value_is_reported_at_once_naming_its_key() {
         GatewayConfig config = bind(Map.of(
                 "gateway.id", "gw-1",

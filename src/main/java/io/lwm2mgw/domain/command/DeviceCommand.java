@@ -102,6 +102,30 @@ public sealed interface DeviceCommand {
         }
     }
 
+    /**
+     * A whole firmware update through the Firmware Update object (spec E.6): deliver the image, then
+     * optionally execute Update. Not one request but a flow; the router hands it to the firmware flow.
+     *
+     * @param image         where the image comes from
+     * @param delivery      push, pull, or chosen from the device's own resources
+     * @param executeUpdate whether to execute /5/0/2 once the device reports Downloaded
+     */
+    record UpdateFirmware(io.lwm2mgw.domain.firmware.FirmwareImageSource image,
+            io.lwm2mgw.domain.firmware.FirmwareDelivery delivery, boolean executeUpdate) implements DeviceCommand {
+        public UpdateFirmware {
+            Objects.requireNonNull(image);
+            Objects.requireNonNull(delivery);
+        }
+
+        public Lwm2mPath path() {
+            return Lwm2mPath.parse("/5/0");
+        }
+
+        public String op() {
+            return "firmware-update";
+        }
+    }
+
     /** Cancel Observation (spec 5.5.2), actively towards the device. */
     record CancelObservation(Lwm2mPath path) implements DeviceCommand {
         public String op() {

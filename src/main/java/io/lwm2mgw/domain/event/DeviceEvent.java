@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /** Something that happened to a device, as the northbound publishes it. */
 public sealed interface DeviceEvent
-        permits DeviceLifecycleEvent, ResourceNotified {
+        permits DeviceLifecycleEvent, ResourceNotified, FirmwareProgressed, RegistrationRefused, BootstrapEnded {
 
     EndpointName endpoint();
 

@@ -44,6 +44,8 @@ public class KafkaCommandSource {
     private static final Logger LOG = Logger.getLogger(KafkaCommandSource.class);
 
     private final CommandRouter router;
+    private final io.lwm2mgw.command.CampaignPort campaigns;
+    private final io.lwm2mgw.northbound.CampaignCodec campaignCodec;
     private final CommandCodec codec;
     private final GatewayConfig.KafkaConfig kafka;
     private final Optional<String> bootstrapServers;
@@ -60,9 +62,12 @@ public class KafkaCommandSource {
 
     private record Finished(TopicPartition partition, long offset) { }
 
-    public KafkaCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config, Config mpConfig) {
+    public KafkaCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
+            GatewayConfig config, Config mpConfig) {
         this.router = router;
-        this.codec = CommandCodec.of(mapper, config.commands());
+        this.campaigns = campaigns;
+        this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
+        this.codec = CommandCodec.of(mapper, config);
         this.kafka = config.kafka();
         this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
                 .filter(s -> !s.isBlank());
@@ -91,7 +96,7 @@ public class KafkaCommandSource {
 
     private void pollLoop() {
         try {
-            consumer.subscribe(List.of(kafka.commandsTopic()), new ConsumerRebalanceListener() {
+            consumer.subscribe(List.of(kafka.commandsTopic(), kafka.campaignsTopic()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     commitFinished();
@@ -134,6 +139,11 @@ public class KafkaCommandSource {
         nextOffset.put(partition, record.offset() + 1);
         Runnable onFinal = () -> finished.add(new Finished(partition, record.offset()));
         byte[] value = record.value() == null ? new byte[0] : record.value();
+        if (record.topic().equals(kafka.campaignsTopic())) {
+            acceptCampaign(record, value);
+            onFinal.run();
+            return;
+        }
         CommandCodec.Decoded decoded = codec.decode(value, Optional.empty(), Optional.empty(), Optional.empty(),
                 clock.instant());
         if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
@@ -147,6 +157,20 @@ public class KafkaCommandSource {
                         result.links(), result.location(), result.error(), result.replyTo());
             }
             router.reject(result, onFinal);
+        }
+    }
+
+    /** Campaigns keep their own durable state: a record is done once handed over. */
+    private void acceptCampaign(ConsumerRecord<String, byte[]> record, byte[] value) {
+        Optional<String> key = Optional.ofNullable(record.key()).filter(k -> !k.isEmpty());
+        io.lwm2mgw.northbound.CampaignCodec.Decoded decoded = campaignCodec.decode(value, key, Optional.empty());
+        if (decoded instanceof io.lwm2mgw.northbound.CampaignCodec.Decoded.Start start) {
+            campaigns.start(start.spec());
+        } else if (decoded instanceof io.lwm2mgw.northbound.CampaignCodec.Decoded.Cancel cancel) {
+            campaigns.cancel(cancel.id());
+        } else {
+            var rejected = (io.lwm2mgw.northbound.CampaignCodec.Decoded.Rejected) decoded;
+            campaigns.reject(rejected.id(), rejected.error());
         }
     }
 

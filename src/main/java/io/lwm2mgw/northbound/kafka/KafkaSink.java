@@ -93,7 +93,9 @@ public class KafkaSink implements EventSink {
                 new KafkaReachability.TopicSpec(topics.eventsTopic(), false),
                 new KafkaReachability.TopicSpec(topics.telemetryTopic(), false),
                 new KafkaReachability.TopicSpec(topics.commandsTopic(), false),
-                new KafkaReachability.TopicSpec(topics.commandResultsTopic(), false)));
+                new KafkaReachability.TopicSpec(topics.commandResultsTopic(), false),
+                new KafkaReachability.TopicSpec(topics.campaignsTopic(), false),
+                new KafkaReachability.TopicSpec(topics.campaignStatusTopic(), true)));
         reachability.start();
         running = true;
         sender = new Thread(this::sendLoop, "kafka-sink");
@@ -173,6 +175,8 @@ public class KafkaSink implements EventSink {
                 return topics.telemetryTopic();
             case RESULT:
                 return topics.commandResultsTopic();
+            case CAMPAIGN:
+                return topics.campaignStatusTopic();
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());
         }

@@ -27,13 +27,18 @@ public class MqttCommandSource {
     private static final Logger LOG = Logger.getLogger(MqttCommandSource.class);
 
     private final CommandRouter router;
+    private final io.lwm2mgw.command.CampaignPort campaigns;
+    private final io.lwm2mgw.northbound.CampaignCodec campaignCodec;
     private final CommandCodec codec;
     private final TopicScheme topics;
     private final Clock clock = Clock.systemUTC();
 
-    public MqttCommandSource(CommandRouter router, ObjectMapper mapper, GatewayConfig config) {
+    public MqttCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
+            GatewayConfig config) {
         this.router = router;
-        this.codec = CommandCodec.of(mapper, config.commands());
+        this.campaigns = campaigns;
+        this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
+        this.codec = CommandCodec.of(mapper, config);
         this.topics = new TopicScheme(config.mqtt().topicRoot());
     }
 
@@ -50,6 +55,12 @@ public class MqttCommandSource {
                         LOG.warnf("could not subscribe to %s: %s", topics.commandFilter(), error.getMessage());
                     }
                 });
+        client.subscribeWith().topicFilter(topics.campaignFilter()).qos(MqttQos.AT_LEAST_ONCE).send()
+                .whenComplete((ack, error) -> {
+                    if (error != null) {
+                        LOG.warnf("could not subscribe to %s: %s", topics.campaignFilter(), error.getMessage());
+                    }
+                });
     }
 
     private void onPublish(Mqtt5Publish publish) {
@@ -64,6 +75,12 @@ public class MqttCommandSource {
     private void accept(Mqtt5Publish publish) {
         String topic = publish.getTopic().toString();
         LOG.debugf("command arrived on %s", topic);
+        Optional<TopicScheme.CampaignTopic> campaign = topics.parseCampaign(topic);
+        if (campaign.isPresent()) {
+            acceptCampaign(campaign.get(), publish.getPayloadAsBytes());
+            publish.acknowledge();
+            return;
+        }
         Optional<TopicScheme.CommandTopic> command = topics.parseCommand(topic);
         if (command.isEmpty()) {
             LOG.debugf("ignoring a message on %s", topic);
@@ -78,6 +95,20 @@ public class MqttCommandSource {
             router.submit(accepted.request(), publish::acknowledge);
         } else {
             router.reject(((CommandCodec.Decoded.Rejected) decoded).result(), publish::acknowledge);
+        }
+    }
+
+    /** Campaigns keep their own durable state: a start is acknowledged once handed over. */
+    private void acceptCampaign(TopicScheme.CampaignTopic topic, byte[] payload) {
+        io.lwm2mgw.northbound.CampaignCodec.Decoded decoded = campaignCodec.decode(payload,
+                Optional.of(topic.campaignId()), Optional.of(topic.action()));
+        if (decoded instanceof io.lwm2mgw.northbound.CampaignCodec.Decoded.Start start) {
+            campaigns.start(start.spec());
+        } else if (decoded instanceof io.lwm2mgw.northbound.CampaignCodec.Decoded.Cancel cancel) {
+            campaigns.cancel(cancel.id());
+        } else {
+            var rejected = (io.lwm2mgw.northbound.CampaignCodec.Decoded.Rejected) decoded;
+            campaigns.reject(rejected.id(), rejected.error());
         }
     }
 

@@ -111,6 +111,9 @@ public class MqttSink implements EventSink {
                                 host + ":" + port, ctx.getCause().getMessage(), buffer.capacity());
                     }
                 });
+        if (mqtt.tls().enabled()) {
+            builder = builder.sslConfig(MqttTls.sslConfig(mqtt.tls()));
+        }
         if (mqtt.username().isPresent()) {
             builder = builder.simpleAuth()
                     .username(mqtt.username().get())
@@ -218,6 +221,8 @@ public class MqttSink implements EventSink {
             case RESULT:
                 return message.replyTo().map(ReplyAddress::topic)
                         .orElseGet(() -> topics.result(message.endpoint(), message.qualifier()));
+            case CAMPAIGN:
+                return topics.campaignStatus(message.endpoint().value());
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());
         }
@@ -225,6 +230,7 @@ public class MqttSink implements EventSink {
 
     private boolean retained(OutboundMessage message) {
         return message.channel() == OutboundMessage.Channel.STATUS
+                || message.channel() == OutboundMessage.Channel.CAMPAIGN
                 || message.channel() == OutboundMessage.Channel.TELEMETRY && mqtt.retainData();
     }
 

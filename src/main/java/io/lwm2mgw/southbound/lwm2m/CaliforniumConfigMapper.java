@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig;
 
 /**
  * Maps our typed CoAP settings onto a Californium {@link Configuration} created in memory (never
@@ -28,5 +29,24 @@ final class CaliforniumConfigMapper {
         target.set(CoapConfig.EXCHANGE_LIFETIME, coap.exchangeLifetime().toMillis(), TimeUnit.MILLISECONDS);
         int threads = coap.protocolThreads() > 0 ? coap.protocolThreads() : Runtime.getRuntime().availableProcessors();
         target.set(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT, threads);
+    }
+
+    /**
+     * Maps our DTLS settings: Connection ID length (0: understood, but devices are not asked to use one), connection limits and threads. The UDP buffers
+     * of the CoAP settings apply to the DTLS socket too.
+     */
+    static void applyDtls(io.lwm2mgw.config.SecurityConfig.DtlsConfig dtls, Lwm2mConfig.CoapConfig coap,
+            Configuration target) {
+        target.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, dtls.connectionIdLength());
+        // a record with a valid Connection ID from a new address moves the connection there (NAT rebinding)
+        target.set(DtlsConfig.DTLS_UPDATE_ADDRESS_USING_CID_ON_NEWER_RECORDS, true);
+        target.set(DtlsConfig.DTLS_MAX_CONNECTIONS, dtls.maxConnections());
+        target.set(DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD, dtls.staleConnectionThreshold().toSeconds(),
+                TimeUnit.SECONDS);
+        int threads = dtls.connectorThreads() > 0 ? dtls.connectorThreads()
+                : Runtime.getRuntime().availableProcessors();
+        target.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, threads);
+        target.set(DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, coap.udpReceiveBuffer());
+        target.set(DtlsConfig.DTLS_SEND_BUFFER_SIZE, coap.udpSendBuffer());
     }
 }

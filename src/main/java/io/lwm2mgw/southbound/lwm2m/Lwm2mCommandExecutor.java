@@ -154,6 +154,9 @@ final class Lwm2mCommandExecutor {
                     .orElseThrow(() -> new IllegalArgumentException("no observation of " + path + " on "
                             + reg.getEndpoint()));
             return new CancelObservationRequest(observation);
+        } else if (command instanceof DeviceCommand.UpdateFirmware) {
+            // a flow of several requests, run by the firmware package through this port, never one request
+            throw new IllegalArgumentException("firmware-update is run by the firmware update flow");
         }
         throw new IllegalArgumentException("unsupported command " + command.op());
     }

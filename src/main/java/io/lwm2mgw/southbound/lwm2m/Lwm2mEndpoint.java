@@ -13,7 +13,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalInt;
@@ -28,7 +27,6 @@ import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.server.queue.StaticClientAwakeTimeProvider;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
-import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +42,11 @@ public class Lwm2mEndpoint implements DevicePort {
     private final GatewayConfig config;
     private final EventFanOut fanOut;
     private volatile LeshanServer server;
+    private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
     private volatile int boundPort = -1;
+    private volatile int secureBoundPort = -1;
+    private volatile SecureTransport security;
+    private volatile CaliforniumServerEndpointsProvider transport;
     private volatile Lwm2mCommandExecutor executor;
     private volatile DevicePort.PresenceObserver presenceObserver = new DevicePort.PresenceObserver() {
         @Override
@@ -67,16 +69,11 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        CaliforniumServerEndpointsProvider.Builder endpoints =
-                new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
-        var californium = endpoints.createDefaultConfiguration();
-        CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
-        endpoints.setConfiguration(californium);
-        endpoints.addEndpoint(new InetSocketAddress(lwm2m.host(), lwm2m.port()), Protocol.COAP);
-
-        CaliforniumServerEndpointsProvider transport = endpoints.build();
+        SecureTransport secure = new SecureTransport(lwm2m, fanOut::publish, clock);
+        CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
+        secure.configure(builder);
         LeshanServer leshan = builder
                 .setObjectModelProvider(new VersionedModelProvider(models))
                 .setEncoder(new DefaultLwM2mEncoder())
@@ -86,7 +83,9 @@ public class Lwm2mEndpoint implements DevicePort {
                 .setEndpointsProviders(transport)
                 .build();
         var coapServer = transport.getCoapServer();
+        secure.attach(coapServer);
         coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
+        coapServer.add(downloads);
 
         NotificationListener notifications = new NotificationListener(fanOut::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
@@ -112,18 +111,30 @@ public class Lwm2mEndpoint implements DevicePort {
                 o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
         leshan.start();
         server = leshan;
+        security = secure;
+        this.transport = transport;
         LwM2mServerEndpoint coap = leshan.getEndpoint(Protocol.COAP);
-        boundPort = coap.getURI().getPort();
-        LOG.infof("LwM2M server listening on %s (%d object models, %d auto-observe rules)", coap.getURI(),
-                models.size(), rules.size());
+        LwM2mServerEndpoint coaps = leshan.getEndpoint(Protocol.COAPS);
+        boundPort = coap == null ? -1 : coap.getURI().getPort();
+        secureBoundPort = coaps == null ? -1 : coaps.getURI().getPort();
+        LOG.infof("LwM2M server listening on %s (%d object models, %d auto-observe rules)",
+                leshan.getEndpoints().stream().map(e -> e.getURI().toString()).toList(), models.size(),
+                rules.size());
     }
 
     void stop(@Observes @Priority(1) ShutdownEvent event) {
         LeshanServer s = server;
         if (s != null) {
+            downloads.revokeAll();
             s.destroy();
             server = null;
             boundPort = -1;
+            secureBoundPort = -1;
+        }
+        SecureTransport secure = security;
+        if (secure != null) {
+            secure.close();
+            security = null;
         }
     }
 
@@ -159,10 +170,43 @@ public class Lwm2mEndpoint implements DevicePort {
         this.presenceObserver = observer;
     }
 
+    /** The running server, or null before start and after stop; for the southbound's firmware transfer. */
+    LeshanServer server() {
+        return server;
+    }
+
+    /** Where pull downloads are served. */
+    FirmwareDownloadResource downloads() {
+        return downloads;
+    }
+
     /** The UDP port the CoAP endpoint is bound to, once started. */
     public OptionalInt boundPort() {
         int port = boundPort;
         return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /** The UDP port the CoAPS (DTLS) endpoint is bound to, once started and when enabled. */
+    public OptionalInt secureBoundPort() {
+        int port = secureBoundPort;
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /**
+     * Every Californium endpoint of the running server (CoAP and CoAPS, as configured), for southbound code that
+     * sends or serves CoAP beside Leshan (firmware downloads); empty when stopped.
+     */
+    public List<org.eclipse.californium.core.network.Endpoint> coapEndpoints() {
+        CaliforniumServerEndpointsProvider t = transport;
+        return t == null || server == null ? List.of() : List.copyOf(t.getCoapServer().getEndpoints());
+    }
+
+    /** Reads the credentials file now instead of at its next poll. */
+    public void reloadCredentials() {
+        SecureTransport secure = security;
+        if (secure != null) {
+            secure.watcher().ifPresent(w -> w.poll());
+        }
     }
 
     /** Number of devices currently registered. */

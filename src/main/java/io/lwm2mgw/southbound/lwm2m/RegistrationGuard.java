@@ -83,9 +83,15 @@ final class RegistrationGuard implements MessageDeliverer {
     /**
      * The first problem with the parameters of a Register ({@code register} true) or Update request, if any.
      */
+    /** The MQTT topic level of campaigns ({@code lwm2m/campaigns/...}); no device may take it as its name. */
+    static final String RESERVED_ENDPOINT = "campaigns";
+
     static Optional<String> problem(List<String> query, boolean register) {
         if (register && query.stream().noneMatch(p -> p.startsWith("ep="))) {
             return Optional.of("endpoint name (ep) is missing");
+        }
+        if (register && query.contains("ep=" + RESERVED_ENDPOINT)) {
+            return Optional.of("endpoint name '" + RESERVED_ENDPOINT + "' is reserved for firmware campaigns");
         }
         for (String param : query) {
             int eq = param.indexOf('=');

@@ -70,4 +70,39 @@ class CaliforniumConfigMapperTest {
         assertThat(configuration.get(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT))
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
     }
+
+    record Dtls(int maxConnections, int connectionIdLength, Duration staleConnectionThreshold, int connectorThreads)
+            implements io.lwm2mgw.config.SecurityConfig.DtlsConfig {
+    }
+
+    @Test
+    void maps_connection_id_connection_limits_and_buffers_onto_dtls() {
+        Configuration dtls = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS,
+                org.eclipse.californium.scandium.config.DtlsConfig.DEFINITIONS);
+
+        CaliforniumConfigMapper.applyDtls(new Dtls(4_321, 7, Duration.ofHours(2), 3), TUNED, dtls);
+
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH))
+                .isEqualTo(7);
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_MAX_CONNECTIONS))
+                .isEqualTo(4_321);
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_STALE_CONNECTION_THRESHOLD,
+                TimeUnit.SECONDS)).isEqualTo(7_200);
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT))
+                .isEqualTo(3);
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE))
+                .isEqualTo(1_048_577);
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig
+                .DTLS_UPDATE_ADDRESS_USING_CID_ON_NEWER_RECORDS)).isTrue();
+    }
+
+    @Test
+    void connection_id_length_0_is_passed_on_as_support_without_use() {
+        Configuration dtls = new Configuration(CoapConfig.DEFINITIONS, UdpConfig.DEFINITIONS,
+                org.eclipse.californium.scandium.config.DtlsConfig.DEFINITIONS);
+
+        CaliforniumConfigMapper.applyDtls(new Dtls(10, 0, Duration.ofHours(1), 1), TUNED, dtls);
+
+        assertThat(dtls.get(org.eclipse.californium.scandium.config.DtlsConfig.DTLS_CONNECTION_ID_LENGTH)).isZero();
+    }
 }

@@ -1,0 +1,99 @@
+package io.lwm2mgw.config;
+
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Device security ({@code gateway.lwm2m.security.*}): the CoAPS (DTLS) endpoint beside plain CoAP, the
+ * gateway's own DTLS identity, and the credentials file that says which device may use which endpoint name.
+ */
+public interface SecurityConfig {
+
+    /**
+     * Serve plain CoAP (NoSec) on {@code gateway.lwm2m.port}. Switch it off to accept only devices with
+     * credentials. Default true.
+     */
+    @WithDefault("true")
+    boolean nosecEnabled();
+
+    /** Serve CoAP over DTLS (PSK, RPK, X.509) on {@code coaps-port}. Default true. */
+    @WithDefault("true")
+    boolean coapsEnabled();
+
+    /** UDP port of the CoAPS endpoint (same host as CoAP); 0 picks a free port (tests). Default 5684. */
+    @WithDefault("5684")
+    int coapsPort();
+
+    /**
+     * JSON file with per-device credentials and bootstrap configurations (see the README), typically a mounted
+     * Kubernetes Secret. Re-read when its content changes; absent: no device has credentials.
+     */
+    Optional<Path> credentialsFile();
+
+    /** How often the credentials file is checked for a change (content, not only mtime). Default 2s. */
+    @WithDefault("2s")
+    Duration reloadInterval();
+
+    /**
+     * The gateway's private key for RPK and X.509 handshakes: PKCS#8, PEM or DER, EC. Absent: PSK only.
+     */
+    Optional<Path> serverPrivateKey();
+
+    /** The gateway's public key (SubjectPublicKeyInfo, PEM or DER) for RPK, when no certificate is given. */
+    Optional<Path> serverPublicKey();
+
+    /** The gateway's certificate chain (PEM, leaf first) for X.509 handshakes; it also serves RPK clients. */
+    Optional<Path> serverCertificateChain();
+
+    /** CA certificates (PEM) that device certificates must chain to. Absent: X.509 devices are refused. */
+    Optional<Path> trustedCertificates();
+
+    /**
+     * After a refused registration is logged, the same identity refused for the same endpoint again is logged
+     * at debug level only for this long (the security event is published every time). Default 10m.
+     */
+    @WithDefault("10m")
+    Duration refusalLogInterval();
+
+    /** DTLS (Scandium) tuning. */
+    DtlsConfig dtls();
+
+    /** DTLS connector settings, mapped into the Californium configuration. */
+    interface DtlsConfig {
+        /** Maximum DTLS connections (devices) kept; the least recently used is evicted beyond. Default 150000. */
+        @WithDefault("150000")
+        int maxConnections();
+
+        /**
+         * Length in bytes of the Connection ID (RFC 9146) the gateway asks devices to send, so a device whose
+         * address or port changes (NAT) keeps its session; 0: Connection ID is understood but devices are not
+         * asked to use one, so a NAT rebinding needs a new handshake. Default 6.
+         */
+        @WithDefault("6")
+        int connectionIdLength();
+
+        /** How long an idle DTLS connection is kept before it may be evicted. Default 24h. */
+        @WithDefault("24h")
+        Duration staleConnectionThreshold();
+
+        /** DTLS connector threads (handshakes, encryption); 0: number of cores. Default 0. */
+        @WithDefault("0")
+        int connectorThreads();
+    }
+
+    /** The bootstrap server (spec 5.2) that answers {@code POST /bs?ep=} on the CoAP and CoAPS endpoints. */
+    BootstrapConfig bootstrap();
+
+    /** Client-initiated bootstrap; the configurations per endpoint come from the credentials file. */
+    interface BootstrapConfig {
+        /** Answer Bootstrap-Request on {@code /bs}. Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long to wait for the device's answer to each bootstrap write, delete and finish. Default 10s. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+    }
+}

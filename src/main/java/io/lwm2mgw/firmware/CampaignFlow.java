@@ -1,0 +1,243 @@
+package io.lwm2mgw.firmware;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.command.CampaignPort;
+import io.lwm2mgw.command.CommandRouter;
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
+import io.lwm2mgw.domain.command.DeviceCommand;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.firmware.CampaignSpec;
+import io.lwm2mgw.domain.firmware.CampaignStatus;
+import io.lwm2mgw.domain.firmware.CampaignStatus.DeviceState;
+import io.lwm2mgw.domain.firmware.CampaignStatus.State;
+import io.lwm2mgw.northbound.EventFanOut;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Firmware for a group: runs each campaign's devices through the command router (so sleeping devices are
+ * updated when they wake), at most {@code maxConcurrent} updating at once, and stops starting new ones once
+ * the failed share exceeds {@code maxFailureRatio}. Every change is stored before it is published, and a
+ * restarted gateway carries on: updates that were running start again once their devices register.
+ * All state is confined to one thread.
+ */
+@ApplicationScoped
+public class CampaignFlow implements CampaignPort {
+
+    private static final Logger LOG = Logger.getLogger(CampaignFlow.class);
+
+    private final CommandRouter router;
+    private final EventFanOut fanOut;
+    private final CampaignStore store;
+    private final Duration defaultTimeout;
+    private final Duration defaultTtl;
+    private final Clock clock = Clock.systemUTC();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "campaigns");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Confined to {@link #thread}. */
+    private final Map<String, Campaign> campaigns = new HashMap<>();
+
+    /** One campaign's live state. */
+    private static final class Campaign {
+        final CampaignSpec spec;
+        State state;
+        final Map<EndpointName, DeviceState> devices;
+
+        Campaign(CampaignSpec spec, State state, Map<EndpointName, DeviceState> devices) {
+            this.spec = spec;
+            this.state = state;
+            this.devices = devices;
+        }
+
+        long count(DeviceState which) {
+            return devices.values().stream().filter(which::equals).count();
+        }
+    }
+
+    public CampaignFlow(CommandRouter router, EventFanOut fanOut, GatewayConfig config, ObjectMapper mapper) {
+        this.router = router;
+        this.fanOut = fanOut;
+        this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper);
+        this.defaultTimeout = config.firmware().totalTimeout();
+        this.defaultTtl = config.commands().defaultTtl();
+    }
+
+    @Override
+    public void start(CampaignSpec spec) {
+        onThread(() -> {
+            Campaign known = campaigns.get(spec.id());
+            if (known != null) {
+                LOG.infof("campaign %s is already known (%s): publishing its status again", spec.id(),
+                        known.state.wireName());
+                publish(known, Optional.empty());
+                return;
+            }
+            Map<EndpointName, DeviceState> devices = new LinkedHashMap<>();
+            spec.endpoints().forEach(ep -> devices.put(ep, DeviceState.PENDING));
+            Campaign campaign = new Campaign(spec, State.RUNNING, devices);
+            campaigns.put(spec.id(), campaign);
+            LOG.infof("campaign %s started: %d devices, %d at once, stops above %.0f%% failed", spec.id(),
+                    devices.size(), spec.maxConcurrent(), spec.maxFailureRatio() * 100);
+            advance(campaign, false);
+        });
+    }
+
+    @Override
+    public void cancel(String id) {
+        onThread(() -> {
+            Campaign campaign = campaigns.get(id);
+            if (campaign == null) {
+                reject(id, "no campaign " + id);
+                return;
+            }
+            if (campaign.state == State.RUNNING) {
+                campaign.state = State.CANCELLED;
+                campaign.devices.replaceAll((ep, s) -> s == DeviceState.PENDING ? DeviceState.CANCELLED : s);
+                LOG.infof("campaign %s cancelled; %d updates still running finish on their own", id,
+                        campaign.count(DeviceState.UPDATING) + campaign.count(DeviceState.QUEUED));
+            }
+            saveAndPublish(campaign);
+        });
+    }
+
+    @Override
+    public void reject(String id, String error) {
+        LOG.infof("invalid campaign message for %s: %s", id, error);
+        fanOut.publishCampaign(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
+    }
+
+    /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
+    void resume(@Observes @Priority(26) StartupEvent event) {
+        onThread(() -> {
+            for (CampaignStore.Stored stored : store.loadAll()) {
+                Campaign campaign = new Campaign(stored.spec(), stored.state(), new LinkedHashMap<>(stored.devices()));
+                campaigns.put(campaign.spec.id(), campaign);
+                if (campaign.state == State.RUNNING || campaign.count(DeviceState.UPDATING) > 0
+                        || campaign.count(DeviceState.QUEUED) > 0) {
+                    LOG.infof("campaign %s resumed: %d succeeded, %d failed, %d to go", campaign.spec.id(),
+                            campaign.count(DeviceState.SUCCEEDED), campaign.count(DeviceState.FAILED),
+                            campaign.count(DeviceState.PENDING) + campaign.count(DeviceState.UPDATING)
+                                    + campaign.count(DeviceState.QUEUED));
+                    // the updates that were running start again once their devices register with this gateway
+                    campaign.devices.forEach((ep, s) -> {
+                        if (s == DeviceState.UPDATING || s == DeviceState.QUEUED) {
+                            submit(campaign, ep, true);
+                        }
+                    });
+                    advance(campaign, true);
+                }
+            }
+        });
+    }
+
+    /** Starts devices up to the concurrency limit, or ends the campaign when nothing is left. */
+    private void advance(Campaign campaign, boolean afterRestart) {
+        if (campaign.state == State.RUNNING) {
+            long total = campaign.devices.size();
+            if (campaign.count(DeviceState.FAILED) > campaign.spec.maxFailureRatio() * total) {
+                campaign.state = State.STOPPED;
+                campaign.devices.replaceAll((ep, s) -> s == DeviceState.PENDING ? DeviceState.CANCELLED : s);
+                LOG.warnf("campaign %s stopped: %d of %d devices failed, above the ratio %.2f", campaign.spec.id(),
+                        campaign.count(DeviceState.FAILED), total, campaign.spec.maxFailureRatio());
+            } else {
+                for (Map.Entry<EndpointName, DeviceState> e : campaign.devices.entrySet()) {
+                    if (campaign.count(DeviceState.UPDATING) >= campaign.spec.maxConcurrent()) {
+                        break;
+                    }
+                    if (e.getValue() == DeviceState.PENDING) {
+                        e.setValue(DeviceState.UPDATING);
+                        submit(campaign, e.getKey(), afterRestart);
+                    }
+                }
+                if (campaign.count(DeviceState.PENDING) + campaign.count(DeviceState.UPDATING)
+                        + campaign.count(DeviceState.QUEUED) == 0) {
+                    campaign.state = State.COMPLETED;
+                    LOG.infof("campaign %s completed: %d succeeded, %d failed", campaign.spec.id(),
+                            campaign.count(DeviceState.SUCCEEDED), campaign.count(DeviceState.FAILED));
+                }
+            }
+        }
+        saveAndPublish(campaign);
+    }
+
+    private void submit(Campaign campaign, EndpointName endpoint, boolean afterRestart) {
+        CampaignSpec spec = campaign.spec;
+        CommandRequest request = new CommandRequest("campaign:" + spec.id() + ":" + endpoint.value(), endpoint,
+                new DeviceCommand.UpdateFirmware(spec.image(), spec.delivery(), spec.executeUpdate()),
+                spec.timeout().orElse(defaultTimeout), spec.ttl().orElse(defaultTtl), clock.instant(),
+                Optional.empty());
+        router.submitInternal(request, result -> onThread(() -> deviceResult(campaign, endpoint, result)),
+                afterRestart);
+    }
+
+    private void deviceResult(Campaign campaign, EndpointName endpoint, CommandResult result) {
+        if (campaigns.get(campaign.spec.id()) != campaign) {
+            return;
+        }
+        DeviceState next;
+        if (result.status() == CommandStatus.QUEUED) {
+            next = DeviceState.QUEUED;
+        } else if (result.status() == CommandStatus.SUCCESS) {
+            next = DeviceState.SUCCEEDED;
+        } else if (result.status() == CommandStatus.CANCELLED && result.error().orElse("").contains("stopping")) {
+            return; // the gateway stops: the stored state says updating, and the next gateway starts it again
+        } else {
+            next = DeviceState.FAILED;
+            LOG.infof("campaign %s: %s failed (%s: %s)", campaign.spec.id(), endpoint, result.status().wireName(),
+                    result.error().orElse(""));
+        }
+        campaign.devices.put(endpoint, next);
+        advance(campaign, false);
+    }
+
+    private void saveAndPublish(Campaign campaign) {
+        try {
+            store.save(campaign.spec, campaign.state, campaign.devices);
+        } catch (RuntimeException e) {
+            LOG.errorf("campaign %s not stored: %s", campaign.spec.id(), e.getMessage());
+        }
+        publish(campaign, Optional.empty());
+    }
+
+    private void publish(Campaign campaign, Optional<String> error) {
+        fanOut.publishCampaign(new CampaignStatus(campaign.spec.id(), clock.instant(), campaign.state,
+                campaign.devices, error));
+    }
+
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "campaign step failed");
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("campaign flow stopped; dropping a step");
+        }
+    }
+
+    void stop(@Observes @Priority(2) ShutdownEvent event) {
+        thread.shutdown();
+    }
+}

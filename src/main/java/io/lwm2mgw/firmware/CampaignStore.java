@@ -1,0 +1,105 @@
+package io.lwm2mgw.firmware;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.firmware.CampaignSpec;
+import io.lwm2mgw.domain.firmware.CampaignStatus;
+import io.lwm2mgw.northbound.CampaignCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Campaigns on disk, one JSON file each (the start document, the campaign's state and every device's
+ * state), replaced atomically and fsync'd on every change, so a restarted gateway carries on where it stopped.
+ */
+final class CampaignStore {
+
+    private static final Logger LOG = Logger.getLogger(CampaignStore.class);
+
+    /** A campaign read back from disk. */
+    record Stored(CampaignSpec spec, CampaignStatus.State state, Map<EndpointName, CampaignStatus.DeviceState> devices) { }
+
+    private final Path directory;
+    private final ObjectMapper mapper;
+    private final CampaignCodec codec;
+
+    CampaignStore(Path directory, ObjectMapper mapper) {
+        this.directory = directory;
+        this.mapper = mapper;
+        this.codec = new CampaignCodec(mapper);
+    }
+
+    void save(CampaignSpec spec, CampaignStatus.State state, Map<EndpointName, CampaignStatus.DeviceState> devices) {
+        ObjectNode doc = mapper.createObjectNode();
+        doc.set("spec", codec.document(spec));
+        doc.put("state", state.name());
+        ObjectNode states = doc.putObject("devices");
+        devices.forEach((ep, s) -> states.put(ep.value(), s.name()));
+        try {
+            Files.createDirectories(directory);
+            Path file = file(spec.id());
+            Path temp = directory.resolve(file.getFileName() + ".tmp");
+            Files.write(temp, mapper.writeValueAsBytes(doc), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store campaign " + spec.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    List<Stored> loadAll() {
+        List<Stored> all = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return all;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path file : files) {
+                read(file).ifPresent(all::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    private Optional<Stored> read(Path file) {
+        try {
+            JsonNode doc = mapper.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode specDoc = doc.get("spec");
+            CampaignSpec spec = codec.spec(specDoc.get("id").asText(), specDoc);
+            Map<EndpointName, CampaignStatus.DeviceState> devices = new LinkedHashMap<>();
+            doc.get("devices").fields().forEachRemaining(e -> devices.put(EndpointName.of(e.getKey()),
+                    CampaignStatus.DeviceState.valueOf(e.getValue().asText())));
+            return Optional.of(new Stored(spec, CampaignStatus.State.valueOf(doc.get("state").asText()), devices));
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("campaign file %s is unreadable and is skipped: %s", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Path file(String id) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return directory.resolve(HexFormat.of().formatHex(hash, 0, 16) + ".json");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import io.lwm2mgw.config.Lwm2mConfig;
+import io.lwm2mgw.config.SecurityConfig;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.southbound.lwm2m.security.BootstrapServer;
+import io.lwm2mgw.southbound.lwm2m.security.CredentialStore;
+import io.lwm2mgw.southbound.lwm2m.security.CredentialsFileWatcher;
+import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
+import io.lwm2mgw.southbound.lwm2m.security.KeyFiles;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.leshan.core.endpoint.Protocol;
+import org.eclipse.leshan.server.LeshanServerBuilder;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
+
+/**
+ * Everything device security adds to the Leshan server: the CoAP and CoAPS endpoints as configured, DTLS
+ * settings, the gateway's own keys, the credential store (kept in step with its file), the authorizer that binds
+ * identities to endpoint names, and the bootstrap resource. {@link Lwm2mEndpoint} calls it at each step of
+ * building the server and closes it on stop.
+ */
+final class SecureTransport implements AutoCloseable {
+
+    private final Lwm2mConfig lwm2m;
+    private final SecurityConfig security;
+    private final Consumer<DeviceEvent> events;
+    private final Clock clock;
+    private final CredentialStore store = new CredentialStore();
+    private final EndpointAuthorizer authorizer;
+    private CredentialsFileWatcher watcher;
+    private ExecutorService bootstrapFlows;
+
+    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock) {
+        this.lwm2m = lwm2m;
+        this.security = lwm2m.security();
+        this.events = events;
+        this.clock = clock;
+        this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval());
+    }
+
+    /** The endpoints builder with CoAP and, when enabled, CoAPS, on our Californium configuration. */
+    CaliforniumServerEndpointsProvider.Builder endpoints() {
+        CaliforniumServerEndpointsProvider.Builder endpoints = security.coapsEnabled()
+                ? new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider(),
+                        new CoapsServerProtocolProvider())
+                : new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
+        Configuration californium = endpoints.createDefaultConfiguration();
+        CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
+        if (security.coapsEnabled()) {
+            CaliforniumConfigMapper.applyDtls(security.dtls(), lwm2m.coap(), californium);
+        }
+        endpoints.setConfiguration(californium);
+        if (security.nosecEnabled()) {
+            endpoints.addEndpoint(new org.eclipse.leshan.transport.californium.server.endpoint.coap
+                    .CoapServerEndpointFactoryBuilder()
+                    .setURI(new InetSocketAddress(lwm2m.host(), lwm2m.port()))
+                    .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                    .build());
+        }
+        if (security.coapsEnabled()) {
+            endpoints.addEndpoint(new org.eclipse.leshan.transport.californium.server.endpoint.coaps
+                    .CoapsServerEndpointFactoryBuilder()
+                    .setURI(new InetSocketAddress(lwm2m.host(), security.coapsPort()))
+                    .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                    .build());
+        }
+        return endpoints;
+    }
+
+    /** Loads the credentials (failing start-up on a bad file) and gives Leshan the store, authorizer and keys. */
+    void configure(LeshanServerBuilder builder) {
+        security.credentialsFile().ifPresent(file ->
+                watcher = CredentialsFileWatcher.start(file, store, security.reloadInterval()));
+        builder.setSecurityStore(store);
+        builder.setAuthorizer(authorizer);
+        security.serverPrivateKey().map(KeyFiles::privateKey).ifPresent(builder::setPrivateKey);
+        security.serverPublicKey().map(KeyFiles::publicKey).ifPresent(builder::setPublicKey);
+        security.serverCertificateChain().map(KeyFiles::certificates).ifPresent(builder::setCertificateChain);
+        security.trustedCertificates().map(KeyFiles::certificates).ifPresent(builder::setTrustedCertificates);
+    }
+
+    /** Adds the bootstrap resource when enabled; call once the server is built, before it starts. */
+    void attach(CoapServer coapServer) {
+        if (security.bootstrap().enabled()) {
+            bootstrapFlows = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "bootstrap-flow");
+                t.setDaemon(true);
+                return t;
+            });
+            coapServer.add(new BootstrapServer(store, authorizer, events, clock, security.bootstrap().requestTimeout(),
+                    bootstrapFlows));
+        }
+    }
+
+    /** The credentials file watcher, when a file is configured (tests poll it instead of waiting). */
+    Optional<CredentialsFileWatcher> watcher() {
+        return Optional.ofNullable(watcher);
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (bootstrapFlows != null) {
+            bootstrapFlows.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.lwm2mgw.southbound.lwm2m.security;
+
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.CoapExchange;
+import org.eclipse.californium.elements.EndpointContext;
+import org.eclipse.leshan.core.SecurityMode;
+import org.eclipse.leshan.core.model.LwM2mModel;
+import org.eclipse.leshan.core.model.ObjectLoader;
+import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.node.LwM2mResource;
+import org.eclipse.leshan.core.node.LwM2mSingleResource;
+import org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder;
+import org.eclipse.leshan.core.node.codec.LwM2mEncoder;
+import org.eclipse.leshan.core.peer.LwM2mPeer;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.transport.californium.identity.DefaultCoapIdentityHandler;
+import org.eclipse.leshan.transport.californium.identity.DefaultCoapsIdentityHandler;
+import org.jboss.logging.Logger;
+
+/**
+ * Client-initiated bootstrap (spec 5.2.7.1) on the {@code /bs} resource of the gateway's CoAP and CoAPS
+ * endpoints. A Bootstrap-Request is checked like a registration (the device's DTLS identity must belong to the
+ * endpoint it names), answered 2.04, and then, off the protocol thread, the device's configuration is written:
+ * Delete {@code /}, for each server a Security (0) and a Server (1) instance (and, when asked, an Access
+ * Control (2) instance), then Bootstrap-Finish. The end is published as a {@link BootstrapEnded} event.
+ */
+public final class BootstrapServer extends CoapResource {
+
+    private static final Logger LOG = Logger.getLogger(BootstrapServer.class);
+    private static final LwM2mModel MODEL = new StaticModel(ObjectLoader.loadAllDefault());
+
+    private final CredentialStore store;
+    private final EndpointAuthorizer authorizer;
+    private final Consumer<DeviceEvent> events;
+    private final Clock clock;
+    private final Duration timeout;
+    private final ExecutorService flows;
+    private final LwM2mEncoder encoder = new DefaultLwM2mEncoder();
+
+    public BootstrapServer(CredentialStore store, EndpointAuthorizer authorizer, Consumer<DeviceEvent> events,
+            Clock clock, Duration timeout, ExecutorService flows) {
+        super("bs");
+        this.store = store;
+        this.authorizer = authorizer;
+        this.events = events;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.flows = flows;
+    }
+
+    @Override
+    public void handlePOST(CoapExchange exchange) {
+        Request request = exchange.advanced().getRequest();
+        String endpoint = exchange.getQueryParameter("ep");
+        if (endpoint == null || endpoint.isEmpty()) {
+            LOG.warnf("refused bootstrap request from %s: endpoint name (ep) is missing", request.getSourceContext()
+                    .getPeerAddress());
+            exchange.respond(ResponseCode.BAD_REQUEST, "endpoint name (ep) is missing");
+            return;
+        }
+        LwM2mPeer peer = request.getSourceContext().getPeerIdentity() != null
+                ? new DefaultCoapsIdentityHandler().getIdentity(request)
+                : new DefaultCoapIdentityHandler().getIdentity(request);
+        Optional<String> refusal = authorizer.check(endpoint, peer);
+        if (refusal.isPresent()) {
+            authorizer.refuse(endpoint, peer, "bootstrap: " + refusal.get());
+            exchange.respond(ResponseCode.FORBIDDEN);
+            return;
+        }
+        Optional<BootstrapConfiguration> config = store.current().bootstrapFor(endpoint);
+        if (config.isEmpty()) {
+            LOG.warnf("refused bootstrap request of %s: no bootstrap configuration matches", endpoint);
+            exchange.respond(ResponseCode.BAD_REQUEST, "no bootstrap configuration for this endpoint");
+            return;
+        }
+        exchange.respond(ResponseCode.CHANGED);
+        Endpoint coap = exchange.advanced().getEndpoint();
+        EndpointContext device = request.getSourceContext();
+        flows.execute(() -> run(endpoint, config.get(), coap, device));
+    }
+
+    private void run(String endpoint, BootstrapConfiguration config, Endpoint coap, EndpointContext device) {
+        List<String> uris = config.servers().stream().map(BootstrapConfiguration.ServerEntry::uri).toList();
+        try {
+            expect(send(coap, device, Request.newDelete(), "", null), "delete /");
+            int instance = 0;
+            for (BootstrapConfiguration.ServerEntry server : config.servers()) {
+                write(coap, device, 0, instance, securityInstance(instance, server, endpoint));
+                write(coap, device, 1, instance, serverInstance(instance, server));
+                if (config.acl()) {
+                    for (int object : List.of(1, 3)) {
+                        write(coap, device, 2, instance * 2 + (object == 1 ? 0 : 1),
+                                aclInstance(instance * 2 + (object == 1 ? 0 : 1), object, instance,
+                                        server.shortServerId()));
+                    }
+                }
+                instance++;
+            }
+            expect(send(coap, device, Request.newPost(), "bs", null), "bootstrap-finish");
+            LOG.infof("bootstrapped %s: %s", endpoint, uris);
+            events.accept(new BootstrapEnded(clock.instant(), EndpointName.of(endpoint), true, uris,
+                    Optional.empty()));
+        } catch (BootstrapFailed e) {
+            LOG.warnf("bootstrap of %s failed: %s", endpoint, e.getMessage());
+            events.accept(new BootstrapEnded(clock.instant(), EndpointName.of(endpoint), false, uris,
+                    Optional.of(e.getMessage())));
+        }
+    }
+
+    private void write(Endpoint coap, EndpointContext device, int object, int instance, LwM2mObjectInstance node) {
+        LwM2mPath path = new LwM2mPath(object, instance);
+        byte[] payload = encoder.encode(node, ContentFormat.TLV, null, path, MODEL);
+        expect(send(coap, device, Request.newPut(), object + "/" + instance, payload), "write " + path);
+    }
+
+    private LwM2mObjectInstance securityInstance(int instance, BootstrapConfiguration.ServerEntry server,
+            String endpoint) {
+        List<LwM2mResource> resources = new ArrayList<>();
+        resources.add(LwM2mSingleResource.newStringResource(0, server.uri()));
+        resources.add(LwM2mSingleResource.newBooleanResource(1, false));
+        if (server.security().equals("psk")) {
+            DeviceCredentials credentials = store.byEndpoint(endpoint).filter(c -> c.pskIdentity().isPresent())
+                    .orElseThrow(() -> new BootstrapFailed("server " + server.uri() + " wants psk but "
+                            + endpoint + " has no PSK in the credentials file"));
+            resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.PSK.code));
+            resources.add(LwM2mSingleResource.newBinaryResource(3,
+                    credentials.pskIdentity().orElseThrow().getBytes(StandardCharsets.UTF_8)));
+            resources.add(LwM2mSingleResource.newBinaryResource(5, credentials.pskKey().orElseThrow()));
+        } else {
+            resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.NO_SEC.code));
+            resources.add(LwM2mSingleResource.newBinaryResource(3, new byte[0]));
+            resources.add(LwM2mSingleResource.newBinaryResource(5, new byte[0]));
+        }
+        resources.add(LwM2mSingleResource.newBinaryResource(4, new byte[0]));
+        resources.add(LwM2mSingleResource.newIntegerResource(10, server.shortServerId()));
+        return new LwM2mObjectInstance(instance, resources);
+    }
+
+    private static LwM2mObjectInstance serverInstance(int instance, BootstrapConfiguration.ServerEntry server) {
+        return new LwM2mObjectInstance(instance,
+                LwM2mSingleResource.newIntegerResource(0, server.shortServerId()),
+                LwM2mSingleResource.newIntegerResource(1, server.lifetime()),
+                LwM2mSingleResource.newBooleanResource(6, true),
+                LwM2mSingleResource.newStringResource(7, server.binding()));
+    }
+
+    /** Full rights (read, write, execute, delete, create: 31) on every instance of {@code object}. */
+    private static LwM2mObjectInstance aclInstance(int instance, int object, int serverInstance, int shortServerId) {
+        return new LwM2mObjectInstance(instance,
+                LwM2mSingleResource.newIntegerResource(0, object),
+                LwM2mSingleResource.newIntegerResource(1, object == 1 ? serverInstance : 0),
+                org.eclipse.leshan.core.node.LwM2mMultipleResource.newIntegerResource(2,
+                        java.util.Map.of(shortServerId, 31L)),
+                LwM2mSingleResource.newIntegerResource(3, shortServerId));
+    }
+
+    private Response send(Endpoint coap, EndpointContext device, Request request, String path, byte[] tlv) {
+        request.setDestinationContext(device);
+        if (!path.isEmpty()) {
+            request.getOptions().setUriPath(path);
+        }
+        if (tlv != null) {
+            request.getOptions().setContentFormat(ContentFormat.TLV.getCode());
+            request.setPayload(tlv);
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        request.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onResponse(Response response) {
+                answer.complete(response);
+            }
+
+            @Override
+            protected void failed() {
+                answer.completeExceptionally(new BootstrapFailed("no answer"));
+            }
+        });
+        coap.sendRequest(request);
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            request.cancel();
+            throw new BootstrapFailed("/" + path + ": no answer within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.cancel();
+            throw new BootstrapFailed("interrupted");
+        }
+    }
+
+    private static void expect(Response response, String step) {
+        if (!response.isSuccess()) {
+            throw new BootstrapFailed(step + " answered " + response.getCode().codeClass + "."
+                    + String.format("%02d", response.getCode().codeDetail));
+        }
+    }
+
+    private static final class BootstrapFailed extends RuntimeException {
+        BootstrapFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.lwm2mgw.southbound.lwm2m.security;
+
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.domain.event.RegistrationRefused;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
+import org.eclipse.leshan.core.peer.IpPeer;
+import org.eclipse.leshan.core.peer.LwM2mIdentity;
+import org.eclipse.leshan.core.peer.LwM2mPeer;
+import org.eclipse.leshan.core.peer.PskIdentity;
+import org.eclipse.leshan.core.peer.RpkIdentity;
+import org.eclipse.leshan.core.peer.X509Identity;
+import org.eclipse.leshan.core.request.DeregisterRequest;
+import org.eclipse.leshan.core.request.RegisterRequest;
+import org.eclipse.leshan.core.request.UpdateRequest;
+import org.eclipse.leshan.core.request.UplinkRequest;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.security.Authorizer;
+import org.eclipse.leshan.servers.security.Authorization;
+import org.jboss.logging.Logger;
+
+/**
+ * Spec 7.1.5: a device may use only the endpoint name its credentials belong to. A DTLS identity (PSK identity,
+ * raw public key, certificate subject) is looked up in the {@link CredentialStore} and must belong to the
+ * endpoint named; a device without DTLS may not use an endpoint that has credentials. A refusal is answered
+ * 4.03 by Leshan, logged in one line (repeats of the same identity and endpoint only at debug level for the
+ * configured interval) and published as a {@link RegistrationRefused} security event. Runs on protocol threads:
+ * it only reads maps and hands the event off.
+ */
+public final class EndpointAuthorizer implements Authorizer {
+
+    private static final Logger LOG = Logger.getLogger(EndpointAuthorizer.class);
+    private static final int REMEMBERED_REFUSALS = 10_000;
+
+    private final CredentialStore store;
+    private final Consumer<DeviceEvent> events;
+    private final Clock clock;
+    private final Duration logInterval;
+    private final Map<String, Instant> lastLogged = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > REMEMBERED_REFUSALS;
+        }
+    };
+
+    public EndpointAuthorizer(CredentialStore store, Consumer<DeviceEvent> events, Clock clock,
+            Duration logInterval) {
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+        this.logInterval = logInterval;
+    }
+
+    @Override
+    public Authorization isAuthorized(UplinkRequest<?> request, Registration registration, LwM2mPeer sender,
+            EndpointUri endpointUri) {
+        if (request instanceof RegisterRequest || request instanceof UpdateRequest
+                || request instanceof DeregisterRequest) {
+            if (!(request instanceof RegisterRequest) && !registration.getEndpointUri().equals(endpointUri)) {
+                // a registration stays on the endpoint (CoAP or CoAPS) it was made on
+                return refuse(registration.getEndpoint(), sender, "request on " + endpointUri
+                        + " for a registration made on " + registration.getEndpointUri());
+            }
+            return check(registration.getEndpoint(), sender).map(reason -> refuse(registration.getEndpoint(),
+                    sender, reason)).orElse(Authorization.approved());
+        }
+        // every other uplink request (Send, notifications) must come from the identity that registered
+        if (registration.getClientTransportData().getIdentity().equals(sender.getIdentity())) {
+            return Authorization.approved();
+        }
+        return refuse(registration.getEndpoint(), sender, "identity differs from the one that registered");
+    }
+
+    /** Why {@code sender} may not act as {@code endpoint}, or empty when it may. */
+    public Optional<String> check(String endpoint, LwM2mPeer sender) {
+        LwM2mIdentity identity = sender.getIdentity();
+        Optional<DeviceCredentials> owner;
+        if (identity instanceof PskIdentity psk) {
+            owner = store.byPskIdentity(psk.getPskIdentity());
+            if (owner.isEmpty()) {
+                return Optional.of("PSK identity " + psk.getPskIdentity() + " has no credentials any more");
+            }
+        } else if (identity instanceof RpkIdentity rpk) {
+            owner = store.byPublicKey(rpk.getPublicKey());
+            if (owner.isEmpty()) {
+                return Optional.of("raw public key " + describe(identity) + " belongs to no device");
+            }
+        } else if (identity instanceof X509Identity x509) {
+            owner = store.byX509Subject(x509.getX509CommonName());
+            if (owner.isEmpty()) {
+                // a trusted certificate without an entry may use the endpoint named by its CN, unless that
+                // endpoint was given other credentials
+                Optional<DeviceCredentials> forEndpoint = store.byEndpoint(endpoint);
+                if (x509.getX509CommonName().equals(endpoint) && forEndpoint.isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of("certificate CN " + x509.getX509CommonName() + " is not "
+                        + (forEndpoint.isPresent() ? "the credential of " : "") + endpoint);
+            }
+        } else {
+            return store.byEndpoint(endpoint).map(c -> "endpoint " + endpoint + " requires "
+                    + c.mode().toUpperCase(java.util.Locale.ROOT) + " over CoAPS, the device used no security");
+        }
+        String belongsTo = owner.get().endpoint();
+        if (!belongsTo.equals(endpoint)) {
+            return Optional.of("identity " + describe(identity) + " belongs to endpoint " + belongsTo);
+        }
+        return Optional.empty();
+    }
+
+    /** Logs (once per identity, endpoint and interval) and publishes a refusal. */
+    public Authorization refuse(String endpoint, LwM2mPeer sender, String reason) {
+        String identity = describe(sender.getIdentity());
+        String address = sender instanceof IpPeer ip ? ip.getSocketAddress().getAddress().getHostAddress() + ":"
+                + ip.getSocketAddress().getPort() : String.valueOf(sender);
+        Instant now = clock.instant();
+        String key = identity + "|" + endpoint;
+        boolean log;
+        synchronized (lastLogged) {
+            Instant last = lastLogged.get(key);
+            log = last == null || !now.isBefore(last.plus(logInterval));
+            if (log) {
+                lastLogged.put(key, now);
+            }
+        }
+        if (log) {
+            LOG.warnf("refused %s from %s as endpoint %s: %s", identity, address, endpoint, reason);
+        } else {
+            LOG.debugf("refused %s from %s as endpoint %s again: %s", identity, address, endpoint, reason);
+        }
+        if (!endpoint.isEmpty()) {
+            events.accept(new RegistrationRefused(now, EndpointName.of(endpoint), identity, address, reason));
+        }
+        return Authorization.declined();
+    }
+
+    /** {@code psk:<identity>}, {@code rpk:<first 8 bytes of the key's SHA-256>}, {@code x509:<CN>}, {@code none}. */
+    static String describe(LwM2mIdentity identity) {
+        if (identity instanceof PskIdentity psk) {
+            return "psk:" + psk.getPskIdentity();
+        } else if (identity instanceof RpkIdentity rpk) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(rpk.getPublicKey().getEncoded());
+                return "rpk:" + HexFormat.of().formatHex(hash, 0, 8);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        } else if (identity instanceof X509Identity x509) {
+            return "x509:" + x509.getX509CommonName();
+        }
+        return "none";
+    }
+}

@@ -1,0 +1,143 @@
+package io.lwm2mgw.it;
+
+import static io.lwm2mgw.it.TestDevice.givenDevice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Firmware campaigns over groups of Leshan devices: concurrency limit, failure ratio, cancel, bad input. */
+@QuarkusTest
+@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+class CampaignFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Inject
+    Lwm2mEndpoint lwm2m;
+
+    private MqttProbe mqtt;
+    private KafkaProbe kafka;
+    private Mqtt5BlockingClient app;
+    private final List<TestDevice> devices = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        mqtt = new MqttProbe(TestBrokers.mqttPort(), "lwm2m/campaigns/#");
+        kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.campaign-status");
+        app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())
+                .serverHost("127.0.0.1").serverPort(TestBrokers.mqttPort()).buildBlocking();
+        app.connect();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        devices.forEach(TestDevice::close);
+        app.disconnect();
+        mqtt.close();
+        kafka.close();
+    }
+
+    private List<String> fleet(String prefix, int count, FirmwareUpdateObject.Behaviour behaviour) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TestDevice device = givenDevice(prefix + "-" + i).withFirmware(behaviour)
+                    .registeredAt(lwm2m.boundPort().orElseThrow());
+            devices.add(device);
+            names.add(device.endpoint());
+        }
+        return names;
+    }
+
+    private void start(String id, List<String> endpoints, byte[] image, int maxConcurrent, double ratio) {
+        String body = "{\"id\":\"" + id + "\",\"endpoints\":[" + endpoints.stream().map(e -> "\"" + e + "\"")
+                .collect(Collectors.joining(",")) + "],\"image\":{\"base64\":\""
+                + Base64.getEncoder().encodeToString(image) + "\"},\"method\":\"push\",\"maxConcurrent\":"
+                + maxConcurrent + ",\"maxFailureRatio\":" + ratio + "}";
+        app.publishWith().topic("lwm2m/campaigns/" + id + "/start").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(body.getBytes(StandardCharsets.UTF_8)).send();
+    }
+
+    private List<JsonNode> statuses(String id) {
+        return mqtt.on("lwm2m/campaigns/" + id + "/status").stream().map(MqttProbe.Received::json).toList();
+    }
+
+    private JsonNode last(String id) {
+        List<JsonNode> all = statuses(id);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    @Test
+    void a_campaign_over_twenty_devices_keeps_to_its_concurrency_limit_and_completes() {
+        String id = "city-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> endpoints = fleet(id, 20, new FirmwareUpdateObject.Behaviour());
+
+        start(id, endpoints, TestFirmwareImages.valid("2.1.0", 8000), 4, 0.1);
+
+        await().atMost(WAIT).until(() -> last(id) != null && last(id).get("state").asText().equals("completed"));
+        JsonNode done = last(id);
+        assertThat(done.get("total").asInt()).isEqualTo(20);
+        assertThat(done.get("succeeded").asInt()).isEqualTo(20);
+        assertThat(done.get("failed").asInt()).isZero();
+        assertThat(statuses(id)).allSatisfy(s -> assertThat(s.get("updating").asInt()).isLessThanOrEqualTo(4));
+        assertThat(statuses(id)).anySatisfy(s -> assertThat(s.get("updating").asInt()).isEqualTo(4));
+        assertThat(devices).allSatisfy(d -> assertThat(d.firmwareVersion()).isEqualTo("2.1.0"));
+        assertThat(mqtt.on("lwm2m/campaigns/" + id + "/status")).allSatisfy(m -> assertThat(m.retain()).isTrue());
+        await().atMost(WAIT).until(() -> kafka.on("lwm2m.campaign-status", id).stream()
+                .anyMatch(r -> r.json().get("state").asText().equals("completed")));
+    }
+
+    @Test
+    void a_campaign_stops_once_too_many_devices_fail_and_leaves_the_rest_alone() {
+        String id = "bad-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> endpoints = fleet(id, 6, new FirmwareUpdateObject.Behaviour());
+
+        start(id, endpoints, TestFirmwareImages.corrupt("2.2.0", 3000), 1, 0.2);
+
+        await().atMost(WAIT).until(() -> last(id) != null && last(id).get("state").asText().equals("stopped"));
+        JsonNode stopped = last(id);
+        assertThat(stopped.get("failed").asInt()).isEqualTo(2);
+        assertThat(stopped.get("cancelled").asInt()).isEqualTo(4);
+        assertThat(stopped.get("devices").get(endpoints.get(5)).asText()).isEqualTo("cancelled");
+        assertThat(devices.get(5).firmware().packagesReceived.get()).isZero();
+    }
+
+    @Test
+    void a_cancelled_campaign_starts_no_more_devices_and_bad_starts_are_invalid() {
+        String id = "cancel-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> endpoints = fleet(id, 4, new FirmwareUpdateObject.Behaviour().updatingFor(Duration.ofSeconds(2)));
+        start(id, endpoints, TestFirmwareImages.valid("2.3.0", 3000), 1, 1.0);
+        await().atMost(WAIT).until(() -> last(id) != null && last(id).get("updating").asInt() == 1);
+
+        app.publishWith().topic("lwm2m/campaigns/" + id + "/cancel").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[0]).send();
+
+        await().atMost(WAIT).until(() -> last(id).get("state").asText().equals("cancelled")
+                && last(id).get("updating").asInt() == 0);
+        assertThat(last(id).get("succeeded").asInt()).isEqualTo(1);
+        assertThat(last(id).get("cancelled").asInt()).isEqualTo(3);
+
+        app.publishWith().topic("lwm2m/campaigns/broken/start").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"endpoints\":[]}".getBytes(StandardCharsets.UTF_8)).send();
+        await().atMost(WAIT).until(() -> last("broken") != null);
+        assertThat(last("broken").get("state").asText()).isEqualTo("invalid");
+        assertThat(last("broken").get("error").asText()).isNotEmpty();
+    }
+}
