@@ -47,6 +47,11 @@ public final class BenchMain {
             props.put("gateway.mqtt.port", String.valueOf(mqttPort));
             props.put("kafka.bootstrap.servers", kafkaBootstrap);
             props.putAll(extra);
+            for (String kv : option("gateway-props", "").split(",")) {
+                if (kv.contains("=")) {
+                    props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                }
+            }
             GatewayProcess gw = GatewayProcess.gateway(name, javaHome, app,
                     List.of(option("gateway-jvm-flags", "-XX:+UseG1GC").split(" ")), props, logDir);
             gw.awaitReady(java.time.Duration.ofSeconds(60), logDir);

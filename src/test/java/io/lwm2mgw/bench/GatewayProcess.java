@@ -54,6 +54,8 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + http);
         cmd.add("-Dgateway.id=bench-" + name);
         cmd.add("-Dgateway.commands.store-directory=" + logDir.resolve("store-" + name).toAbsolutePath());
+        cmd.add("-Dgateway.firmware.image-directory=" + logDir.resolve("firmware-" + name).toAbsolutePath());
+        cmd.add("-Dgateway.firmware.campaign-directory=" + logDir.resolve("campaigns-" + name).toAbsolutePath());
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add("quarkus-run.jar");
