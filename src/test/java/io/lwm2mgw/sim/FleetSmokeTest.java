@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmark's simulator in small (20 devices, a few seconds) against the in-process gateway: every
  * device registers and is seen on MQTT and Kafka, each notification it sends arrives on both brokers
- * exactly once, and commands reach the simulated devices and come back with their answers. The test
+ * exactly once, and commands (a firmware push included) reach the simulated devices and come back with
+ * their answers. The test
  * profile auto-observes /3303 (pmin 0), so the devices' temperature observations need no command.
  */
 @QuarkusTest
@@ -104,6 +105,14 @@ class FleetSmokeTest {
                     .contains("\"/3311/0/5850\":false", "\"/3311/0/5851\":12");
             assertThat(app.command(ep, "execute", "\"path\":\"/3/0/4\"").get("status").asText()).isEqualTo("success");
             assertThat(app.command(ep, "read", "\"path\":\"/3/0/99\"").get("code").asText()).isEqualTo("4.04");
+
+            String image = java.util.Base64.getEncoder().encodeToString(new byte[20_000]);
+            JsonNode firmware = app.command(ep, "firmware-update",
+                    "\"method\":\"push\",\"image\":{\"base64\":\"" + image + "\"}");
+            assertThat(firmware.get("status").asText()).isEqualTo("success");
+            assertThat(firmware.get("values").get("/3/0/3").asText()).isEqualTo("1.0.1");
+            assertThat(fleet.stats().firmwareBytes.sum()).isEqualTo(20_000);
+            assertThat(fleet.stats().firmwareUpdatesApplied.sum()).isEqualTo(1);
         }
 
         assertThat(fleet.deregisterAll(WAIT)).isTrue();
