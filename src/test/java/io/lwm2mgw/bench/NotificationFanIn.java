@@ -88,7 +88,8 @@ final class NotificationFanIn {
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 long mqttWhileSending = step.mqtt.get();
                 long kafkaWhileSending = step.kafka.get();
-                long sent = fleet.stats().notificationsSent.sum() - sent0;
+                // the fleet threads take the new rate on their next turn: count what they sent until then
+                long sent = settled(() -> fleet.stats().notificationsSent.sum()) - sent0;
                 drain(step, sent, lastArrival);
                 long[] udpAfter = BenchMain.udpErrors();
                 double sentRate = sent / elapsed;
@@ -138,6 +139,19 @@ final class NotificationFanIn {
             Thread.sleep(50);
         }
         quiet(lastArrival, 1000);
+    }
+
+    /** The value of {@code counter} once it stopped changing for 100 ms. */
+    private static long settled(java.util.function.LongSupplier counter) throws InterruptedException {
+        long last = counter.getAsLong();
+        while (true) {
+            Thread.sleep(100);
+            long now = counter.getAsLong();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
     }
 
     /** Waits until no message arrived for {@code millis} (120 s at most). */
