@@ -32,7 +32,7 @@ public final class Fleet implements AutoCloseable {
         Fleet fleet = new Fleet(config);
         try {
             for (int t = 0; t < config.threads; t++) {
-                fleet.threads.add(new FleetThread(t, config, fleet.stats, config.devices / config.threads + 1));
+                fleet.threads.add(new FleetThread(t, config, fleet.stats));
                 fleet.devicesByThread.add(new ArrayList<>());
             }
             for (int i = 0; i < config.devices; i++) {

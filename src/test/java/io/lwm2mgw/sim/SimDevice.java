@@ -54,7 +54,6 @@ final class SimDevice {
     private int nextToken = ThreadLocalRandom.current().nextInt();
     private Pending pending = Pending.NONE;
     private CoapMessage pendingRequest;
-    private long pendingSince;
     private int pendingTries;
     private long registerStarted;
 
@@ -174,7 +173,6 @@ final class SimDevice {
         pending = kind;
         pendingRequest = request;
         pendingTries = 0;
-        pendingSince = System.nanoTime();
         transmit();
     }
 
@@ -261,13 +259,5 @@ final class SimDevice {
 
     private void scheduleUpdate() {
         thread.schedule(config.updateNanos(), this::update);
-    }
-
-    boolean idle() {
-        return pending == Pending.NONE;
-    }
-
-    long pendingSince() {
-        return pendingSince;
     }
 }
