@@ -47,6 +47,11 @@ public final class BenchMain {
             props.put("gateway.mqtt.port", String.valueOf(mqttPort));
             props.put("kafka.bootstrap.servers", kafkaBootstrap);
             props.putAll(extra);
+            for (String kv : option("gateway-props", "").split(",")) {
+                if (kv.contains("=")) {
+                    props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                }
+            }
             GatewayProcess gw = GatewayProcess.gateway(name, javaHome, app,
                     List.of(option("gateway-jvm-flags", "-XX:+UseG1GC").split(" ")), props, logDir);
             gw.awaitReady(java.time.Duration.ofSeconds(60), logDir);
@@ -160,6 +165,28 @@ public final class BenchMain {
         String[] values = lines.get(1).split("\\s+");
         return new long[] {Long.parseLong(values[names.indexOf("InErrors")]),
             Long.parseLong(values[names.indexOf("RcvbufErrors")])};
+    }
+
+    /** CPU time (user + system) a process used so far, seconds, from /proc/{pid}/stat; -1 when unknown. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, USER_HZ = 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU seconds of the brokers the script started ({@code --broker-pids}), summed. */
+    static double brokersCpuSeconds(Context ctx) {
+        double sum = 0;
+        for (String pid : ctx.option("broker-pids", "").split(",")) {
+            if (!pid.isBlank()) {
+                sum += Math.max(0, cpuSeconds(Long.parseLong(pid.trim())));
+            }
+        }
+        return sum;
     }
 
     static double percentileMs(long[] sortedMicros, double q) {

@@ -1,7 +1,6 @@
 package io.lwm2mgw.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +54,8 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + http);
         cmd.add("-Dgateway.id=bench-" + name);
         cmd.add("-Dgateway.commands.store-directory=" + logDir.resolve("store-" + name).toAbsolutePath());
+        cmd.add("-Dgateway.firmware.image-directory=" + logDir.resolve("firmware-" + name).toAbsolutePath());
+        cmd.add("-Dgateway.firmware.campaign-directory=" + logDir.resolve("campaigns-" + name).toAbsolutePath());
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add("quarkus-run.jar");
@@ -126,6 +127,12 @@ final class GatewayProcess implements AutoCloseable {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /** The first {@code lines} lines of jcmd GC.class_histogram (largest classes by bytes). */
+    String classHistogram(int lines) throws IOException, InterruptedException {
+        String[] all = jcmd("GC.class_histogram").split("\n");
+        return String.join("\n", java.util.Arrays.copyOf(all, Math.min(all.length, lines + 3)));
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), String.valueOf(process.pid()), command)
                 .redirectErrorStream(true).start();
@@ -167,9 +174,4 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new UncheckedIOException(new IOException(message));
-        }
-    }
 }

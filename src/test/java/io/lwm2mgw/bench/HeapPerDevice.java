@@ -38,8 +38,11 @@ final class HeapPerDevice {
                 Thread.sleep(2000);
                 long after = gw.heapAfterGcKb();
                 double perDevice = (after - before) * 1024.0 / devices;
-                bench.figure("S5", "heap per device with one observation", perDevice / 1024, "KiB", "<= 6 KB",
+                bench.figure("S5", "heap per device with one observation", perDevice / 1000, "KB", "<= 6 KB",
                         perDevice <= 6000);
+                String histogram = gw.classHistogram(25);
+                java.nio.file.Files.writeString(ctx.logDir().resolve("s5-class-histogram.txt"), histogram);
+                System.out.println(histogram);
                 bench.detail("S5", "heapAfterGcKbBefore", before);
                 bench.detail("S5", "heapAfterGcKbAfter", after);
                 bench.detail("S5", "rssKbBefore", rssBefore);

@@ -27,6 +27,7 @@ final class RegistrationStorm {
         AtomicLong lastBridged = new AtomicLong();
         String prefix = "s1-";
         double gatewayRate;
+        double gatewayCpuPerRegistration;
         try (GatewayProcess gw = ctx.gateway("s1", Map.of());
              NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(), List.of("lwm2m/+/status"),
                      List.of("lwm2m.status"), (source, topic, key, payload) -> {
@@ -40,9 +41,15 @@ final class RegistrationStorm {
                      })) {
             FleetConfig config = new FleetConfig().devices(devices).prefix(prefix).threads(2).registerWindow(window)
                     .server("127.0.0.1", gw.coapPort);
+            double gwCpu0 = BenchMain.cpuSeconds(gw.process.pid());
+            double brokersCpu0 = BenchMain.brokersCpuSeconds(ctx);
+            double selfCpu0 = BenchMain.cpuSeconds(ProcessHandle.current().pid());
             try (Fleet fleet = Fleet.start(config)) {
                 boolean all = fleet.awaitRegistered(Duration.ofSeconds(ctx.intOption("s1-timeout", 180)));
                 boolean bridged = BenchMain.waitFor(() -> onMqtt.size() == devices && onKafka.size() == devices, 120_000);
+                double gwCpu = BenchMain.cpuSeconds(gw.process.pid()) - gwCpu0;
+                double brokersCpu = BenchMain.brokersCpuSeconds(ctx) - brokersCpu0;
+                double selfCpu = BenchMain.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0;
                 FleetStats stats = fleet.stats();
                 double seconds = (stats.lastRegistered.get() - stats.firstRegisterSent.get()) / 1e9;
                 gatewayRate = stats.registrationLatencies().length / seconds;
@@ -54,6 +61,12 @@ final class RegistrationStorm {
                 double toBrokers = (lastBridged.get() - stats.firstRegisterSent.get()) / 1e9;
                 bench.figure("S1", "first Register to all on MQTT and Kafka", bridged ? toBrokers : Double.NaN, "s",
                         null, null);
+                gatewayCpuPerRegistration = gwCpu * 1000 / devices;
+                bench.figure("S1", "gateway CPU per registration (incl. bridging)", gatewayCpuPerRegistration, "ms",
+                        null, null);
+                bench.detail("S1", "cpuSecondsGateway", gwCpu);
+                bench.detail("S1", "cpuSecondsBrokers", brokersCpu);
+                bench.detail("S1", "cpuSecondsSimulatorAndConsumers", selfCpu);
                 bench.detail("S1", "devices", devices);
                 bench.detail("S1", "window", window);
                 bench.detail("S1", "allRegistered", all);
@@ -69,8 +82,12 @@ final class RegistrationStorm {
             leshan.awaitReady(Duration.ofSeconds(30), ctx.logDir());
             FleetConfig config = new FleetConfig().devices(devices).prefix("s1b-").threads(2).registerWindow(window)
                     .server("127.0.0.1", leshan.coapPort);
+            double leshanCpu0 = BenchMain.cpuSeconds(leshan.process.pid());
             try (Fleet fleet = Fleet.start(config)) {
                 fleet.awaitRegistered(Duration.ofSeconds(ctx.intOption("s1-timeout", 180)));
+                double leshanCpu = BenchMain.cpuSeconds(leshan.process.pid()) - leshanCpu0;
+                bench.figure("S1", "bare Leshan CPU per registration", leshanCpu * 1000 / devices, "ms", null, null);
+                bench.detail("S1", "cpuSecondsBareLeshan", leshanCpu);
                 FleetStats stats = fleet.stats();
                 long[] lat = stats.registrationLatencies();
                 double rate = lat.length / ((stats.lastRegistered.get() - stats.firstRegisterSent.get()) / 1e9);

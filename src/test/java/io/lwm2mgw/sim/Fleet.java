@@ -32,7 +32,7 @@ public final class Fleet implements AutoCloseable {
         Fleet fleet = new Fleet(config);
         try {
             for (int t = 0; t < config.threads; t++) {
-                fleet.threads.add(new FleetThread(t, config, fleet.stats, config.devices / config.threads + 1));
+                fleet.threads.add(new FleetThread(t, config, fleet.stats));
                 fleet.devicesByThread.add(new ArrayList<>());
             }
             for (int i = 0; i < config.devices; i++) {
@@ -73,6 +73,18 @@ public final class Fleet implements AutoCloseable {
     /** Changes the fleet-wide notification rate (notifications per second) from now on. */
     public void setNotifyRate(double perSecond) {
         threads.forEach(t -> t.setNotifyRate(perSecond));
+    }
+
+    /** Queue-mode devices asleep right now (not listening); always 0 without queue mode. */
+    public int asleep() {
+        long now = System.nanoTime();
+        int n = 0;
+        for (List<SimDevice> devices : devicesByThread) {
+            for (SimDevice d : devices) {
+                n += d.asleep(now) ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     /** Waits until every device is registered or {@code timeout} passed; true when all are. */

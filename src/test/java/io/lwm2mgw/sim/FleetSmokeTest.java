@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmark's simulator in small (20 devices, a few seconds) against the in-process gateway: every
  * device registers and is seen on MQTT and Kafka, each notification it sends arrives on both brokers
- * exactly once, and commands reach the simulated devices and come back with their answers. The test
+ * exactly once, and commands (a firmware push included) reach the simulated devices and come back with
+ * their answers. The test
  * profile auto-observes /3303 (pmin 0), so the devices' temperature observations need no command.
  */
 @QuarkusTest
@@ -104,6 +105,14 @@ class FleetSmokeTest {
                     .contains("\"/3311/0/5850\":false", "\"/3311/0/5851\":12");
             assertThat(app.command(ep, "execute", "\"path\":\"/3/0/4\"").get("status").asText()).isEqualTo("success");
             assertThat(app.command(ep, "read", "\"path\":\"/3/0/99\"").get("code").asText()).isEqualTo("4.04");
+
+            String image = java.util.Base64.getEncoder().encodeToString(new byte[20_000]);
+            JsonNode firmware = app.command(ep, "firmware-update",
+                    "\"method\":\"push\",\"image\":{\"base64\":\"" + image + "\"}");
+            assertThat(firmware.get("status").asText()).isEqualTo("success");
+            assertThat(firmware.get("values").get("/3/0/3").asText()).isEqualTo("1.0.1");
+            assertThat(fleet.stats().firmwareBytes.sum()).isEqualTo(20_000);
+            assertThat(fleet.stats().firmwareUpdatesApplied.sum()).isEqualTo(1);
         }
 
         assertThat(fleet.deregisterAll(WAIT)).isTrue();
@@ -115,6 +124,26 @@ class FleetSmokeTest {
         assertThat(fleet.stats().sendFailures.sum()).isZero();
         Contract.assertEveryMqttMessage(mqtt.matching(m -> m.topic().startsWith("lwm2m/" + prefix)
                 && !m.topic().contains("/commands/") && !m.topic().contains("/results/")));
+    }
+
+    @Test
+    void queue_mode_devices_of_lwm2m_1_0_register_as_such_and_do_not_answer_while_asleep() throws Exception {
+        FleetConfig config = new FleetConfig().devices(2).prefix(prefix + "q-").threads(1).lwm2mVersion("1.0")
+                .queueMode(true).server("127.0.0.1", lwm2m.boundPort().orElseThrow()).objects(1, 3);
+        config.awakeTime = Duration.ofMillis(300);
+        try (Fleet sleepy = Fleet.start(config); CommandClient app = new CommandClient()) {
+            for (String ep : sleepy.endpoints()) {
+                await().atMost(WAIT).until(() -> mqtt.last("lwm2m/" + ep + "/status").isPresent());
+                JsonNode status = mqtt.last("lwm2m/" + ep + "/status").orElseThrow().json();
+                assertThat(status.get("queueMode").asBoolean()).isTrue();
+                assertThat(status.get("lwm2mVersion").asText()).isEqualTo("1.0");
+            }
+            // 300 ms after its last message a device sleeps; the gateway (awake time 93 s) still sends, unanswered
+            await().atMost(WAIT).until(() -> sleepy.asleep() == 2);
+            JsonNode read = app.command(sleepy.endpoints().get(0), "read", "\"path\":\"/3/0/9\",\"timeout\":1");
+            assertThat(read.get("status").asText()).isEqualTo("timeout");
+            assertThat(sleepy.stats().droppedAsleep.sum()).isPositive();
+        }
     }
 
     /** Notifications the simulator sent in timestamp mode: 5700 holds epoch microseconds, not 20.5. */

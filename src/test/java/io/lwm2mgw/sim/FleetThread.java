@@ -41,7 +41,7 @@ final class FleetThread extends Thread {
     private long notifiedSinceBase;
     private int sensorCursor;
 
-    FleetThread(int index, FleetConfig config, FleetStats stats, int share) throws IOException {
+    FleetThread(int index, FleetConfig config, FleetStats stats) throws IOException {
         super("fleet-" + index);
         setDaemon(true);
         this.config = config;
@@ -224,7 +224,7 @@ final class FleetThread extends Thread {
         }
     }
 
-    /** Devices owned by this thread that are registered, counted on this thread. */
+    /** Hands De-register of each of {@code devices} (this thread's own) to the thread. */
     void deregisterAll(List<SimDevice> devices) {
         execute(() -> devices.forEach(SimDevice::deregister));
     }

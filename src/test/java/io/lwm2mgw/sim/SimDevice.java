@@ -46,14 +46,14 @@ final class SimDevice {
     Map<String, Object> written;
     double temperature = 20.5;
     int firmwareNextBlock;
-    long awakeUntil;
+    /** Written by the device's thread, read by anyone through {@link Fleet#asleep()}. */
+    volatile long awakeUntil;
 
     private String location;
     private int nextMessageId = ThreadLocalRandom.current().nextInt(0x10000);
     private int nextToken = ThreadLocalRandom.current().nextInt();
     private Pending pending = Pending.NONE;
     private CoapMessage pendingRequest;
-    private long pendingSince;
     private int pendingTries;
     private long registerStarted;
 
@@ -173,7 +173,6 @@ final class SimDevice {
         pending = kind;
         pendingRequest = request;
         pendingTries = 0;
-        pendingSince = System.nanoTime();
         transmit();
     }
 
@@ -260,13 +259,5 @@ final class SimDevice {
 
     private void scheduleUpdate() {
         thread.schedule(config.updateNanos(), this::update);
-    }
-
-    boolean idle() {
-        return pending == Pending.NONE;
-    }
-
-    long pendingSince() {
-        return pendingSince;
     }
 }

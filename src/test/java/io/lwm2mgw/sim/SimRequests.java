@@ -175,7 +175,7 @@ final class SimRequests {
             // the whole image in one message: a single byte 0 (or nothing) resets, anything else is an image
             boolean reset = request.payload.length <= 1;
             respond(d, request, reply(request, CHANGED));
-            firmwareStored(d, request.payload.length, reset);
+            firmwareStored(d, reset);
             return;
         }
         int num = (int) (block >> 4);
@@ -202,11 +202,11 @@ final class SimRequests {
             d.set("/5/0/3", 1L);
         }
         if (!duplicate && !more) {
-            firmwareStored(d, (long) num << (szx + 4), false);
+            firmwareStored(d, false);
         }
     }
 
-    private static void firmwareStored(SimDevice d, long size, boolean reset) {
+    private static void firmwareStored(SimDevice d, boolean reset) {
         if (reset) {
             d.set("/5/0/3", 0L);
             d.set("/5/0/5", 0L);
