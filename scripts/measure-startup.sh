@@ -3,7 +3,11 @@
 # (mosquitto on loopback), Kafka off:
 #   jdk17      the fast-jar (./mvnw package) on JDK 17
 #   jdk25      the same fast-jar on JDK 25, no cache
-#   jdk25-aot  the aot-jar on JDK 25 with its AOT cache (-XX:AOTCache=app.aot, JEP 483/514/515)
+#   aot-build  the aot-jar on JDK 25 with the AOT cache Quarkus writes at package time
+#              (quarkus.package.jar.aot.enabled=true, .type=aot, .phase=build: a start that exits early)
+#   aot-run    the same aot-jar with a cache trained on one full start (MQTT connected, CoAP bound, ready),
+#              stopped with SIGTERM, as src/main/docker/Dockerfile.jvm trains it
+# Every cache is used with -XX:AOTCache=app.aot (JEP 483/514/515).
 # "Ready" is the first 200 from /q/health/ready, timed from the launch of the process (so JVM start-up
 # counts); "CPU" is the process's user+system CPU time at that moment, which other load on the machine
 # barely changes (wall time does). RSS is VmRSS 10 s after ready, with its file-backed part (the mapped
@@ -41,6 +45,8 @@ JAVA_HOME=$JDK25 ./mvnw -B -ntp -q package -DskipTests -Dquarkus.package.jar.aot
   -Dquarkus.package.jar.aot.type=aot -Dquarkus.package.jar.aot.phase=build >"$work/build-aot.log" 2>&1 \
   || { cat "$work/build-aot.log" >&2; exit 1; }
 cp -r target/quarkus-app "$work/aot"
+cp -r target/quarkus-app "$work/aot-run"
+rm -f "$work/aot-run/app.aot"
 echo "building the fast-jar with $("$JDK17/bin/java" -version 2>&1 | head -1)" >&2
 JAVA_HOME=$JDK17 ./mvnw -B -ntp -q package -DskipTests >"$work/build-jar.log" 2>&1 \
   || { cat "$work/build-jar.log" >&2; exit 1; }
@@ -85,13 +91,28 @@ summary() { # $1 label, rest: "ms rss cpu file" lines on stdin
           label, r, ms[int((NR+1)/2)], c, lo, hi, flo, fhi }'
 }
 
+# training run for aot-run: one full start against the broker, then SIGTERM; the JVM writes the cache at exit
+echo "training the AOT cache on one full start" >&2
+(cd "$work/aot-run" && exec "$JDK25/bin/java" -XX:AOTCacheOutput=app.aot -Dgateway.mqtt.host=127.0.0.1 \
+    -Dgateway.mqtt.port="$MQTT_PORT" -Dquarkus.http.port="$HTTP_PORT" -Dgateway.lwm2m.port="$COAP_PORT" \
+    -Dgateway.commands.store-directory="$work/store" -jar quarkus-run.jar >"$work/train.log" 2>&1) &
+trainer=$!
+for _ in $(seq 1 600); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/q/health/ready" || true)" = 200 ] && break
+  sleep 0.1
+done
+sleep 2
+kill -TERM "$trainer"; wait "$trainer" || true
+[ -s "$work/aot-run/app.aot" ] || { echo "training wrote no cache:" >&2; cat "$work/train.log" >&2; exit 1; }
+
 echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each, external MQTT (mosquitto), Kafka off; $(date -u +%Y-%m-%dT%H:%MZ)"
-for config in jdk17 jdk25 jdk25-aot; do
+for config in jdk17 jdk25 aot-build aot-run; do
   for _ in $(seq 1 "$RUNS"); do
     case $config in
       jdk17) measure "$JDK17/bin/java" "$work/jar" ;;
       jdk25) measure "$JDK25/bin/java" "$work/jar" ;;
-      jdk25-aot) measure "$JDK25/bin/java" "$work/aot" -XX:AOTCache=app.aot ;;
+      aot-build) measure "$JDK25/bin/java" "$work/aot" -XX:AOTCache=app.aot ;;
+      aot-run) measure "$JDK25/bin/java" "$work/aot-run" -XX:AOTCache=app.aot ;;
     esac
   done | summary "$config"
 done

@@ -75,13 +75,17 @@ public class Lwm2mEndpoint implements DevicePort {
         endpoints.addEndpoint(new InetSocketAddress(lwm2m.host(), lwm2m.port()), Protocol.COAP);
 
         CaliforniumServerEndpointsProvider transport = endpoints.build();
+        DurableRegistrationStore registrations = new DurableRegistrationStore(
+                new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
+                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper());
+        registrations.restore();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
         LeshanServer leshan = builder
                 .setObjectModelProvider(new VersionedModelProvider(models))
                 .setEncoder(new DefaultLwM2mEncoder())
                 .setDecoder(new DefaultLwM2mDecoder())
-                .setRegistrationStore(new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()))
+                .setRegistrationStore(registrations)
                 .setClientAwakeTimeProvider(new StaticClientAwakeTimeProvider((int) lwm2m.awakeTime().toMillis()))
                 .setEndpointsProviders(transport)
                 .build();
