@@ -19,6 +19,13 @@ public interface Lwm2mConfig {
     /** Folder with extra object model (DDF XML) files, loaded at start in addition to the built-in ones. */
     Optional<Path> modelsDirectory();
 
+    /**
+     * Folder of the embedded store of registrations and observations, so devices need not register again
+     * after a restart (a volume on Kubernetes); relative paths are against the working directory.
+     */
+    @WithDefault("data/registrations")
+    Path stateDirectory();
+
     /** How often expired registrations are looked for. */
     @WithDefault("10s")
     Duration expiryCheckInterval();

@@ -23,6 +23,7 @@ public class ConfigValidation {
 
     void validate(@Observes @Priority(0) StartupEvent event, GatewayConfig config) {
         List<String> problems = problems(config);
+        problems.addAll(nativeProblems(config, "runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))));
         if (!problems.isEmpty()) {
             throw new ConfigValidationException(problems.stream()
                     .map(ConfigValidationException.Problem::new).toArray(ConfigValidationException.Problem[]::new));
@@ -156,6 +157,14 @@ public class ConfigValidation {
     private static void readable(List<String> problems, String key, java.util.Optional<java.nio.file.Path> file) {
         file.filter(f -> !java.nio.file.Files.isReadable(f))
                 .ifPresent(f -> problems.add(key + ": " + f + " is not a readable file"));
+    }
+
+    /** What only a native executable needs: it has no embedded broker, so an external one is required. */
+    static List<String> nativeProblems(GatewayConfig config, boolean nativeExecutable) {
+        if (nativeExecutable && config.mqtt().host().isEmpty()) {
+            return List.of("gateway.mqtt.host: required by the native executable, which has no embedded MQTT broker");
+        }
+        return List.of();
     }
 
     private static void notBlank(List<String> problems, String key, String value) {

@@ -191,6 +191,14 @@ final class ManifestConsistency {
                 problems.add("container: envFrom names ConfigMap '" + ref + "', which is not part of the manifests");
             }
         }
+        for (JsonNode map : ofKind(resources, "ConfigMap")) {
+            map.path("data").fields().forEachRemaining(e -> {
+                if (e.getKey().endsWith("_DIRECTORY") && !e.getValue().asText().startsWith("/data/")) {
+                    problems.add("ConfigMap/" + name(map) + ": " + e.getKey() + " must lie on the /data volume, "
+                            + "or the state is lost with the pod");
+                }
+            });
+        }
         Set<String> secrets = ofKind(resources, "Secret").stream().map(ManifestConsistency::name)
                 .collect(Collectors.toSet());
         for (JsonNode env : container.path("env")) {

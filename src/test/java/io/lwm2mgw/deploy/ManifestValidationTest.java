@@ -138,6 +138,14 @@ class ManifestValidationTest {
     }
 
     @Test
+    void durable_state_outside_the_volume_is_caught() {
+        List<ObjectNode> resources = Kustomization.render(K8S.resolve("overlays/prod"));
+        ((ObjectNode) of(resources, "ConfigMap").get("data")).put("GATEWAY_LWM2M_STATE_DIRECTORY", "data/registrations");
+
+        assertThat(problems(resources)).anySatisfy(p -> assertThat(p).contains("GATEWAY_LWM2M_STATE_DIRECTORY must lie on the /data volume"));
+    }
+
+    @Test
     void a_service_pointing_at_an_undeclared_port_is_caught() {
         List<ObjectNode> resources = Kustomization.render(K8S.resolve("base"));
         resources.stream().filter(r -> r.path("metadata").path("name").asText().equals("lwm2m-gateway-coap"))

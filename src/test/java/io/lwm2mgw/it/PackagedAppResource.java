@@ -25,7 +25,8 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
                 "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap(),
                 "gateway.lwm2m.host", "127.0.0.1",
                 "gateway.lwm2m.port", String.valueOf(coapPort()),
-                "gateway.commands.store-directory", "target/it-command-store/" + UUID.randomUUID());
+                "gateway.commands.store-directory", "target/it-command-store/" + UUID.randomUUID(),
+                "gateway.lwm2m.state-directory", "target/it-registration-store/" + UUID.randomUUID());
     }
 
     @Override

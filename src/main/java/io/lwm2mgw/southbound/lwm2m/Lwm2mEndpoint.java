@@ -71,6 +71,10 @@ public class Lwm2mEndpoint implements DevicePort {
 
         SecureTransport secure = new SecureTransport(lwm2m, fanOut::publish, clock);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
+        DurableRegistrationStore registrations = new DurableRegistrationStore(
+                new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
+                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper());
+        registrations.restore();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
         secure.configure(builder);
@@ -78,7 +82,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 .setObjectModelProvider(new VersionedModelProvider(models))
                 .setEncoder(new DefaultLwM2mEncoder())
                 .setDecoder(new DefaultLwM2mDecoder())
-                .setRegistrationStore(new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()))
+                .setRegistrationStore(registrations)
                 .setClientAwakeTimeProvider(new StaticClientAwakeTimeProvider((int) lwm2m.awakeTime().toMillis()))
                 .setEndpointsProviders(transport)
                 .build();

@@ -1,0 +1,82 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Registration snapshots as files in one folder (a volume on Kubernetes): {@code <registration id>.json},
+ * written to a temporary file, fsync'd and renamed over the old one, so a crash leaves either the old or
+ * the new snapshot, never half of one.
+ */
+public final class FileRegistrationSnapshots implements RegistrationSnapshots {
+
+    private static final Logger LOG = Logger.getLogger(FileRegistrationSnapshots.class);
+    /** Leshan's registration ids are short alphanumerics; anything else never becomes a file name. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final String SUFFIX = ".json";
+
+    private final Path directory;
+
+    public FileRegistrationSnapshots(Path directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void save(String registrationId, byte[] snapshot) throws IOException {
+        Files.createDirectories(directory);
+        Path target = file(registrationId);
+        Path temporary = directory.resolve(target.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(snapshot);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public void delete(String registrationId) throws IOException {
+        Files.deleteIfExists(file(registrationId));
+    }
+
+    @Override
+    public Map<String, byte[]> loadAll() throws IOException {
+        Map<String, byte[]> snapshots = new HashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return snapshots;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                snapshots.put(name.substring(0, name.length() - SUFFIX.length()), Files.readAllBytes(file));
+            }
+        }
+        LOG.debugf("%d registration snapshots in %s", snapshots.size(), directory);
+        return snapshots;
+    }
+
+    private Path file(String registrationId) {
+        if (!SAFE_ID.matcher(registrationId).matches()) {
+            throw new IllegalArgumentException("registration id '" + registrationId + "' is not a safe file name");
+        }
+        return directory.resolve(registrationId + SUFFIX);
+    }
+}

@@ -1,0 +1,149 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.leshan.core.LwM2m;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.ObservationIdentifier;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.peer.IpPeer;
+import org.eclipse.leshan.core.peer.LwM2mPeer;
+import org.eclipse.leshan.core.peer.RpkIdentity;
+import org.eclipse.leshan.core.peer.SocketIdentity;
+import org.eclipse.leshan.core.request.BindingMode;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
+import org.eclipse.leshan.server.registration.Registration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registrations and observations written to files and read back by a new store, as after a restart. */
+class DurableRegistrationStoreTest {
+
+    private static final EndpointUri SERVER = new EndpointUri("coap", "127.0.0.1", 5683);
+
+    @TempDir
+    Path folder;
+
+    private DurableRegistrationStore store() {
+        return new DurableRegistrationStore(new InMemoryRegistrationStore(), new FileRegistrationSnapshots(folder),
+                new ObjectMapper());
+    }
+
+    private static Registration registration(String id, String endpoint, LwM2mPeer peer) throws Exception {
+        return new Registration.Builder(id, endpoint, peer, SERVER)
+                .registrationDate(new Date(1_700_000_000_000L))
+                .lastUpdate(new Date(System.currentTimeMillis()))
+                .lifeTimeInSec(300L)
+                .lwM2mVersion(LwM2m.LwM2mVersion.V1_1)
+                .bindingMode(EnumSet.of(BindingMode.U, BindingMode.Q))
+                .queueMode(true)
+                .objectLinks(new LenientLinkParser().parseCoreLinkFormat(
+                        "</>;rt=\"oma.lwm2m\",</1/0>,</3/0>,</3303>;ver=1.1,</3303/0>".getBytes(StandardCharsets.UTF_8)))
+                .rootPath("/")
+                .supportedContentFormats(ContentFormat.TLV, ContentFormat.SENML_JSON)
+                .supportedObjects(Map.of(1, new LwM2m.Version("1.1"), 3, new LwM2m.Version("1.0"),
+                        3303, new LwM2m.Version("1.1")))
+                .availableInstances(Set.of(new LwM2mPath("/1/0"), new LwM2mPath("/3/0"), new LwM2mPath("/3303/0")))
+                .additionalRegistrationAttributes(Map.of("apn", "iot"))
+                .customRegistrationData(Map.of("tenant", "north"))
+                .build();
+    }
+
+    private static IpPeer plain(int port) throws Exception {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("10.1.2.3"), port);
+        return new IpPeer(address, new SocketIdentity(address));
+    }
+
+    private static Observation observation(String registrationId, byte[] token) {
+        return new SingleObservation(new ObservationIdentifier(SERVER, token), registrationId,
+                new LwM2mPath("/3303/0/5700"), ContentFormat.SENML_JSON, Map.of("trigger", "auto"),
+                Map.of("coapRequest", "0a0b0c"));
+    }
+
+    @Test
+    void a_registration_and_its_observation_survive_a_restart() throws Exception {
+        DurableRegistrationStore before = store();
+        Registration lamp = registration("reg-1", "lamp-1", plain(40001));
+        before.addRegistration(lamp);
+        before.addObservation("reg-1", observation("reg-1", new byte[] {1, 2, 3, 4}), false);
+        before.stop();
+
+        DurableRegistrationStore after = store();
+        assertThat(after.restore()).isEqualTo(1);
+
+        Registration restored = after.getRegistrationByEndpoint("lamp-1");
+        assertThat(restored).isEqualTo(lamp);
+        assertThat(after.getRegistrationByAdress(lamp.getSocketAddress())).isEqualTo(lamp);
+        Observation found = after.getObservation(new ObservationIdentifier(SERVER, new byte[] {1, 2, 3, 4}));
+        assertThat(found).isEqualTo(observation("reg-1", new byte[] {1, 2, 3, 4}));
+        assertThat(after.getObservations("reg-1")).hasSize(1);
+    }
+
+    @Test
+    void a_deregistered_device_is_gone_after_a_restart_and_others_stay() throws Exception {
+        DurableRegistrationStore before = store();
+        before.addRegistration(registration("reg-1", "lamp-1", plain(40001)));
+        before.addRegistration(registration("reg-2", "lamp-2", plain(40002)));
+        before.removeRegistration("reg-1");
+        before.stop();
+
+        DurableRegistrationStore after = store();
+        assertThat(after.restore()).isEqualTo(1);
+        assertThat(after.getRegistrationByEndpoint("lamp-1")).isNull();
+        assertThat(after.getRegistrationByEndpoint("lamp-2")).isNotNull();
+        assertThat(Files.exists(folder.resolve("reg-1.json"))).isFalse();
+    }
+
+    @Test
+    void a_cancelled_observation_stays_cancelled() throws Exception {
+        DurableRegistrationStore before = store();
+        before.addRegistration(registration("reg-1", "lamp-1", plain(40001)));
+        before.addObservation("reg-1", observation("reg-1", new byte[] {9}), false);
+        before.removeObservation("reg-1", new ObservationIdentifier(SERVER, new byte[] {9}));
+        before.stop();
+
+        DurableRegistrationStore after = store();
+        after.restore();
+        assertThat(after.getObservations("reg-1")).isEmpty();
+    }
+
+    @Test
+    void an_unreadable_snapshot_is_dropped_and_the_rest_restored() throws Exception {
+        DurableRegistrationStore before = store();
+        before.addRegistration(registration("reg-2", "lamp-2", plain(40002)));
+        before.stop();
+        Files.writeString(folder.resolve("reg-1.json"), "{\"format\":1,\"registration\":{\"id\":");
+
+        DurableRegistrationStore after = store();
+        assertThat(after.restore()).isEqualTo(1);
+        after.stop();
+        assertThat(Files.exists(folder.resolve("reg-1.json"))).as("dropped, the device registers again").isFalse();
+    }
+
+    @Test
+    void a_registration_with_key_material_is_not_written() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 40003);
+        DurableRegistrationStore before = store();
+        before.addRegistration(registration("reg-3", "secure-1",
+                new IpPeer(address, new RpkIdentity(generator.generateKeyPair().getPublic()))));
+        before.stop();
+
+        assertThat(store().restore()).isZero();
+        assertThat(folder.resolve("reg-3.json")).doesNotExist();
+    }
+}
