@@ -60,18 +60,10 @@ final class SecureTransport implements AutoCloseable {
         }
         endpoints.setConfiguration(californium);
         if (security.nosecEnabled()) {
-            endpoints.addEndpoint(new org.eclipse.leshan.transport.californium.server.endpoint.coap
-                    .CoapServerEndpointFactoryBuilder()
-                    .setURI(new InetSocketAddress(lwm2m.host(), lwm2m.port()))
-                    .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
-                    .build());
+            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port())));
         }
         if (security.coapsEnabled()) {
-            endpoints.addEndpoint(new org.eclipse.leshan.transport.californium.server.endpoint.coaps
-                    .CoapsServerEndpointFactoryBuilder()
-                    .setURI(new InetSocketAddress(lwm2m.host(), security.coapsPort()))
-                    .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
-                    .build());
+            endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort())));
         }
         return endpoints;
     }

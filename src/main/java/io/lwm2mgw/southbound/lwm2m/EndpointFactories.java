@@ -1,0 +1,71 @@
+package io.lwm2mgw.southbound.lwm2m;
+
+import java.net.InetSocketAddress;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.endpoint.EffectiveEndpointUriProvider;
+import org.eclipse.leshan.server.observation.LwM2mNotificationReceiver;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactory;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactoryBuilder;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactory;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactoryBuilder;
+import org.eclipse.leshan.transport.californium.server.observation.LwM2mObservationStore;
+
+/**
+ * Leshan's CoAP and CoAPS endpoint factories with two changes: our CoAP stack (firmware Block1 past the
+ * blockwise layer) and observations read back with {@link SharedMapperObservationSerDes}.
+ */
+final class EndpointFactories {
+
+    private EndpointFactories() {
+    }
+
+    static CoapServerEndpointFactory coap(InetSocketAddress address) {
+        return new CoapBuilder().setURI(address)
+                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                .build();
+    }
+
+    static CoapsServerEndpointFactory coaps(InetSocketAddress address) {
+        return new CoapsBuilder().setURI(address)
+                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                .build();
+    }
+
+    private static LwM2mObservationStore observationStore(EffectiveEndpointUriProvider uri, LeshanServer server,
+            LwM2mNotificationReceiver receiver) {
+        return new LwM2mObservationStore(uri, server.getRegistrationStore(), receiver,
+                new SharedMapperObservationSerDes());
+    }
+
+    private static final class CoapBuilder extends CoapServerEndpointFactoryBuilder {
+        @Override
+        public CoapServerEndpointFactory build() {
+            return new CoapServerEndpointFactory(uri, loggingTagPrefix, configuration, coapEndpointConfigInitializer,
+                    getUriHandler()) {
+                @Override
+                protected CoapEndpoint.Builder createEndpointBuilder(InetSocketAddress address,
+                        Configuration coapConfig, LwM2mNotificationReceiver receiver, LeshanServer server,
+                        EffectiveEndpointUriProvider uriProvider) {
+                    return super.createEndpointBuilder(address, coapConfig, receiver, server, uriProvider)
+                            .setObservationStore(observationStore(uriProvider, server, receiver));
+                }
+            };
+        }
+    }
+
+    private static final class CoapsBuilder extends CoapsServerEndpointFactoryBuilder {
+        @Override
+        public CoapsServerEndpointFactory build() {
+            return new CoapsServerEndpointFactory(uri, loggingTagPrefix, configuration,
+                    dtlsConnectorConfigInitializer, coapEndpointConfigInitializer, getUriHandler()) {
+                @Override
+                protected LwM2mObservationStore createObservationStore(LeshanServer server,
+                        LwM2mNotificationReceiver receiver, EffectiveEndpointUriProvider uriProvider) {
+                    return observationStore(uriProvider, server, receiver);
+                }
+            };
+        }
+    }
+}
