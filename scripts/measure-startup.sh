@@ -63,7 +63,7 @@ measure() { # $1 java, $2 app dir, $3... extra JVM options
   start=$(date +%s%N)
   (cd "$dir" && exec "$java" "$@" -Dgateway.mqtt.host=127.0.0.1 -Dgateway.mqtt.port="$MQTT_PORT" \
       -Dquarkus.http.port="$HTTP_PORT" -Dgateway.lwm2m.port="$COAP_PORT" \
-      -Dgateway.commands.store-directory="$work/store" -jar quarkus-run.jar >"$log" 2>&1) &
+      -Dgateway.commands.store-directory="$work/store" -Dgateway.lwm2m.state-directory="$work/state" -jar quarkus-run.jar >"$log" 2>&1) &
   pid=$!
   code=000
   for _ in $(seq 1 1500); do
@@ -95,7 +95,7 @@ summary() { # $1 label, rest: "ms rss cpu file" lines on stdin
 echo "training the AOT cache on one full start" >&2
 (cd "$work/aot-run" && exec "$JDK25/bin/java" -XX:AOTCacheOutput=app.aot -Dgateway.mqtt.host=127.0.0.1 \
     -Dgateway.mqtt.port="$MQTT_PORT" -Dquarkus.http.port="$HTTP_PORT" -Dgateway.lwm2m.port="$COAP_PORT" \
-    -Dgateway.commands.store-directory="$work/store" -jar quarkus-run.jar >"$work/train.log" 2>&1) &
+    -Dgateway.commands.store-directory="$work/store" -Dgateway.lwm2m.state-directory="$work/state" -jar quarkus-run.jar >"$work/train.log" 2>&1) &
 trainer=$!
 for _ in $(seq 1 600); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/q/health/ready" || true)" = 200 ] && break

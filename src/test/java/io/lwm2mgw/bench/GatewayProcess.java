@@ -54,12 +54,28 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + http);
         cmd.add("-Dgateway.id=bench-" + name);
         cmd.add("-Dgateway.commands.store-directory=" + logDir.resolve("store-" + name).toAbsolutePath());
+        // every scenario starts without devices: registrations a previous run left in the durable store would
+        // be restored and skew the figures
+        Path state = logDir.resolve("state-" + name).toAbsolutePath();
+        deleteTree(state);
+        cmd.add("-Dgateway.lwm2m.state-directory=" + state);
         cmd.add("-Dgateway.firmware.image-directory=" + logDir.resolve("firmware-" + name).toAbsolutePath());
         cmd.add("-Dgateway.firmware.campaign-directory=" + logDir.resolve("campaigns-" + name).toAbsolutePath());
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add("quarkus-run.jar");
         return start(name, cmd, app, coap, http, javaHome, logDir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Starts the bare Leshan server from this JVM's classpath. */
