@@ -17,6 +17,9 @@
 # Needs mosquitto (apt-get install -y mosquitto), curl, a JDK 17 and a JDK 25.
 # Usage: scripts/measure-startup.sh [runs]            (default 5 runs of each)
 #        JDK17_HOME=... JDK25_HOME=... scripts/measure-startup.sh
+#        JVM_OPTS="-XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercentage=50" scripts/measure-startup.sh
+#          (JVM options for every run and the training run: here, what a pod of deploy/k8s with a 512Mi limit
+#          and the JVM image's collector gets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +29,7 @@ JDK25=${JDK25_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk* 2>/dev/null | head -1)}
 MQTT_PORT=${MQTT_PORT:-11883}
 HTTP_PORT=${HTTP_PORT:-18080}
 COAP_PORT=${COAP_PORT:-15683}
+JVM_OPTS=${JVM_OPTS:-}
 for tool in mosquitto curl; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y $tool)" >&2; exit 1; }
 done
@@ -61,7 +65,8 @@ measure() { # $1 java, $2 app dir, $3... extra JVM options
   local java=$1 dir=$2; shift 2
   local log="$work/run.log" start now code pid rss cpu file
   start=$(date +%s%N)
-  (cd "$dir" && exec "$java" "$@" -Dgateway.mqtt.host=127.0.0.1 -Dgateway.mqtt.port="$MQTT_PORT" \
+  # shellcheck disable=SC2086
+  (cd "$dir" && exec "$java" $JVM_OPTS "$@" -Dgateway.mqtt.host=127.0.0.1 -Dgateway.mqtt.port="$MQTT_PORT" \
       -Dquarkus.http.port="$HTTP_PORT" -Dgateway.lwm2m.port="$COAP_PORT" \
       -Dgateway.commands.store-directory="$work/store" -Dgateway.lwm2m.state-directory="$work/state" -jar quarkus-run.jar >"$log" 2>&1) &
   pid=$!
@@ -93,7 +98,8 @@ summary() { # $1 label, rest: "ms rss cpu file" lines on stdin
 
 # training run for aot-run: one full start against the broker, then SIGTERM; the JVM writes the cache at exit
 echo "training the AOT cache on one full start" >&2
-(cd "$work/aot-run" && exec "$JDK25/bin/java" -XX:AOTCacheOutput=app.aot -Dgateway.mqtt.host=127.0.0.1 \
+# shellcheck disable=SC2086
+(cd "$work/aot-run" && exec "$JDK25/bin/java" $JVM_OPTS -XX:AOTCacheOutput=app.aot -Dgateway.mqtt.host=127.0.0.1 \
     -Dgateway.mqtt.port="$MQTT_PORT" -Dquarkus.http.port="$HTTP_PORT" -Dgateway.lwm2m.port="$COAP_PORT" \
     -Dgateway.commands.store-directory="$work/store" -Dgateway.lwm2m.state-directory="$work/state" -jar quarkus-run.jar >"$work/train.log" 2>&1) &
 trainer=$!
@@ -105,7 +111,7 @@ sleep 2
 kill -TERM "$trainer"; wait "$trainer" || true
 [ -s "$work/aot-run/app.aot" ] || { echo "training wrote no cache:" >&2; cat "$work/train.log" >&2; exit 1; }
 
-echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each, external MQTT (mosquitto), Kafka off; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each, JVM options: ${JVM_OPTS:-none}, external MQTT (mosquitto), Kafka off; $(date -u +%Y-%m-%dT%H:%MZ)"
 for config in jdk17 jdk25 aot-build aot-run; do
   for _ in $(seq 1 "$RUNS"); do
     case $config in
