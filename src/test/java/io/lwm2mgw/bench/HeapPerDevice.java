@@ -11,6 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * S5, heap per device: the gateway's heap after a full GC (jcmd GC.run, GC.heap_info) before and after N
  * (10k) devices registered and each holds one observation (an auto-observe rule on /3303/0/5700).
+ * Measured twice: right after the storm, when Californium's deduplicator still holds each device's Register
+ * exchange (request, response and their executor, for EXCHANGE_LIFETIME, 247 s, to answer a retransmission
+ * with the same response), and once that window has passed (--s5-settle-seconds, default 265: the lifetime
+ * plus the 10 s sweep), which is what a fleet of registered, quiet devices costs. The devices register with a
+ * lifetime of one hour, so no registration update falls inside the window.
  */
 final class HeapPerDevice {
 
@@ -19,6 +24,7 @@ final class HeapPerDevice {
 
     static void run(BenchMain.Context ctx, BenchMain bench) throws Exception {
         int devices = ctx.intOption("s5-devices", 10_000);
+        int settleSeconds = ctx.intOption("s5-settle-seconds", 265);
         Set<String> bridged = ConcurrentHashMap.newKeySet();
         try (GatewayProcess gw = ctx.gateway("s5", Map.of("gateway.observe.rules[0].path", "/3303/0/5700"));
              NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(), List.of("lwm2m/+/status"),
@@ -30,7 +36,7 @@ final class HeapPerDevice {
             Thread.sleep(3000); // let start-up garbage settle before the baseline
             long before = gw.heapAfterGcKb();
             long rssBefore = gw.rssKb();
-            try (Fleet fleet = Fleet.start(new FleetConfig().devices(devices).prefix("s5-").threads(2)
+            try (Fleet fleet = Fleet.start(new FleetConfig().devices(devices).prefix("s5-").threads(2).lifetime(3600)
                     .server("127.0.0.1", gw.coapPort))) {
                 fleet.awaitRegistered(Duration.ofSeconds(180));
                 BenchMain.waitFor(() -> fleet.stats().observationsActive.sum() >= devices, 180_000);
@@ -38,8 +44,17 @@ final class HeapPerDevice {
                 Thread.sleep(2000);
                 long after = gw.heapAfterGcKb();
                 double perDevice = (after - before) * 1024.0 / devices;
-                bench.figure("S5", "heap per device with one observation", perDevice / 1000, "KB", "<= 6 KB",
-                        perDevice <= 6000);
+                bench.figure("S5", "heap per device with one observation, right after registering (includes the"
+                        + " deduplication window)", perDevice / 1000, "KB", "", null);
+                if (settleSeconds > 0) {
+                    Thread.sleep(settleSeconds * 1000L); // the deduplication window is time, not an event
+                    long settled = gw.heapAfterGcKb();
+                    double settledPerDevice = (settled - before) * 1024.0 / devices;
+                    bench.figure("S5", "heap per device with one observation, after the " + settleSeconds
+                            + " s deduplication window", settledPerDevice / 1000, "KB", "<= 6 KB",
+                            settledPerDevice <= 6000);
+                    bench.detail("S5", "heapAfterGcKbSettled", settled);
+                }
                 String histogram = gw.classHistogram(25);
                 java.nio.file.Files.writeString(ctx.logDir().resolve("s5-class-histogram.txt"), histogram);
                 System.out.println(histogram);

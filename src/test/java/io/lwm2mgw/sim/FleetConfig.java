@@ -57,6 +57,11 @@ public final class FleetConfig {
         return this;
     }
 
+    public FleetConfig lifetime(long seconds) {
+        this.lifetime = seconds;
+        return this;
+    }
+
     public FleetConfig prefix(String p) {
         prefix = p;
         return this;
