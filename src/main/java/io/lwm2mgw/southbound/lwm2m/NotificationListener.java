@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNode;
 import org.eclipse.leshan.core.observation.CompositeObservation;
 import org.eclipse.leshan.core.observation.Observation;
@@ -48,7 +49,7 @@ final class NotificationListener implements ObservationListener {
         if (!response.isSuccess()) {
             return;
         }
-        Lwm2mPath path = Lwm2mPath.parse(observation.getPath().toString());
+        Lwm2mPath path = toDomain(observation.getPath());
         EndpointName endpoint = EndpointName.of(reg.getEndpoint());
         String observationId = observation.getId().getAsHexString();
         List<TimestampedLwM2mNode> timestamped = response.getTimestampedLwM2mNodes();
@@ -63,6 +64,21 @@ final class NotificationListener implements ObservationListener {
         }
     }
 
+    /** Leshan's path as ours, without formatting and parsing text on every notification. */
+    static Lwm2mPath toDomain(LwM2mPath leshan) {
+        Integer[] levels = {leshan.getObjectId(), leshan.getObjectInstanceId(), leshan.getResourceId(),
+                leshan.getResourceInstanceId()};
+        int depth = 0;
+        while (depth < levels.length && levels[depth] != null) {
+            depth++;
+        }
+        int[] ids = new int[depth];
+        for (int i = 0; i < depth; i++) {
+            ids[i] = levels[i];
+        }
+        return Lwm2mPath.of(ids);
+    }
+
     private void emit(Instant time, EndpointName endpoint, Lwm2mPath path, String observationId, LwM2mNode node) {
         SortedMap<Lwm2mPath, ResourceValue> values = NodeValueMapper.flatten(path, node);
         events.accept(new ResourceNotified(time, endpoint, path, observationId, values));
@@ -75,7 +91,7 @@ final class NotificationListener implements ObservationListener {
         String observationId = observation.getId().getAsHexString();
         response.getContent().forEach((p, node) -> {
             if (node != null) {
-                Lwm2mPath path = Lwm2mPath.parse(p.toString());
+                Lwm2mPath path = toDomain(p);
                 emit(clock.instant(), endpoint, path, observationId, node);
             }
         });
