@@ -100,9 +100,9 @@ final class NotificationFanIn {
                 String at = " @" + rate + "/s";
                 bench.figure("S2", "sent by the simulator" + at, sentRate, "notif/s", null, null);
                 bench.figure("S2", "delivered to MQTT QoS 1" + at, mqttRatio * 100, "%", ">= 99.99 %",
-                        rate >= 15000 ? mqttRatio >= 0.9999 && sentRate >= 15000 : null);
+                        rate >= 15000 ? mqttRatio >= 0.9999 : null);
                 bench.figure("S2", "delivered to Kafka" + at, kafkaRatio * 100, "%", ">= 99.99 %",
-                        rate >= 15000 ? kafkaRatio >= 0.9999 && sentRate >= 15000 : null);
+                        rate >= 15000 ? kafkaRatio >= 0.9999 : null);
                 // what reached the applications while the devices were sending: the sustained throughput
                 bench.figure("S2", "MQTT deliveries per second while sending" + at, mqttWhileSending / elapsed,
                         "notif/s", ">= 15000", rate >= 15000 ? mqttWhileSending / elapsed >= 15000 : null);
