@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * S4, firmware push: the contract's {@code firmware-update} command (method push, inline image) of 1 MiB to
- * one device and to 50 at once; the simulated devices take the Block1 write on /5/0/0 and apply the update
- * on Execute. Reports MB/s (10^6 bytes) and the gateway's peak heap sampled from its metrics; reports "not
+ * S4, firmware push: the contract's {@code firmware-update} command (method push) of 1 MiB to one device and
+ * to 50 at once; the simulated devices take the Block1 write on /5/0/0 and apply the update on Execute. The
+ * image comes from an http URL with its SHA-256 (--s4-image url, the default: the harness serves it, the
+ * gateway downloads it once and pushes it to every device) or inline as base64 in every command
+ * (--s4-image inline: each command document carries 1.4 MB, which the gateway parses and decodes). Reports MB/s (10^6 bytes) and the gateway's peak heap sampled from its metrics; reports "not
  * available" when the gateway answers {@code invalid} (the op is not served yet).
  */
 final class FirmwarePush {
@@ -27,9 +29,21 @@ final class FirmwarePush {
         int size = ctx.intOption("s4-size", 1 << 20);
         byte[] image = new byte[size];
         new Random(42).nextBytes(image);
-        String base64 = Base64.getEncoder().encodeToString(image);
+        boolean inline = ctx.option("s4-image", "url").equals("inline");
+        com.sun.net.httpserver.HttpServer server = inline ? null : serve(image);
+        String imageJson = inline
+                ? "{\"base64\":\"" + Base64.getEncoder().encodeToString(image) + "\"}"
+                : "{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/firmware.bin\",\"sha256\":\""
+                        + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(image)) + "\"}";
+        bench.detail("S4", "image", inline ? "inline base64" : "http url with sha256");
         Map<String, String> results = new ConcurrentHashMap<>();
-        try (GatewayProcess gw = ctx.gateway("s4", Map.of());
+        AutoCloseable stopServer = () -> {
+            if (server != null) {
+                server.stop(0);
+            }
+        };
+        try (stopServer; GatewayProcess gw = ctx.gateway("s4", Map.of());
              Fleet fleet = Fleet.start(new FleetConfig().devices(50).prefix("s4-").threads(2)
                      .server("127.0.0.1", gw.coapPort));
              NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(),
@@ -62,7 +76,7 @@ final class FirmwarePush {
                 for (int i = 0; i < count; i++) {
                     String ep = fleet.endpoints().get(i);
                     String doc = "{\"id\":\"fw" + count + "-" + i + "\",\"method\":\"push\",\"execute\":true,"
-                            + "\"timeout\":900,\"image\":{\"base64\":\"" + base64 + "\"}}";
+                            + "\"timeout\":900,\"image\":" + imageJson + "}";
                     tap.mqtt().publishWith().topic("lwm2m/" + ep + "/commands/firmware-update")
                             .qos(MqttQos.AT_LEAST_ONCE).payload(doc.getBytes(StandardCharsets.UTF_8)).send();
                 }
@@ -88,5 +102,20 @@ final class FirmwarePush {
                         "seconds", seconds, "bytesReceivedByDevices", delivered, "imageBytes", size));
             }
         }
+    }
+
+    /** Serves {@code image} over http on loopback at /firmware.bin until stopped. */
+    private static com.sun.net.httpserver.HttpServer serve(byte[] image) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/firmware.bin", exchange -> {
+            exchange.sendResponseHeaders(200, image.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(image);
+            }
+        });
+        server.setExecutor(null);
+        server.start();
+        return server;
     }
 }

@@ -12,7 +12,10 @@ import java.util.Map;
  * S6, start-up: time from process start to /q/health/ready answering 200 and the RSS after an idle
  * period, on JDK 17 (the plain jar) and on JDK 25 with the AOT cache (a separately packaged app whose
  * app.aot the script made), each the median of three starts with an external MQTT broker (mosquitto) and
- * Kafka off.
+ * Kafka off. The plain jar is also started with the JVM options a pod of deploy/k8s gets (--s6-pod-flags,
+ * default the image's Serial collector and a heap from a 512Mi limit), since a JVM without a cap sizes its heap
+ * and collector for the whole machine. (The AOT cache is trained with the JVM's default collector here, so it is
+ * measured with defaults only; scripts/measure-startup.sh measures it with pod options too.)
  */
 final class Startup {
 
@@ -20,7 +23,13 @@ final class Startup {
     }
 
     static void run(BenchMain.Context ctx, BenchMain bench) throws Exception {
-        measure(ctx, bench, "JDK 17", ctx.javaHome(), ctx.app(), List.of());
+        List<String> defaults = Arrays.asList(ctx.option("gateway-jvm-flags", "-XX:+UseG1GC").split(" "));
+        measure(ctx, bench, "JDK 17", ctx.javaHome(), ctx.app(), defaults);
+        String pod = ctx.option("s6-pod-flags", "-XX:+UseSerialGC -XX:MaxRAM=512m -XX:MaxRAMPercentage=50");
+        if (!pod.isBlank()) {
+            measure(ctx, bench, "JDK 17 with a pod's JVM options (" + pod + ")", ctx.javaHome(), ctx.app(),
+                    Arrays.asList(pod.split(" ")));
+        }
         String aotHome = ctx.option("aot-java-home", "");
         Path aotApp = Path.of(ctx.option("aot-app", "target/bench/app-aot")).toAbsolutePath();
         if (aotHome.isEmpty() || !Files.exists(aotApp.resolve("app.aot"))) {
@@ -28,7 +37,9 @@ final class Startup {
                     "s", null, null);
             return;
         }
-        measure(ctx, bench, "JDK 25 + AOT cache", Path.of(aotHome), aotApp, List.of("-XX:AOTCache=app.aot"));
+        List<String> aot = new ArrayList<>(List.of("-XX:AOTCache=app.aot"));
+        aot.addAll(defaults);
+        measure(ctx, bench, "JDK 25 + AOT cache", Path.of(aotHome), aotApp, aot);
     }
 
     private static void measure(BenchMain.Context ctx, BenchMain bench, String label, Path javaHome, Path app,
@@ -39,8 +50,7 @@ final class Startup {
         List<Long> rss = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             List<String> jvm = new ArrayList<>(flags);
-            jvm.addAll(Arrays.asList(ctx.option("gateway-jvm-flags", "-XX:+UseG1GC").split(" ")));
-            try (GatewayProcess gw = GatewayProcess.gateway("s6-" + label.replaceAll("\\W", "") + "-" + i, javaHome, app,
+            try (GatewayProcess gw = GatewayProcess.gateway("s6-" + shortName(label) + "-" + i, javaHome, app,
                     jvm, Map.of("gateway.mqtt.host", "127.0.0.1", "gateway.mqtt.port", String.valueOf(ctx.mqttPort())),
                     ctx.logDir())) {
                 ready.add(gw.awaitReady(Duration.ofSeconds(60), ctx.logDir()));
@@ -55,5 +65,11 @@ final class Startup {
         bench.figure("S6", "idle RSS " + idle + " s after ready, " + label, medianRss, "MB", "< 150 MB",
                 medianRss < 150);
         bench.detail("S6", label, Map.of("readySeconds", ready, "rssKb", rss, "flags", flags));
+    }
+
+    /** A file-name-safe prefix of the label, distinct for the three variants. */
+    private static String shortName(String label) {
+        String id = label.replaceAll("\\W", "");
+        return id.substring(0, Math.min(12, id.length()));
     }
 }

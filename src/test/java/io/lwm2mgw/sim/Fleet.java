@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A fleet of simulated LwM2M devices in one process: one non-blocking UDP socket per device, spread over a
- * few selector threads. {@link #start(FleetConfig)} opens the sockets and lets every device register
+ * few selector threads (or, with a PSK, one DTLS connector per device: {@link SecureLink}). {@link #start(FleetConfig)} opens the sockets and lets every device register
  * (paced by the registration window and rate); then the devices answer the server and notify at the
  * configured rate until {@link #close()}.
  */
@@ -36,15 +36,15 @@ public final class Fleet implements AutoCloseable {
                 fleet.devicesByThread.add(new ArrayList<>());
             }
             for (int i = 0; i < config.devices; i++) {
-                DatagramChannel channel = DatagramChannel.open();
-                if (config.receiveBuffer > 0) {
-                    channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer);
-                }
-                channel.bind(new InetSocketAddress(config.bindHost, 0));
-                channel.connect(config.server);
-                channel.configureBlocking(false);
                 FleetThread thread = fleet.threads.get(i % config.threads);
-                SimDevice device = new SimDevice(thread, config, config.endpoint(i), channel);
+                SimDevice device;
+                if (config.pskKey != null) {
+                    device = new SimDevice(thread, config, config.endpoint(i), null);
+                    SimDevice d = device;
+                    device.link = SecureLink.open(config, device.endpoint, datagram -> thread.receiveSecure(d, datagram));
+                } else {
+                    device = new SimDevice(thread, config, config.endpoint(i), plainSocket(config));
+                }
                 thread.attach(device);
                 fleet.devicesByThread.get(i % config.threads).add(device);
                 fleet.endpoints.add(device.endpoint);
@@ -55,6 +55,17 @@ public final class Fleet implements AutoCloseable {
         }
         fleet.threads.forEach(Thread::start);
         return fleet;
+    }
+
+    private static DatagramChannel plainSocket(FleetConfig config) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        if (config.receiveBuffer > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer);
+        }
+        channel.bind(new InetSocketAddress(config.bindHost, 0));
+        channel.connect(config.server);
+        channel.configureBlocking(false);
+        return channel;
     }
 
     public FleetStats stats() {
@@ -127,6 +138,10 @@ public final class Fleet implements AutoCloseable {
         // the threads closed their sockets; these are the ones of a fleet whose threads never ran
         for (List<SimDevice> devices : devicesByThread) {
             for (SimDevice d : devices) {
+                if (d.link != null) {
+                    d.link.close();
+                    continue;
+                }
                 try {
                     d.channel.close();
                 } catch (IOException ignored) {

@@ -51,9 +51,19 @@ public final class FleetConfig {
     public int maxRetransmit = 4;
     /** Kernel receive buffer per device socket, bytes; zero keeps the system default. */
     public int receiveBuffer = 0;
+    /**
+     * DTLS with this pre-shared key for every device, PSK identity = endpoint name (point {@link #server} at
+     * the CoAPS port); null (the default) is plain CoAP. See {@link SecureLink} for what it costs.
+     */
+    public byte[] pskKey = null;
 
     public FleetConfig devices(int n) {
         devices = n;
+        return this;
+    }
+
+    public FleetConfig psk(byte[] key) {
+        this.pskKey = key == null ? null : key.clone();
         return this;
     }
 

@@ -152,7 +152,7 @@ class FleetSmokeTest {
     }
 
     /** An application on MQTT that sends one command and waits for its result on the response topic. */
-    private static final class CommandClient implements AutoCloseable {
+    static final class CommandClient implements AutoCloseable {
         private final Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5()
                 .identifier("smoke-app-" + UUID.randomUUID()).serverHost("127.0.0.1")
                 .serverPort(TestBrokers.mqttPort()).buildBlocking();

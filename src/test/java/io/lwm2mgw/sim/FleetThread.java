@@ -55,7 +55,9 @@ final class FleetThread extends Thread {
 
     /** Adds a device before the thread starts, or from the thread itself. */
     void attach(SimDevice device) throws IOException {
-        device.channel.register(selector, SelectionKey.OP_READ, device);
+        if (device.channel != null) {
+            device.channel.register(selector, SelectionKey.OP_READ, device);
+        }
         toRegister.add(device);
     }
 
@@ -98,6 +100,13 @@ final class FleetThread extends Thread {
         out.clear();
         message.encode(out);
         out.flip();
+        if (device.link != null) {
+            byte[] datagram = new byte[out.remaining()];
+            out.get(datagram);
+            device.link.send(datagram);
+            device.sent(System.nanoTime());
+            return;
+        }
         try {
             if (device.channel.write(out) == 0) {
                 stats.sendFailures.increment();
@@ -203,24 +212,33 @@ final class FleetThread extends Thread {
                 return;
             }
             in.flip();
-            CoapMessage m;
-            try {
-                m = CoapMessage.decode(in);
-            } catch (RuntimeException e) {
-                stats.malformed.increment();
-                continue;
-            }
-            if (m.isRequest()) {
-                if (device.asleep(System.nanoTime())) {
-                    stats.droppedAsleep.increment();
-                } else if (!device.registered()) {
-                    send(device, new CoapMessage(CoapMessage.RST, 0, m.messageId, new byte[0]));
-                } else {
-                    SimRequests.handle(device, m);
-                }
+            handle(device, in);
+        }
+    }
+
+    /** A datagram a DTLS device's connector decrypted; hands it to this thread. */
+    void receiveSecure(SimDevice device, byte[] datagram) {
+        execute(() -> handle(device, ByteBuffer.wrap(datagram)));
+    }
+
+    private void handle(SimDevice device, ByteBuffer datagram) {
+        CoapMessage m;
+        try {
+            m = CoapMessage.decode(datagram);
+        } catch (RuntimeException e) {
+            stats.malformed.increment();
+            return;
+        }
+        if (m.isRequest()) {
+            if (device.asleep(System.nanoTime())) {
+                stats.droppedAsleep.increment();
+            } else if (!device.registered()) {
+                send(device, new CoapMessage(CoapMessage.RST, 0, m.messageId, new byte[0]));
             } else {
-                device.onResponse(m);
+                SimRequests.handle(device, m);
             }
+        } else {
+            device.onResponse(m);
         }
     }
 

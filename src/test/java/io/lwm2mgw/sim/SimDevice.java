@@ -41,7 +41,10 @@ final class SimDevice {
     final FleetThread thread;
     final FleetConfig config;
     final String endpoint;
+    /** The plain CoAP socket; null for a DTLS device, which talks through {@link #link}. */
     final DatagramChannel channel;
+    /** The DTLS transport of a PSK device, set once right after construction; null for plain CoAP. */
+    SecureLink link;
     final List<Observation> observations = new ArrayList<>(1);
     Map<String, Object> written;
     double temperature = 20.5;

@@ -1,7 +1,10 @@
 package io.lwm2mgw.sim;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -30,6 +33,11 @@ public final class SimulatorMain {
               --timestamps           /3303/0/5700 carries the send time (epoch us) for latency checks
               --duration S           stop after S seconds, 0 = until Ctrl-C           (0)
               --interval S           seconds between status lines                    (5)
+              --psk HEXKEY           DTLS with this pre-shared key for every device, identity = endpoint
+                                     name (point --server at the CoAPS port, 5684); a DTLS connector per
+                                     device (two threads each): hundreds of devices, not thousands
+              --write-credentials F  write the fleet's PSK entries in the gateway's credentials-file
+                                     format to F (merge them into the gateway's file) and exit
             A device answers Read/Write/Execute/Observe on its objects (text, TLV, SenML JSON), notifies
             observations of /3303/0/5700 at the fleet's rate and accepts a Block1 firmware write on /5/0/0.
             """;
@@ -41,6 +49,7 @@ public final class SimulatorMain {
         FleetConfig config = new FleetConfig();
         long durationSeconds = 0;
         long interval = 5;
+        Path credentialsFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -67,6 +76,8 @@ public final class SimulatorMain {
                 case "--timestamps" -> config.timestampValues = true;
                 case "--duration" -> durationSeconds = Long.parseLong(args[++i]);
                 case "--interval" -> interval = Long.parseLong(args[++i]);
+                case "--psk" -> config.psk(HexFormat.of().parseHex(args[++i]));
+                case "--write-credentials" -> credentialsFile = Path.of(args[++i]);
                 case "-h", "--help" -> {
                     System.out.print(USAGE);
                     return;
@@ -85,13 +96,41 @@ public final class SimulatorMain {
             System.err.println("--objects: only " + SimObjects.objectIds() + " are simulated");
             System.exit(2);
         }
+        if (credentialsFile != null) {
+            if (config.pskKey == null) {
+                System.err.println("--write-credentials needs --psk");
+                System.exit(2);
+            }
+            Files.writeString(credentialsFile, credentials(config));
+            System.out.println("simulate: wrote " + config.devices + " PSK entries to " + credentialsFile);
+            return;
+        }
         run(config, durationSeconds, interval);
     }
 
+    /** The fleet's entries in the gateway's credentials file format (README, "Securing a deployment"). */
+    static String credentials(FleetConfig config) {
+        return "{\"devices\": [\n" + credentialEntries(config) + "\n]}\n";
+    }
+
+    /** One {@code {"endpoint", "psk"}} entry per device, comma-separated, to merge into an existing file. */
+    static String credentialEntries(FleetConfig config) {
+        String key = HexFormat.of().formatHex(config.pskKey);
+        StringBuilder json = new StringBuilder();
+        for (int i = 0; i < config.devices; i++) {
+            String ep = config.endpoint(i);
+            json.append(i == 0 ? "" : ",\n").append("  {\"endpoint\": \"").append(ep)
+                    .append("\", \"psk\": {\"identity\": \"").append(ep).append("\", \"key\": \"").append(key)
+                    .append("\"}}");
+        }
+        return json.toString();
+    }
+
     private static void run(FleetConfig config, long durationSeconds, long interval) throws InterruptedException {
-        System.out.printf(Locale.ROOT, "simulate: %d devices (%s..%s) against %s, LwM2M %s%s, %d threads, %.0f notifications/s%n",
+        System.out.printf(Locale.ROOT, "simulate: %d devices (%s..%s) against %s, LwM2M %s%s%s, %d threads, %.0f notifications/s%n",
                 config.devices, config.endpoint(0), config.endpoint(config.devices - 1), config.server,
-                config.lwm2mVersion, config.queueMode ? " queue mode" : "", config.threads, config.notifyRate);
+                config.lwm2mVersion, config.queueMode ? " queue mode" : "", config.pskKey != null ? " DTLS-PSK" : "",
+                config.threads, config.notifyRate);
         Fleet fleet = Fleet.start(config);
         Thread stopper = new Thread(() -> {
             try {

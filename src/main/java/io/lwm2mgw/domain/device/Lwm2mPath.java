@@ -43,13 +43,22 @@ public record Lwm2mPath(int[] ids) implements Comparable<Lwm2mPath> {
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
             boolean leadingZero = part.length() > 1 && part.charAt(0) == '0';
-            if (part.isEmpty() || part.length() > 5 || leadingZero
-                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (part.isEmpty() || part.length() > 5 || leadingZero || !digitsOnly(part)) {
                 throw new IllegalArgumentException("malformed LwM2M path '" + text + "'");
             }
             ids[i] = Integer.parseInt(part);
         }
         return new Lwm2mPath(ids);
+    }
+
+    private static boolean digitsOnly(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int depth() {

@@ -83,9 +83,12 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
     @Override
     public void registered(Registration reg, Registration previous, Collection<Observation> previousObservations) {
         DeviceStatus status = RegistrationMapper.toStatus(reg, DeviceState.REGISTERED);
-        LOG.infof("registered %s (LwM2M %s, binding %s, lifetime %ds, %s)%s", reg.getEndpoint(),
-                status.lwm2mVersion(), status.binding(), status.lifetimeSeconds(), status.address(),
-                previous != null ? " replacing registration " + previous.getId() : "");
+        if (LOG.isInfoEnabled()) {
+            // concatenated, not infof: a %d makes java.util.Formatter load locale symbols on every registration
+            LOG.info("registered " + reg.getEndpoint() + " (LwM2M " + status.lwm2mVersion() + ", binding "
+                    + status.binding() + ", lifetime " + status.lifetimeSeconds() + "s, " + status.address() + ")"
+                    + (previous != null ? " replacing registration " + previous.getId() : ""));
+        }
         events.accept(new DeviceRegistered(clock.instant(), status));
         announced.add(reg.getId());
         if (previous != null) {
@@ -119,7 +122,7 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
         }
         presence.gone(EndpointName.of(reg.getEndpoint()));
         if (expired) {
-            LOG.infof("expired %s (no update within lifetime %ds)", reg.getEndpoint(), reg.getLifeTimeInSec());
+            LOG.infof("expired %s (no update within lifetime %ss)", reg.getEndpoint(), reg.getLifeTimeInSec());
             events.accept(new DeviceExpired(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.EXPIRED)));
         } else {
             LOG.infof("deregistered %s", reg.getEndpoint());

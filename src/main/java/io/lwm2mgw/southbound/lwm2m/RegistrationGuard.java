@@ -3,7 +3,6 @@ package io.lwm2mgw.southbound.lwm2m;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
@@ -20,8 +19,6 @@ import org.jboss.logging.Logger;
 final class RegistrationGuard implements MessageDeliverer {
 
     private static final Logger LOG = Logger.getLogger(RegistrationGuard.class);
-    private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d{1,3}");
-    private static final Pattern BINDING = Pattern.compile("[USQTN]+");
 
     private final MessageDeliverer delegate;
 
@@ -80,14 +77,15 @@ final class RegistrationGuard implements MessageDeliverer {
         }
     }
 
-    /**
-     * The first problem with the parameters of a Register ({@code register} true) or Update request, if any.
-     */
     /** The MQTT topic level of campaigns ({@code lwm2m/campaigns/...}); no device may take it as its name. */
     static final String RESERVED_ENDPOINT = "campaigns";
 
+    /**
+     * The first problem with the parameters of a Register ({@code register} true) or Update request, if any.
+     * Runs for every registration: plain loops, no streams or regular expressions on the way.
+     */
     static Optional<String> problem(List<String> query, boolean register) {
-        if (register && query.stream().noneMatch(p -> p.startsWith("ep="))) {
+        if (register && !hasEndpoint(query)) {
             return Optional.of("endpoint name (ep) is missing");
         }
         if (register && query.contains("ep=" + RESERVED_ENDPOINT)) {
@@ -102,7 +100,7 @@ final class RegistrationGuard implements MessageDeliverer {
                     if (value.isEmpty()) {
                         return Optional.of("endpoint name (ep) is empty");
                     }
-                    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    if (hasControlCharacter(value)) {
                         // a NUL or other control character cannot be carried in MQTT 5 strings or shown in logs
                         return Optional.of("endpoint name (ep) contains a control character");
                     }
@@ -115,12 +113,12 @@ final class RegistrationGuard implements MessageDeliverer {
                 case "lwm2m":
                     String unquoted = value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")
                             ? value.substring(1, value.length() - 1) : value;
-                    if (!VERSION.matcher(unquoted).matches()) {
+                    if (!isVersion(unquoted)) {
                         return Optional.of("LwM2M version (lwm2m) '" + value + "' is not of the form major.minor");
                     }
                     break;
                 case "b":
-                    if (!BINDING.matcher(value).matches()) {
+                    if (!isBinding(value)) {
                         return Optional.of("binding (b) '" + value + "' has letters other than U, S, Q, T, N");
                     }
                     break;
@@ -132,10 +130,59 @@ final class RegistrationGuard implements MessageDeliverer {
     }
 
     private static boolean isLifetime(String value) {
-        if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (value.isEmpty() || value.length() > 10 || !digits(value, 0, value.length())) {
             return false;
         }
         return Long.parseLong(value) <= 0xFFFFFFFFL;
+    }
+
+    private static boolean hasEndpoint(List<String> query) {
+        for (String param : query) {
+            if (param.startsWith("ep=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code major.minor}, each 1 to 3 digits. */
+    static boolean isVersion(String value) {
+        int dot = value.indexOf('.');
+        return dot >= 1 && dot <= 3 && value.length() - dot - 1 >= 1 && value.length() - dot - 1 <= 3
+                && digits(value, 0, dot) && digits(value, dot + 1, value.length());
+    }
+
+    /** One or more of the binding letters U, S, Q, T, N. */
+    static boolean isBinding(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if ("USQTN".indexOf(value.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digits(String value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
