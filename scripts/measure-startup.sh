@@ -92,7 +92,7 @@ measure() { # $1 java, $2 app dir, $3... extra JVM options
 summary() { # $1 label, rest: "ms rss cpu file" lines on stdin
   sort -n | awk -v label="$1" '{ms[NR]=$1; r=r sprintf("%s%d", NR>1?", ":"", $1); c=c sprintf("%s%d", NR>1?", ":"", $3)
       if (NR==1 || $2<lo) lo=$2; if (NR==1 || $2>hi) hi=$2; if (NR==1 || $4<flo) flo=$4; if (NR==1 || $4>fhi) fhi=$4}
-    END { printf "%-10s ready (ms): %s | median %d | CPU to ready (ms): %s | idle RSS %d-%d MB (file-backed %d-%d)\n",
+    END { printf "%-10s ready (ms): %s | median %d | CPU to ready (ms): %s | idle RSS %d-%d MiB (file-backed %d-%d)\n",
           label, r, ms[int((NR+1)/2)], c, lo, hi, flo, fhi }'
 }
 
