@@ -191,6 +191,16 @@ public class CommandRouter {
             onFinal.run();
         } else if (original != null) {
             attach(original, request, onFinal);
+        } else if (request.command() instanceof DeviceCommand.ProvisionCredentials
+                || request.command() instanceof DeviceCommand.RemoveCredentials) {
+            // the gateway's own business, not the device's: no lane, no registration needed, answered at once
+            CommandResult result;
+            try {
+                result = devices.changeCredentials(request);
+            } catch (RuntimeException e) {
+                result = CommandResult.of(request, clock.instant(), CommandStatus.FAILED, "gateway error: " + e);
+            }
+            finish(pending, result);
         } else {
             enqueue(pending);
         }

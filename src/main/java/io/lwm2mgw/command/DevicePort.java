@@ -24,6 +24,15 @@ public interface DevicePort {
     /** Registers the one observer of presence changes (the router); called once at start. */
     void observePresence(PresenceObserver observer);
 
+    /**
+     * Adds, replaces or removes the credentials a device must present ({@code credentials-put} and
+     * {@code credentials-delete}); returns the final result at once. The device need not be registered.
+     */
+    default CommandResult changeCredentials(CommandRequest request) {
+        return CommandResult.of(request, java.time.Instant.now(), io.lwm2mgw.domain.command.CommandStatus.INVALID,
+                "credential provisioning is not available");
+    }
+
     /** Presence changes that matter to waiting commands. Called on protocol threads: return fast. */
     interface PresenceObserver {
         /** The device can be reached now. */

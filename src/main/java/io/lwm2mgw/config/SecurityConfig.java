@@ -96,4 +96,23 @@ public interface SecurityConfig {
         @WithDefault("10s")
         Duration requestTimeout();
     }
+
+    /** Credentials added, replaced and removed by applications through {@code credentials-put/-delete}. */
+    ProvisioningConfig provisioning();
+
+    interface ProvisioningConfig {
+        /**
+         * Accept {@code credentials-put} and {@code credentials-delete} commands (MQTT and Kafka). Default
+         * false: they are answered {@code invalid}. Restrict who may publish them with the broker's ACLs.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * Where provisioned credentials are kept (one fsync'd file, {@code provisioned.json}, in the credentials
+         * file's format; a volume on Kubernetes). Default {@code data/credentials}.
+         */
+        @WithDefault("data/credentials")
+        java.nio.file.Path directory();
+    }
 }

@@ -6,6 +6,7 @@ import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.command.CommandValue;
+import io.lwm2mgw.domain.command.CredentialSpec;
 import io.lwm2mgw.domain.command.DeviceCommand;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.domain.command.WriteMode;
@@ -32,7 +33,8 @@ import java.util.UUID;
 public final class CommandCodec {
 
     private static final Set<String> OPS = Set.of("read", "write", "write-attributes", "execute", "create",
-            "delete", "discover", "observe", "cancel-observe", "firmware-update");
+            "delete", "discover", "observe", "cancel-observe", "firmware-update", "credentials-put",
+            "credentials-delete");
     private static final Set<String> FORMATS = Set.of("text", "opaque", "tlv", "json", "senml-json",
             "senml-cbor", "cbor");
     private static final Set<String> ATTRIBUTES = Set.of("pmin", "pmax", "gt", "lt", "st");
@@ -59,6 +61,45 @@ public final class CommandCodec {
         this.defaultTimeout = defaultTimeout;
         this.defaultTtl = defaultTtl;
         this.defaultFirmwareTimeout = defaultFirmwareTimeout;
+    }
+
+    /**
+     * The credentials of a {@code credentials-put}, in the credentials file's form: exactly one of
+     * {@code "psk": {"identity", "key"}}, {@code "rpk": {"publicKey"}}, {@code "x509": {"subject"}}.
+     */
+    private static CredentialSpec credentials(JsonNode doc) {
+        int kinds = (doc.has("psk") ? 1 : 0) + (doc.has("rpk") ? 1 : 0) + (doc.has("x509") ? 1 : 0);
+        if (kinds != 1) {
+            throw new IllegalArgumentException("credentials-put needs exactly one of 'psk', 'rpk', 'x509'");
+        }
+        if (doc.has("psk")) {
+            JsonNode psk = object(doc, "psk");
+            return CredentialSpec.psk(required(psk, "psk.identity", "identity"), required(psk, "psk.key", "key"));
+        }
+        if (doc.has("rpk")) {
+            return CredentialSpec.rpk(required(object(doc, "rpk"), "rpk.publicKey", "publicKey"));
+        }
+        JsonNode x509 = object(doc, "x509");
+        if (x509.has("subject") && (!x509.get("subject").isTextual() || x509.get("subject").asText().isEmpty())) {
+            throw new IllegalArgumentException("'x509.subject' must be a non-empty string");
+        }
+        return CredentialSpec.x509(Optional.ofNullable(x509.get("subject")).map(JsonNode::asText));
+    }
+
+    private static JsonNode object(JsonNode doc, String field) {
+        JsonNode node = doc.get(field);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("'" + field + "' must be an object");
+        }
+        return node;
+    }
+
+    private static String required(JsonNode node, String name, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new IllegalArgumentException("missing '" + name + "'");
+        }
+        return value.asText();
     }
 
     /** A decoded command: accepted for execution, or rejected with its final result. */
@@ -120,7 +161,14 @@ public final class CommandCodec {
             }
             boolean firmware = op.get().equals("firmware-update");
             DeviceCommand command;
-            if (firmware) {
+            if (op.get().startsWith("credentials-")) {
+                if (path.isPresent() && path.get().depth() > 0) {
+                    throw new IllegalArgumentException(op.get() + " concerns the whole device: no 'path'");
+                }
+                command = op.get().equals("credentials-put")
+                        ? new DeviceCommand.ProvisionCredentials(credentials(doc))
+                        : new DeviceCommand.RemoveCredentials();
+            } else if (firmware) {
                 if (path.isPresent() && !path.get().toString().equals("/5/0")) {
                     throw new IllegalArgumentException("firmware-update works on /5/0, not " + path.get());
                 }

@@ -18,6 +18,8 @@ public class SecurityProfile implements QuarkusTestProfile {
 
     public static final Path CREDENTIALS = Path.of("target/security-it/credentials.json");
     public static final Path FIXTURES = Path.of("src/test/resources/security");
+    /** Where this run's provisioned credentials go: fresh per run, so none survive from an earlier one. */
+    public static final Path PROVISIONED = Path.of("target/security-it/provisioned-" + java.util.UUID.randomUUID());
 
     /** The credentials every security test starts from; {@code bootstrapPort} goes into the bootstrap entry. */
     public static String credentials(String rotatingKey, int bootstrapPort) {
@@ -68,6 +70,8 @@ public class SecurityProfile implements QuarkusTestProfile {
                 "gateway.lwm2m.security.server-private-key", FIXTURES.resolve("server.key").toString(),
                 "gateway.lwm2m.security.server-certificate-chain", FIXTURES.resolve("server.pem").toString(),
                 "gateway.lwm2m.security.trusted-certificates", FIXTURES.resolve("ca.pem").toString(),
-                "gateway.lwm2m.security.bootstrap.enabled", "true");
+                "gateway.lwm2m.security.bootstrap.enabled", "true",
+                "gateway.lwm2m.security.provisioning.enabled", "true",
+                "gateway.lwm2m.security.provisioning.directory", PROVISIONED.toString());
     }
 }

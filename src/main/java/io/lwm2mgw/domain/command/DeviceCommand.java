@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * One LwM2M operation a device is asked to perform. The southbound maps every variant to exactly one Leshan
- * request in one place; a new variant is not done until it is mapped there.
+ * request in one place; a new variant is not done until it is mapped there. The two credential variants are
+ * the exception: they change what the gateway accepts from the device and never reach it.
  */
 public sealed interface DeviceCommand {
 
@@ -123,6 +124,33 @@ public sealed interface DeviceCommand {
 
         public String op() {
             return "firmware-update";
+        }
+    }
+
+    /** Provisions (adds or replaces) the credentials the device must present (spec 7.1.5); handled by the gateway. */
+    record ProvisionCredentials(CredentialSpec credentials) implements DeviceCommand {
+        public ProvisionCredentials {
+            Objects.requireNonNull(credentials);
+        }
+
+        /** The root: credentials belong to the device as a whole. */
+        public Lwm2mPath path() {
+            return Lwm2mPath.of();
+        }
+
+        public String op() {
+            return "credentials-put";
+        }
+    }
+
+    /** Removes provisioned credentials; handled by the gateway. */
+    record RemoveCredentials() implements DeviceCommand {
+        public Lwm2mPath path() {
+            return Lwm2mPath.of();
+        }
+
+        public String op() {
+            return "credentials-delete";
         }
     }
 

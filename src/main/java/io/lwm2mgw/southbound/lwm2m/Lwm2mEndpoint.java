@@ -206,6 +206,16 @@ public class Lwm2mEndpoint implements DevicePort {
     }
 
     /** Reads the credentials file now instead of at its next poll. */
+    @Override
+    public CommandResult changeCredentials(CommandRequest request) {
+        SecureTransport secure = security;
+        if (secure == null) {
+            return CommandResult.of(request, Clock.systemUTC().instant(), CommandStatus.FAILED,
+                    "the LwM2M endpoint is not running");
+        }
+        return secure.changeCredentials(request);
+    }
+
     public void reloadCredentials() {
         SecureTransport secure = security;
         if (secure != null) {

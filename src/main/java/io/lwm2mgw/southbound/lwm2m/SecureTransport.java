@@ -2,12 +2,17 @@ package io.lwm2mgw.southbound.lwm2m;
 
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.config.SecurityConfig;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.southbound.lwm2m.security.BootstrapServer;
+import io.lwm2mgw.southbound.lwm2m.security.CredentialProvisioning;
 import io.lwm2mgw.southbound.lwm2m.security.CredentialStore;
 import io.lwm2mgw.southbound.lwm2m.security.CredentialsFileWatcher;
 import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
 import io.lwm2mgw.southbound.lwm2m.security.KeyFiles;
+import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentialsFile;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -36,6 +41,7 @@ final class SecureTransport implements AutoCloseable {
     private final Clock clock;
     private final CredentialStore store = new CredentialStore();
     private final EndpointAuthorizer authorizer;
+    private final CredentialProvisioning provisioning;
     private CredentialsFileWatcher watcher;
     private ExecutorService bootstrapFlows;
 
@@ -45,6 +51,7 @@ final class SecureTransport implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval());
+        this.provisioning = new CredentialProvisioning(store, clock);
     }
 
     /** The endpoints builder with CoAP and, when enabled, CoAPS, on our Californium configuration. */
@@ -70,6 +77,9 @@ final class SecureTransport implements AutoCloseable {
 
     /** Loads the credentials (failing start-up on a bad file) and gives Leshan the store, authorizer and keys. */
     void configure(LeshanServerBuilder builder) {
+        if (security.provisioning().enabled()) {
+            store.enableProvisioning(new ProvisionedCredentialsFile(security.provisioning().directory()));
+        }
         security.credentialsFile().ifPresent(file ->
                 watcher = CredentialsFileWatcher.start(file, store, security.reloadInterval()));
         builder.setSecurityStore(store);
@@ -91,6 +101,15 @@ final class SecureTransport implements AutoCloseable {
             coapServer.add(new BootstrapServer(store, authorizer, events, clock, security.bootstrap().requestTimeout(),
                     bootstrapFlows));
         }
+    }
+
+    /** Answers {@code credentials-put} and {@code credentials-delete}. */
+    CommandResult changeCredentials(CommandRequest request) {
+        if (!security.provisioning().enabled()) {
+            return CommandResult.of(request, clock.instant(), CommandStatus.INVALID,
+                    "credential provisioning is off (gateway.lwm2m.security.provisioning.enabled)");
+        }
+        return provisioning.apply(request);
     }
 
     /** The credentials file watcher, when a file is configured (tests poll it instead of waiting). */

@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,26 +14,122 @@ import org.eclipse.leshan.servers.security.EditableSecurityStore;
 import org.eclipse.leshan.servers.security.NonUniqueSecurityInfoException;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.eclipse.leshan.servers.security.SecurityStoreListener;
+import org.jboss.logging.Logger;
 
 /**
  * Leshan's security store over the current {@link Credentials} snapshot: Scandium looks PSKs up here during
  * handshakes, the {@link EndpointAuthorizer} looks identities up here. {@link #replace} swaps the snapshot at
  * once; credentials that changed or vanished are reported to the listeners as compromised, so Leshan drops the
  * DTLS connections made with them (an old key cannot be used any more, not even through a live session).
- * Thread-safe: reads see one whole snapshot.
+ * The snapshot is the credentials file's entries plus those applications provisioned (when enabled), which
+ * are stored in their own file and never override the credentials file. Thread-safe: reads see one whole
+ * snapshot; changes are serialized.
  */
 public final class CredentialStore implements EditableSecurityStore {
 
+    private static final Logger LOG = Logger.getLogger(CredentialStore.class);
+
     private final List<SecurityStoreListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Index index = new Index(Credentials.empty());
+    /** The credentials file's last snapshot; guarded by this. */
+    private Credentials file = Credentials.empty();
+    /** Entries applications provisioned, by endpoint; guarded by this. Null: provisioning is off. */
+    private Map<String, DeviceCredentials> provisioned;
+    private ProvisionedCredentialsFile provisionedFile;
 
-    /** Installs a new snapshot; returns how many devices' credentials changed or were removed. */
-    public int replace(Credentials next) {
-        Index previous;
-        synchronized (this) {
-            previous = index;
-            index = new Index(next);
+    /**
+     * Installs a new snapshot of the credentials file; returns how many devices' credentials changed or were
+     * removed. Provisioned entries stay, except where the file now names the same endpoint (the file wins) or
+     * gives their identity to another endpoint; those are shadowed, not deleted.
+     */
+    public synchronized int replace(Credentials next) {
+        file = next;
+        return install(merged());
+    }
+
+    /** Turns provisioning on with the entries stored in {@code storage}; call before serving. */
+    public synchronized void enableProvisioning(ProvisionedCredentialsFile storage) {
+        provisionedFile = storage;
+        provisioned = new LinkedHashMap<>(storage.load());
+        install(merged());
+    }
+
+    /**
+     * Adds or replaces an endpoint's provisioned credentials, stored before they take effect. Returns the
+     * problem when they are refused: the endpoint is in the credentials file, or another endpoint holds the
+     * identity. Throws {@link java.io.UncheckedIOException} when they cannot be stored.
+     */
+    public synchronized Optional<String> provision(DeviceCredentials credentials) {
+        if (provisioned == null) {
+            return Optional.of("credential provisioning is off");
         }
+        String endpoint = credentials.endpoint();
+        if (file.devices().containsKey(endpoint)) {
+            return Optional.of("endpoint " + endpoint + " has credentials in the credentials file: change them there");
+        }
+        for (DeviceCredentials other : index.credentials.devices().values()) {
+            if (!other.endpoint().equals(endpoint) && other.uniqueKey().equals(credentials.uniqueKey())) {
+                return Optional.of(credentials.uniqueKeyForHumans() + " is already used by endpoint "
+                        + other.endpoint());
+            }
+        }
+        Map<String, DeviceCredentials> next = new LinkedHashMap<>(provisioned);
+        next.put(endpoint, credentials);
+        provisionedFile.save(next);
+        provisioned = next;
+        install(merged());
+        return Optional.empty();
+    }
+
+    /** Removes an endpoint's provisioned credentials; true when there were any. Refused for file entries. */
+    public synchronized Optional<String> deprovision(String endpoint) {
+        if (provisioned == null) {
+            return Optional.of("credential provisioning is off");
+        }
+        if (file.devices().containsKey(endpoint)) {
+            return Optional.of("endpoint " + endpoint + " has credentials in the credentials file: remove them there");
+        }
+        if (provisioned.containsKey(endpoint)) {
+            Map<String, DeviceCredentials> next = new LinkedHashMap<>(provisioned);
+            next.remove(endpoint);
+            provisionedFile.save(next);
+            provisioned = next;
+            install(merged());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the endpoint's credentials come from provisioning (not from the file). */
+    public synchronized boolean isProvisioned(String endpoint) {
+        return provisioned != null && provisioned.containsKey(endpoint) && !file.devices().containsKey(endpoint);
+    }
+
+    /** The file's entries, then the provisioned ones that clash with none of them. */
+    private Credentials merged() {
+        Map<String, DeviceCredentials> all = new LinkedHashMap<>(file.devices());
+        if (provisioned != null) {
+            Map<String, String> owners = new HashMap<>();
+            all.values().forEach(c -> owners.put(c.uniqueKey(), c.endpoint()));
+            for (DeviceCredentials c : provisioned.values()) {
+                String owner = owners.get(c.uniqueKey());
+                if (all.containsKey(c.endpoint())) {
+                    LOG.warnf("provisioned credentials of %s are shadowed by the credentials file", c.endpoint());
+                } else if (owner != null) {
+                    LOG.warnf("provisioned credentials of %s are shadowed: the credentials file gives their %s to %s",
+                            c.endpoint(), c.uniqueKeyForHumans(), owner);
+                } else {
+                    all.put(c.endpoint(), c);
+                    owners.put(c.uniqueKey(), c.endpoint());
+                }
+            }
+        }
+        return new Credentials(all, file.bootstrap());
+    }
+
+    /** Installs an effective snapshot; returns how many devices' credentials changed or were removed. */
+    private int install(Credentials next) {
+        Index previous = index;
+        index = new Index(next);
         List<SecurityInfo> gone = new ArrayList<>();
         for (DeviceCredentials old : previous.credentials.devices().values()) {
             DeviceCredentials now = next.devices().get(old.endpoint());
@@ -88,15 +185,15 @@ public final class CredentialStore implements EditableSecurityStore {
         return index.credentials.devices().values().stream().map(DeviceCredentials::toSecurityInfo).toList();
     }
 
-    /** Credentials come from the file only; provisioning at run time is not offered. */
+    /** Leshan's own editing API is not used: credentials change through the file or {@link #provision}. */
     @Override
     public SecurityInfo add(SecurityInfo info) throws NonUniqueSecurityInfoException {
-        throw new UnsupportedOperationException("credentials are read from the credentials file");
+        throw new UnsupportedOperationException("credentials change through the credentials file or provisioning");
     }
 
     @Override
     public SecurityInfo remove(String endpoint, boolean infosAreCompromised) {
-        throw new UnsupportedOperationException("credentials are read from the credentials file");
+        throw new UnsupportedOperationException("credentials change through the credentials file or provisioning");
     }
 
     @Override

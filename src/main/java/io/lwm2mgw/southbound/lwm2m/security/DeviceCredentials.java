@@ -61,6 +61,19 @@ public record DeviceCredentials(String endpoint, Optional<String> pskIdentity, O
                 && publicKey.equals(other.publicKey) && x509Subject.equals(other.x509Subject);
     }
 
+    /** What no two endpoints may share: the PSK identity, the public key or the certificate subject. */
+    public String uniqueKey() {
+        return pskIdentity.map(i -> "PSK identity " + i)
+                .or(() -> publicKey.map(k -> "public key " + java.util.Base64.getEncoder().encodeToString(
+                        k.getEncoded())))
+                .orElseGet(() -> "x509 subject " + x509Subject.orElseThrow());
+    }
+
+    /** The same without key material, for messages. */
+    public String uniqueKeyForHumans() {
+        return publicKey.isPresent() ? "public key" : uniqueKey();
+    }
+
     /** No key material: fit for logs. */
     @Override
     public String toString() {
