@@ -191,13 +191,21 @@ final class ManifestConsistency {
                 problems.add("container: envFrom names ConfigMap '" + ref + "', which is not part of the manifests");
             }
         }
+        Set<String> configured = new HashSet<>();
         for (JsonNode map : ofKind(resources, "ConfigMap")) {
             map.path("data").fields().forEachRemaining(e -> {
+                configured.add(e.getKey());
                 if (e.getKey().endsWith("_DIRECTORY") && !e.getValue().asText().startsWith("/data/")) {
                     problems.add("ConfigMap/" + name(map) + ": " + e.getKey() + " must lie on the /data volume, "
                             + "or the state is lost with the pod");
                 }
             });
+        }
+        for (String key : writableDirectoryKeys()) {
+            if (!configured.contains(key)) {
+                problems.add("ConfigMap: " + key + " is not set: its default lies under the working directory, "
+                        + "which the read-only root file system does not let the gateway write");
+            }
         }
         Set<String> secrets = ofKind(resources, "Secret").stream().map(ManifestConsistency::name)
                 .collect(Collectors.toSet());
@@ -265,5 +273,30 @@ final class ManifestConsistency {
             map.put(e.getKey(), e.getValue().asText());
         }
         return map;
+    }
+
+    /**
+     * The environment variables of every configuration key that names a folder the gateway writes to (a
+     * {@code Path} whose default is relative, {@code data/...}), found in the typed configuration itself, so
+     * a new store cannot be forgotten in the manifests.
+     */
+    static List<String> writableDirectoryKeys() {
+        List<String> keys = new ArrayList<>();
+        collect(io.lwm2mgw.config.GatewayConfig.class, "GATEWAY", keys);
+        return keys;
+    }
+
+    private static void collect(Class<?> type, String prefix, List<String> keys) {
+        for (java.lang.reflect.Method m : type.getMethods()) {
+            String name = prefix + "_" + m.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+            io.smallrye.config.WithDefault fallback = m.getAnnotation(io.smallrye.config.WithDefault.class);
+            if (m.getReturnType() == java.nio.file.Path.class && fallback != null
+                    && fallback.value().startsWith("data/")) {
+                keys.add(name);
+            } else if (m.getReturnType().isInterface() && m.getReturnType().getPackageName().equals("io.lwm2mgw.config")
+                    && m.getParameterCount() == 0) {
+                collect(m.getReturnType(), name, keys);
+            }
+        }
     }
 }

@@ -146,6 +146,19 @@ class ManifestValidationTest {
     }
 
     @Test
+    void every_folder_the_gateway_writes_is_set_and_a_missing_one_is_caught() {
+        assertThat(ManifestConsistency.writableDirectoryKeys()).containsExactlyInAnyOrder(
+                "GATEWAY_COMMANDS_STORE_DIRECTORY", "GATEWAY_LWM2M_STATE_DIRECTORY",
+                "GATEWAY_FIRMWARE_IMAGE_DIRECTORY", "GATEWAY_FIRMWARE_CAMPAIGN_DIRECTORY",
+                "GATEWAY_LWM2M_SECURITY_PROVISIONING_DIRECTORY");
+        List<ObjectNode> resources = Kustomization.render(K8S.resolve("overlays/prod"));
+        ((ObjectNode) of(resources, "ConfigMap").get("data")).remove("GATEWAY_FIRMWARE_IMAGE_DIRECTORY");
+
+        assertThat(problems(resources)).anySatisfy(p -> assertThat(p)
+                .contains("GATEWAY_FIRMWARE_IMAGE_DIRECTORY is not set"));
+    }
+
+    @Test
     void a_service_pointing_at_an_undeclared_port_is_caught() {
         List<ObjectNode> resources = Kustomization.render(K8S.resolve("base"));
         resources.stream().filter(r -> r.path("metadata").path("name").asText().equals("lwm2m-gateway-coap"))
