@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -139,41 +138,40 @@ public record Credentials(Map<String, DeviceCredentials> devices, List<Bootstrap
         throw new IllegalArgumentException(where + ": needs one of psk, rpk, x509");
     }
 
-    /** An EC (or else RSA, Ed25519) public key from base64 or hex of its DER SubjectPublicKeyInfo. */
+    /** An EC (or else RSA) public key from base64 or hex of its DER SubjectPublicKeyInfo. */
     static PublicKey publicKey(String text, String where) {
-        byte[] der = der(text, where + ".rpk.publicKey");
-        return firstAlgorithm(where + ".rpk.publicKey is not a DER SubjectPublicKeyInfo",
-                factory -> factory.generatePublic(new X509EncodedKeySpec(der)));
-    }
-
-    /** An EC (or else RSA, Ed25519) private key from base64 or hex of its DER PKCS#8 encoding. */
-    static PrivateKey privateKey(String text, String where) {
-        byte[] der = der(text, where + ".rpk.privateKey");
-        return firstAlgorithm(where + ".rpk.privateKey is not a DER PKCS#8 private key",
-                factory -> factory.generatePrivate(new PKCS8EncodedKeySpec(der)));
-    }
-
-    private static byte[] der(String text, String what) {
+        byte[] der;
         try {
-            return text.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(text) : Base64.getDecoder().decode(text);
+            der = text.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(text) : Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " is neither base64 nor hex");
+            throw new IllegalArgumentException(where + ".rpk.publicKey is neither base64 nor hex");
         }
-    }
-
-    private interface KeyReader<K> {
-        K read(KeyFactory factory) throws java.security.GeneralSecurityException;
-    }
-
-    private static <K> K firstAlgorithm(String failure, KeyReader<K> reader) {
         for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
             try {
-                return reader.read(KeyFactory.getInstance(algorithm));
+                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
             } catch (java.security.GeneralSecurityException e) {
                 // try the next algorithm
             }
         }
-        throw new IllegalArgumentException(failure);
+        throw new IllegalArgumentException(where + ".rpk.publicKey is not a DER SubjectPublicKeyInfo");
+    }
+
+    /** An EC (or else RSA, Ed25519) private key from base64 or hex of its DER PKCS#8 encoding. */
+    static PrivateKey privateKey(String text, String where) {
+        byte[] der;
+        try {
+            der = text.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(text) : Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ".rpk.privateKey is neither base64 nor hex");
+        }
+        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            } catch (java.security.GeneralSecurityException e) {
+                // try the next algorithm
+            }
+        }
+        throw new IllegalArgumentException(where + ".rpk.privateKey is not a DER PKCS#8 private key");
     }
 
     private static String text(JsonNode node, String field, String where) {
