@@ -141,7 +141,6 @@ public final class TestDevice implements AutoCloseable {
         private FirmwareBehaviour firmware;
         private java.util.function.IntFunction<Security> security;
         private boolean bootstrap;
-        private boolean accessControl;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -212,23 +211,6 @@ public final class TestDevice implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Knows only a bootstrap server, {@code coaps://127.0.0.1:port}, reached with this raw public key pair
-         * (DER) and trusting the server's raw public key.
-         */
-        public Builder bootstrappingWithRpk(byte[] publicKey, byte[] privateKey, byte[] serverPublicKey) {
-            this.security = port -> Security.rpkBootstrap("coaps://127.0.0.1:" + port, publicKey, privateKey,
-                    serverPublicKey);
-            this.bootstrap = true;
-            return this;
-        }
-
-        /** Has the Access Control object (2), without instances until a bootstrap writes some. */
-        public Builder withAccessControl() {
-            this.accessControl = true;
-            return this;
-        }
-
         /** Knows only a bootstrap server, {@code coap://127.0.0.1:port} without security. */
         public Builder bootstrappingWithoutSecurity() {
             this.security = port -> Security.noSecBootstrap("coap://127.0.0.1:" + port);
@@ -265,11 +247,6 @@ public final class TestDevice implements AutoCloseable {
             TemperatureInstance temp = new TemperatureInstance();
             MysteryInstance myst = new MysteryInstance();
             List<Integer> ids = new ArrayList<>(List.of(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE));
-            if (accessControl) {
-                objects.setClassForObject(LwM2mId.ACCESS_CONTROL,
-                        org.eclipse.leshan.client.resource.SimpleInstanceEnabler.class);
-                ids.add(LwM2mId.ACCESS_CONTROL);
-            }
             if (temperature) {
                 objects.setInstancesForObject(3303, temp);
                 ids.add(3303);

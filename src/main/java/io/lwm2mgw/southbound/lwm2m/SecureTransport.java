@@ -99,15 +99,8 @@ final class SecureTransport implements AutoCloseable {
                 return t;
             });
             coapServer.add(new BootstrapServer(store, authorizer, events, clock, security.bootstrap().requestTimeout(),
-                    bootstrapFlows, serverPublicKey()));
+                    bootstrapFlows));
         }
-    }
-
-    /** The gateway's public key: the configured RPK, else the key of its certificate. */
-    private Optional<java.security.PublicKey> serverPublicKey() {
-        return security.serverPublicKey().map(KeyFiles::publicKey)
-                .or(() -> security.serverCertificateChain().map(KeyFiles::certificates)
-                        .filter(chain -> chain.length > 0).map(chain -> chain[0].getPublicKey()));
     }
 
     /** Answers {@code credentials-put} and {@code credentials-delete}. */

@@ -46,17 +46,15 @@ public record BootstrapConfiguration(String endpoint, List<ServerEntry> servers,
      * @param shortServerId 1..65534
      * @param lifetime      registration lifetime, seconds
      * @param binding       {@code U} or {@code UQ}
-     * @param security      {@code nosec}, {@code psk} (the device's own PSK from the credentials file is
-     *                      written, so it registers with exactly the credentials the gateway expects) or
-     *                      {@code rpk} (the device's key pair from its {@code rpk} entry, which then needs a
-     *                      {@code privateKey}, and the gateway's public key)
+     * @param security      {@code nosec}, or {@code psk}: the device's own PSK from the credentials file is
+     *                      written, so it registers with exactly the credentials the gateway expects
      */
     public record ServerEntry(String uri, int shortServerId, long lifetime, String binding, String security) {
         public ServerEntry {
             Objects.requireNonNull(uri);
             Objects.requireNonNull(binding);
-            if (!security.equals("nosec") && !security.equals("psk") && !security.equals("rpk")) {
-                throw new IllegalArgumentException("server " + uri + ": security must be nosec, psk or rpk");
+            if (!security.equals("nosec") && !security.equals("psk")) {
+                throw new IllegalArgumentException("server " + uri + ": security must be nosec or psk");
             }
             if (shortServerId < 1 || shortServerId > 65534) {
                 throw new IllegalArgumentException("server " + uri + ": shortServerId must be 1..65534");

@@ -4,7 +4,6 @@ import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.event.BootstrapEnded;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,17 +56,11 @@ public final class BootstrapServer extends CoapResource {
     private final Clock clock;
     private final Duration timeout;
     private final ExecutorService flows;
-    private final Optional<PublicKey> serverPublicKey;
     private final LwM2mEncoder encoder = new DefaultLwM2mEncoder();
 
-    /**
-     * @param serverPublicKey the gateway's own public key (its RPK, or its certificate's key), written to
-     *                        devices bootstrapped for {@code rpk}; empty when the gateway has none
-     */
     public BootstrapServer(CredentialStore store, EndpointAuthorizer authorizer, Consumer<DeviceEvent> events,
-            Clock clock, Duration timeout, ExecutorService flows, Optional<PublicKey> serverPublicKey) {
+            Clock clock, Duration timeout, ExecutorService flows) {
         super("bs");
-        this.serverPublicKey = serverPublicKey;
         this.store = store;
         this.authorizer = authorizer;
         this.events = events;
@@ -163,24 +156,12 @@ public final class BootstrapServer extends CoapResource {
             resources.add(LwM2mSingleResource.newBinaryResource(3,
                     credentials.pskIdentity().orElseThrow().getBytes(StandardCharsets.UTF_8)));
             resources.add(LwM2mSingleResource.newBinaryResource(5, credentials.pskKey().orElseThrow()));
-            resources.add(LwM2mSingleResource.newBinaryResource(4, new byte[0]));
-        } else if (server.security().equals("rpk")) {
-            DeviceCredentials credentials = store.byEndpoint(endpoint)
-                    .filter(c -> c.publicKey().isPresent() && c.privateKey().isPresent())
-                    .orElseThrow(() -> new BootstrapFailed("server " + server.uri() + " wants rpk but " + endpoint
-                            + " has no rpk entry with a privateKey in the credentials file"));
-            PublicKey gateway = serverPublicKey.orElseThrow(() -> new BootstrapFailed("server " + server.uri()
-                    + " wants rpk but the gateway has no public key (gateway.lwm2m.security.server-public-key)"));
-            resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.RPK.code));
-            resources.add(LwM2mSingleResource.newBinaryResource(3, credentials.publicKey().orElseThrow().getEncoded()));
-            resources.add(LwM2mSingleResource.newBinaryResource(4, gateway.getEncoded()));
-            resources.add(LwM2mSingleResource.newBinaryResource(5, credentials.privateKey().orElseThrow().getEncoded()));
         } else {
             resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.NO_SEC.code));
             resources.add(LwM2mSingleResource.newBinaryResource(3, new byte[0]));
-            resources.add(LwM2mSingleResource.newBinaryResource(4, new byte[0]));
             resources.add(LwM2mSingleResource.newBinaryResource(5, new byte[0]));
         }
+        resources.add(LwM2mSingleResource.newBinaryResource(4, new byte[0]));
         resources.add(LwM2mSingleResource.newIntegerResource(10, server.shortServerId()));
         return new LwM2mObjectInstance(instance, resources);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.security.KeyFactory;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ import java.util.Optional;
  * <pre>{@code
  * {"devices": [
  *    {"endpoint": "lamp-1", "psk": {"identity": "lamp-1", "key": "hex"}},
- *    {"endpoint": "lamp-2", "rpk": {"publicKey": "base64 of the DER SubjectPublicKeyInfo",
- *                                   "privateKey": "optional, base64 of the DER PKCS#8, for bootstrap only"}},
+ *    {"endpoint": "lamp-2", "rpk": {"publicKey": "base64 of the DER SubjectPublicKeyInfo"}},
  *    {"endpoint": "lamp-3", "x509": {"subject": "lamp-3"}}],
  *  "bootstrap": [
  *    {"endpoint": "lamp-*", "servers": [{"uri": "coaps://gw:5684", "shortServerId": 1, "lifetime": 300,
@@ -125,12 +123,8 @@ public record Credentials(Map<String, DeviceCredentials> devices, List<Bootstrap
             return DeviceCredentials.psk(endpoint, text(psk, "identity", where + ".psk"), key);
         }
         if (device.has("rpk")) {
-            PublicKey key = publicKey(text(device.get("rpk"), "publicKey", where + ".rpk"), where);
-            JsonNode privateKey = device.get("rpk").get("privateKey");
-            if (privateKey == null) {
-                return DeviceCredentials.rpk(endpoint, key);
-            }
-            return DeviceCredentials.rpk(endpoint, key, privateKey(privateKey.asText(), where));
+            return DeviceCredentials.rpk(endpoint, publicKey(text(device.get("rpk"), "publicKey", where + ".rpk"),
+                    where));
         }
         if (device.has("x509")) {
             return DeviceCredentials.x509(endpoint, device.get("x509").path("subject").asText(endpoint));
@@ -154,24 +148,6 @@ public record Credentials(Map<String, DeviceCredentials> devices, List<Bootstrap
             }
         }
         throw new IllegalArgumentException(where + ".rpk.publicKey is not a DER SubjectPublicKeyInfo");
-    }
-
-    /** An EC (or else RSA, Ed25519) private key from base64 or hex of its DER PKCS#8 encoding. */
-    static PrivateKey privateKey(String text, String where) {
-        byte[] der;
-        try {
-            der = text.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(text) : Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ".rpk.privateKey is neither base64 nor hex");
-        }
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
-            } catch (java.security.GeneralSecurityException e) {
-                // try the next algorithm
-            }
-        }
-        throw new IllegalArgumentException(where + ".rpk.privateKey is not a DER PKCS#8 private key");
     }
 
     private static String text(JsonNode node, String field, String where) {

@@ -1,6 +1,5 @@
 package io.lwm2mgw.southbound.lwm2m.security;
 
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -10,11 +9,10 @@ import org.eclipse.leshan.servers.security.SecurityInfo;
 
 /**
  * The credentials one device must present to use its endpoint name: exactly one of a pre-shared key (identity
- * and key), a raw public key, or an X.509 certificate whose subject CN is given. A raw public key may come with
- * the device's private key, which only bootstrap uses (to write the device's key pair to it).
+ * and key), a raw public key, or an X.509 certificate whose subject CN is given.
  */
 public record DeviceCredentials(String endpoint, Optional<String> pskIdentity, Optional<byte[]> pskKey,
-        Optional<PublicKey> publicKey, Optional<String> x509Subject, Optional<PrivateKey> privateKey) {
+        Optional<PublicKey> publicKey, Optional<String> x509Subject) {
 
     public DeviceCredentials {
         Objects.requireNonNull(endpoint);
@@ -27,23 +25,17 @@ public record DeviceCredentials(String endpoint, Optional<String> pskIdentity, O
 
     public static DeviceCredentials psk(String endpoint, String identity, byte[] key) {
         return new DeviceCredentials(endpoint, Optional.of(identity), Optional.of(key.clone()), Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty());
     }
 
     public static DeviceCredentials rpk(String endpoint, PublicKey key) {
         return new DeviceCredentials(endpoint, Optional.empty(), Optional.empty(), Optional.of(key),
-                Optional.empty(), Optional.empty());
-    }
-
-    /** A raw public key with the device's private key, for bootstrap to write the pair to the device. */
-    public static DeviceCredentials rpk(String endpoint, PublicKey key, PrivateKey privateKey) {
-        return new DeviceCredentials(endpoint, Optional.empty(), Optional.empty(), Optional.of(key),
-                Optional.empty(), Optional.of(privateKey));
+                Optional.empty());
     }
 
     public static DeviceCredentials x509(String endpoint, String subject) {
         return new DeviceCredentials(endpoint, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(subject), Optional.empty());
+                Optional.of(subject));
     }
 
     /** Leshan's view of these credentials (the DTLS handshake looks PSKs up through it). */

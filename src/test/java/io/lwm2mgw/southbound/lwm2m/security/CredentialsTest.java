@@ -65,7 +65,7 @@ class CredentialsTest {
                 "{\"devices\": [{\"endpoint\": \"a\", \"rpk\": {\"publicKey\": \"AAAA\"}}]}",
                 "{\"bootstrap\": [{\"endpoint\": \"a\", \"servers\": []}]}",
                 "{\"bootstrap\": [{\"endpoint\": \"a\", \"servers\": [{\"uri\": \"coap://x\","
-                        + " \"security\": \"x509\"}]}]}")) {
+                        + " \"security\": \"rpk\"}]}]}")) {
             assertThatThrownBy(() -> parse(bad)).isInstanceOf(IllegalArgumentException.class)
                     .satisfies(e -> errors.add(e.getMessage()));
         }
@@ -78,7 +78,7 @@ class CredentialsTest {
                 "devices[1]: PSK identity x is already used by a",
                 "devices[0] (a).rpk.publicKey is not a DER SubjectPublicKeyInfo",
                 "bootstrap[0]: bootstrap entry a names no server",
-                "bootstrap[0]: server coap://x: security must be nosec, psk or rpk");
+                "bootstrap[0]: server coap://x: security must be nosec or psk");
         assertThat(errors.get(1)).startsWith("not JSON: ");
     }
 
@@ -87,24 +87,5 @@ class CredentialsTest {
         DeviceCredentials psk = DeviceCredentials.psk("a", "a-id", new byte[] {0x5e, 0x5e});
 
         assertThat(psk.toString()).contains("a-id").doesNotContain("5e5e").doesNotContain("[B@");
-    }
-
-    @Test
-    void an_rpk_entry_may_carry_the_private_key_bootstrap_writes() throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        java.security.KeyPair pair = generator.generateKeyPair();
-        String pub = java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-        String priv = java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
-        Credentials parsed = Credentials.parse(("{\"devices\":[{\"endpoint\":\"r\",\"rpk\":{\"publicKey\":\"" + pub
-                + "\",\"privateKey\":\"" + priv + "\"}}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(parsed.devices().get("r").privateKey().orElseThrow().getEncoded())
-                .isEqualTo(pair.getPrivate().getEncoded());
-        assertThat(parsed.devices().get("r").toString()).doesNotContain(priv.substring(0, 12));
-
-        assertThatThrownBy(() -> Credentials.parse(("{\"devices\":[{\"endpoint\":\"r\",\"rpk\":{\"publicKey\":\""
-                + pub + "\",\"privateKey\":\"AAAA\"}}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("devices[0] (r).rpk.privateKey is not a DER PKCS#8 private key");
     }
 }
