@@ -141,6 +141,7 @@ public final class TestDevice implements AutoCloseable {
         private FirmwareBehaviour firmware;
         private java.util.function.IntFunction<Security> security;
         private boolean bootstrap;
+        private boolean accessControl;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -211,6 +212,28 @@ public final class TestDevice implements AutoCloseable {
             return this;
         }
 
+        /** Knows only a bootstrap server, {@code coaps://127.0.0.1:port}, reached with a raw public key (DER keys). */
+        public Builder bootstrappingWithRpk(byte[] publicKey, byte[] privateKey, byte[] serverPublicKey) {
+            this.security = port -> Security.rpkBootstrap("coaps://127.0.0.1:" + port, publicKey, privateKey,
+                    serverPublicKey);
+            this.bootstrap = true;
+            return this;
+        }
+
+        /** Knows only a bootstrap server, {@code coaps://127.0.0.1:port}, reached with an X.509 certificate (DER). */
+        public Builder bootstrappingWithX509(byte[] certificate, byte[] privateKey, byte[] serverCertificate) {
+            this.security = port -> Security.x509Bootstrap("coaps://127.0.0.1:" + port, certificate, privateKey,
+                    serverCertificate);
+            this.bootstrap = true;
+            return this;
+        }
+
+        /** Has an Access Control object (2) that a bootstrap server may fill; it starts empty. */
+        public Builder withAccessControl() {
+            this.accessControl = true;
+            return this;
+        }
+
         /** Knows only a bootstrap server, {@code coap://127.0.0.1:port} without security. */
         public Builder bootstrappingWithoutSecurity() {
             this.security = port -> Security.noSecBootstrap("coap://127.0.0.1:" + port);
@@ -258,6 +281,10 @@ public final class TestDevice implements AutoCloseable {
             if (light) {
                 objects.setInstancesForObject(3311, new LightInstance(0));
                 ids.add(3311);
+            }
+            if (accessControl) {
+                objects.setClassForObject(LwM2mId.ACCESS_CONTROL, org.eclipse.leshan.client.resource.SimpleInstanceEnabler.class);
+                ids.add(LwM2mId.ACCESS_CONTROL);
             }
             LeshanClient[] self = new LeshanClient[1];
             FirmwareUpdateObject fw = null;

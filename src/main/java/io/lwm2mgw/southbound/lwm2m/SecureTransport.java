@@ -11,6 +11,7 @@ import io.lwm2mgw.southbound.lwm2m.security.CredentialProvisioning;
 import io.lwm2mgw.southbound.lwm2m.security.CredentialStore;
 import io.lwm2mgw.southbound.lwm2m.security.CredentialsFileWatcher;
 import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
+import io.lwm2mgw.southbound.lwm2m.security.GatewayIdentity;
 import io.lwm2mgw.southbound.lwm2m.security.KeyFiles;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentialsFile;
 import java.net.InetSocketAddress;
@@ -98,8 +99,10 @@ final class SecureTransport implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            GatewayIdentity gateway = GatewayIdentity.of(security.serverPublicKey().map(KeyFiles::publicKey),
+                    security.serverCertificateChain().map(KeyFiles::certificates));
             coapServer.add(new BootstrapServer(store, authorizer, events, clock, security.bootstrap().requestTimeout(),
-                    bootstrapFlows));
+                    bootstrapFlows, gateway));
         }
     }
 

@@ -1,7 +1,11 @@
 package io.lwm2mgw.southbound.lwm2m.security;
 
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -46,15 +50,32 @@ public record BootstrapConfiguration(String endpoint, List<ServerEntry> servers,
      * @param shortServerId 1..65534
      * @param lifetime      registration lifetime, seconds
      * @param binding       {@code U} or {@code UQ}
-     * @param security      {@code nosec}, or {@code psk}: the device's own PSK from the credentials file is
-     *                      written, so it registers with exactly the credentials the gateway expects
+     * @param security      {@code nosec}; or {@code psk}, {@code rpk}, {@code x509}: the device's own credentials
+     *                      from the credentials file are written (its PSK; its public and private key; its
+     *                      certificate and private key), so it registers with exactly the credentials the
+     *                      gateway expects
+     * @param serverPublicKey   for {@code rpk}: the server's public key to write, when the server is not this
+     *                          gateway (default: the gateway's own)
+     * @param serverCertificate for {@code x509}: the server's certificate to write, when the server is not this
+     *                          gateway (default: the first of the gateway's chain)
      */
-    public record ServerEntry(String uri, int shortServerId, long lifetime, String binding, String security) {
+    public record ServerEntry(String uri, int shortServerId, long lifetime, String binding, String security,
+            Optional<PublicKey> serverPublicKey, Optional<X509Certificate> serverCertificate) {
+
+        public static final Set<String> MODES = Set.of("nosec", "psk", "rpk", "x509");
+
+        public ServerEntry(String uri, int shortServerId, long lifetime, String binding, String security) {
+            this(uri, shortServerId, lifetime, binding, security, Optional.empty(), Optional.empty());
+        }
+
         public ServerEntry {
             Objects.requireNonNull(uri);
             Objects.requireNonNull(binding);
-            if (!security.equals("nosec") && !security.equals("psk")) {
-                throw new IllegalArgumentException("server " + uri + ": security must be nosec or psk");
+            Objects.requireNonNull(serverPublicKey);
+            Objects.requireNonNull(serverCertificate);
+            if (!MODES.contains(security)) {
+                throw new IllegalArgumentException("server " + uri + ": security must be nosec, psk, rpk or x509, not "
+                        + security);
             }
             if (shortServerId < 1 || shortServerId > 65534) {
                 throw new IllegalArgumentException("server " + uri + ": shortServerId must be 1..65534");

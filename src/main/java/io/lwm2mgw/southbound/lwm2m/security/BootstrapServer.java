@@ -3,10 +3,8 @@ package io.lwm2mgw.southbound.lwm2m.security;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.event.BootstrapEnded;
 import io.lwm2mgw.domain.event.DeviceEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +20,11 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.network.Endpoint;
 import org.eclipse.californium.core.CoapExchange;
 import org.eclipse.californium.elements.EndpointContext;
-import org.eclipse.leshan.core.SecurityMode;
 import org.eclipse.leshan.core.model.LwM2mModel;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
 import org.eclipse.leshan.core.node.LwM2mPath;
-import org.eclipse.leshan.core.node.LwM2mResource;
-import org.eclipse.leshan.core.node.LwM2mSingleResource;
 import org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder;
 import org.eclipse.leshan.core.node.codec.LwM2mEncoder;
 import org.eclipse.leshan.core.peer.LwM2mPeer;
@@ -42,8 +37,8 @@ import org.jboss.logging.Logger;
  * Client-initiated bootstrap (spec 5.2.7.1) on the {@code /bs} resource of the gateway's CoAP and CoAPS
  * endpoints. A Bootstrap-Request is checked like a registration (the device's DTLS identity must belong to the
  * endpoint it names), answered 2.04, and then, off the protocol thread, the device's configuration is written:
- * Delete {@code /}, for each server a Security (0) and a Server (1) instance (and, when asked, an Access
- * Control (2) instance), then Bootstrap-Finish. The end is published as a {@link BootstrapEnded} event.
+ * Delete {@code /}, the instances {@link BootstrapInstanceMapper} prepares (Security, Server and, when asked,
+ * Access Control), then Bootstrap-Finish. The end is published as a {@link BootstrapEnded} event.
  */
 public final class BootstrapServer extends CoapResource {
 
@@ -57,10 +52,12 @@ public final class BootstrapServer extends CoapResource {
     private final Duration timeout;
     private final ExecutorService flows;
     private final LwM2mEncoder encoder = new DefaultLwM2mEncoder();
+    private final BootstrapInstanceMapper instances;
 
     public BootstrapServer(CredentialStore store, EndpointAuthorizer authorizer, Consumer<DeviceEvent> events,
-            Clock clock, Duration timeout, ExecutorService flows) {
+            Clock clock, Duration timeout, ExecutorService flows, GatewayIdentity gateway) {
         super("bs");
+        this.instances = new BootstrapInstanceMapper(gateway);
         this.store = store;
         this.authorizer = authorizer;
         this.events = events;
@@ -104,21 +101,15 @@ public final class BootstrapServer extends CoapResource {
         List<String> uris = config.servers().stream().map(BootstrapConfiguration.ServerEntry::uri).toList();
         try {
             // every write is prepared first: a configuration that cannot be written must not wipe the device
-            List<Map.Entry<LwM2mPath, LwM2mObjectInstance>> writes = new ArrayList<>();
-            int instance = 0;
-            for (BootstrapConfiguration.ServerEntry server : config.servers()) {
-                writes.add(Map.entry(new LwM2mPath(0, instance), securityInstance(instance, server, endpoint)));
-                writes.add(Map.entry(new LwM2mPath(1, instance), serverInstance(instance, server)));
-                if (config.acl()) {
-                    writes.add(Map.entry(new LwM2mPath(2, instance * 2),
-                            aclInstance(instance * 2, 1, instance, server.shortServerId())));
-                    writes.add(Map.entry(new LwM2mPath(2, instance * 2 + 1),
-                            aclInstance(instance * 2 + 1, 3, 0, server.shortServerId())));
-                }
-                instance++;
+            Map<LwM2mPath, LwM2mObjectInstance> writes;
+            try {
+                writes = instances.writes(config, endpoint, store.byEndpoint(endpoint),
+                        Optional.ofNullable(store.current().clientKeys().get(endpoint)));
+            } catch (IllegalArgumentException e) {
+                throw new BootstrapFailed(e.getMessage());
             }
             expect(send(coap, device, Request.newDelete(), "", null), "delete /");
-            for (Map.Entry<LwM2mPath, LwM2mObjectInstance> write : writes) {
+            for (Map.Entry<LwM2mPath, LwM2mObjectInstance> write : writes.entrySet()) {
                 write(coap, device, write.getKey(), write.getValue());
             }
             expect(send(coap, device, Request.newPost(), "bs", null), "bootstrap-finish");
@@ -141,47 +132,6 @@ public final class BootstrapServer extends CoapResource {
         byte[] payload = encoder.encode(node, ContentFormat.TLV, null, path, MODEL);
         expect(send(coap, device, Request.newPut(), path.getObjectId() + "/" + path.getObjectInstanceId(), payload),
                 "write " + path);
-    }
-
-    private LwM2mObjectInstance securityInstance(int instance, BootstrapConfiguration.ServerEntry server,
-            String endpoint) {
-        List<LwM2mResource> resources = new ArrayList<>();
-        resources.add(LwM2mSingleResource.newStringResource(0, server.uri()));
-        resources.add(LwM2mSingleResource.newBooleanResource(1, false));
-        if (server.security().equals("psk")) {
-            DeviceCredentials credentials = store.byEndpoint(endpoint).filter(c -> c.pskIdentity().isPresent())
-                    .orElseThrow(() -> new BootstrapFailed("server " + server.uri() + " wants psk but "
-                            + endpoint + " has no PSK in the credentials file"));
-            resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.PSK.code));
-            resources.add(LwM2mSingleResource.newBinaryResource(3,
-                    credentials.pskIdentity().orElseThrow().getBytes(StandardCharsets.UTF_8)));
-            resources.add(LwM2mSingleResource.newBinaryResource(5, credentials.pskKey().orElseThrow()));
-        } else {
-            resources.add(LwM2mSingleResource.newIntegerResource(2, SecurityMode.NO_SEC.code));
-            resources.add(LwM2mSingleResource.newBinaryResource(3, new byte[0]));
-            resources.add(LwM2mSingleResource.newBinaryResource(5, new byte[0]));
-        }
-        resources.add(LwM2mSingleResource.newBinaryResource(4, new byte[0]));
-        resources.add(LwM2mSingleResource.newIntegerResource(10, server.shortServerId()));
-        return new LwM2mObjectInstance(instance, resources);
-    }
-
-    private static LwM2mObjectInstance serverInstance(int instance, BootstrapConfiguration.ServerEntry server) {
-        return new LwM2mObjectInstance(instance,
-                LwM2mSingleResource.newIntegerResource(0, server.shortServerId()),
-                LwM2mSingleResource.newIntegerResource(1, server.lifetime()),
-                LwM2mSingleResource.newBooleanResource(6, true),
-                LwM2mSingleResource.newStringResource(7, server.binding()));
-    }
-
-    /** Full rights (read, write, execute, delete, create: 31) for the server on one object instance. */
-    private static LwM2mObjectInstance aclInstance(int instance, int object, int objectInstance, int shortServerId) {
-        return new LwM2mObjectInstance(instance,
-                LwM2mSingleResource.newIntegerResource(0, object),
-                LwM2mSingleResource.newIntegerResource(1, objectInstance),
-                org.eclipse.leshan.core.node.LwM2mMultipleResource.newIntegerResource(2,
-                        java.util.Map.of(shortServerId, 31L)),
-                LwM2mSingleResource.newIntegerResource(3, shortServerId));
     }
 
     private Response send(Endpoint coap, EndpointContext device, Request request, String path, byte[] tlv) {

@@ -123,7 +123,7 @@ public final class CredentialStore implements EditableSecurityStore {
                 }
             }
         }
-        return new Credentials(all, file.bootstrap());
+        return new Credentials(all, file.bootstrap(), file.clientKeys());
     }
 
     /** Installs an effective snapshot; returns how many devices' credentials changed or were removed. */

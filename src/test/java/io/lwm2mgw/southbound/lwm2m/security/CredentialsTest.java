@@ -65,7 +65,7 @@ class CredentialsTest {
                 "{\"devices\": [{\"endpoint\": \"a\", \"rpk\": {\"publicKey\": \"AAAA\"}}]}",
                 "{\"bootstrap\": [{\"endpoint\": \"a\", \"servers\": []}]}",
                 "{\"bootstrap\": [{\"endpoint\": \"a\", \"servers\": [{\"uri\": \"coap://x\","
-                        + " \"security\": \"rpk\"}]}]}")) {
+                        + " \"security\": \"oscore\"}]}]}")) {
             assertThatThrownBy(() -> parse(bad)).isInstanceOf(IllegalArgumentException.class)
                     .satisfies(e -> errors.add(e.getMessage()));
         }
@@ -78,7 +78,7 @@ class CredentialsTest {
                 "devices[1]: PSK identity x is already used by a",
                 "devices[0] (a).rpk.publicKey is not a DER SubjectPublicKeyInfo",
                 "bootstrap[0]: bootstrap entry a names no server",
-                "bootstrap[0]: server coap://x: security must be nosec or psk");
+                "bootstrap[0]: server coap://x: security must be nosec, psk, rpk or x509, not oscore");
         assertThat(errors.get(1)).startsWith("not JSON: ");
     }
 
