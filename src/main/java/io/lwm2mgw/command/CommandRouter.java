@@ -193,14 +193,17 @@ public class CommandRouter {
             attach(original, request, onFinal);
         } else if (request.command() instanceof DeviceCommand.ProvisionCredentials
                 || request.command() instanceof DeviceCommand.RemoveCredentials) {
-            // the gateway's own business, not the device's: no lane, no registration needed, answered at once
-            CommandResult result;
-            try {
-                result = devices.changeCredentials(request);
-            } catch (RuntimeException e) {
-                result = CommandResult.of(request, clock.instant(), CommandStatus.FAILED, "gateway error: " + e);
-            }
-            finish(pending, result);
+            // the gateway's own business, not the device's: no lane, no registration needed; it writes a file,
+            // so it runs on the store's thread like every other write, never on a broker client's thread
+            storeWriter.execute(() -> {
+                CommandResult result;
+                try {
+                    result = devices.changeCredentials(request);
+                } catch (RuntimeException e) {
+                    result = CommandResult.of(request, clock.instant(), CommandStatus.FAILED, "gateway error: " + e);
+                }
+                finish(pending, result);
+            });
         } else {
             enqueue(pending);
         }

@@ -3,9 +3,15 @@ package io.lwm2mgw.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lwm2mgw.command.RouterFixture.Acks;
+import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
+import io.lwm2mgw.domain.command.CredentialSpec;
+import io.lwm2mgw.domain.command.DeviceCommand;
+import io.lwm2mgw.domain.device.EndpointName;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +32,25 @@ class CommandRouterTest {
     @AfterEach
     void tearDown() {
         f.router.stop(null);
+    }
+
+    @Test
+    void credentials_are_changed_at_once_for_a_sleeping_device_without_waiting_in_its_lane() {
+        f.devices.sleep("dev-a");
+        f.router.submit(f.read("dev-a", "c-1"), () -> { });
+        Acks acks = new Acks();
+        CommandRequest put = new CommandRequest("cred-1", EndpointName.of("dev-a"),
+                new DeviceCommand.ProvisionCredentials(CredentialSpec.psk("dev-a", "00ff")), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), f.clock.instant(), Optional.empty());
+
+        f.router.submit(put, acks.next());
+        f.router.submit(put, acks.next());
+
+        assertThat(f.devices.credentialChanges).as("a redelivered copy is not applied again").hasSize(1);
+        assertThat(f.finalsFor("cred-1")).as("each copy gets the one result")
+                .extracting(CommandResult::status).containsExactly(CommandStatus.SUCCESS, CommandStatus.SUCCESS);
+        assertThat(acks.count).hasValue(2);
+        assertThat(f.devices.sentTo("dev-a")).as("nothing reached the sleeping device").isEmpty();
     }
 
     @Test

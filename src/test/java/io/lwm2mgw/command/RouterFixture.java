@@ -144,6 +144,14 @@ final class RouterFixture {
             this.observer = observer;
         }
 
+        final List<CommandRequest> credentialChanges = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CommandResult changeCredentials(CommandRequest request) {
+            credentialChanges.add(request);
+            return CommandResult.of(request, request.receivedAt(), CommandStatus.SUCCESS, null);
+        }
+
         void sleep(String endpoint) {
             sleeping.add(EndpointName.of(endpoint));
         }
