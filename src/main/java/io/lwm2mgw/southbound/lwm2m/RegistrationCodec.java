@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumSet;
@@ -32,7 +36,9 @@ import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.peer.LwM2mIdentity;
 import org.eclipse.leshan.core.peer.LwM2mPeer;
 import org.eclipse.leshan.core.peer.PskIdentity;
+import org.eclipse.leshan.core.peer.RpkIdentity;
 import org.eclipse.leshan.core.peer.SocketIdentity;
+import org.eclipse.leshan.core.peer.X509Identity;
 import org.eclipse.leshan.core.request.BindingMode;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.util.Hex;
@@ -41,8 +47,9 @@ import org.eclipse.leshan.server.registration.Registration;
 /**
  * One registration and its observations as a JSON snapshot, and back. Keeps every field Leshan's
  * {@link Registration} carries, and an observation's protocol data (the CoAP request Californium needs to
- * match notifications by token). Registrations over RPK, X.509 or OSCORE are not kept: their identity
- * holds key material, so such a device registers again after a restart.
+ * match notifications by token). The device's identity is kept for plain CoAP, PSK (its identity), RPK (its
+ * public key) and X.509 (its certificate's CN); registrations over OSCORE are not kept, so such a device
+ * registers again after a restart.
  */
 final class RegistrationCodec {
 
@@ -107,8 +114,7 @@ final class RegistrationCodec {
         JsonNode identity = reg.path("identity");
         InetSocketAddress address = new InetSocketAddress(
                 InetAddress.getByName(identity.path("address").asText()), identity.path("port").asInt());
-        LwM2mIdentity id = identity.path("type").asText().equals("psk")
-                ? new PskIdentity(identity.path("psk").asText()) : new SocketIdentity(address);
+        LwM2mIdentity id = identity(identity, address);
         LwM2mPeer peer = new IpPeer(address, id);
         Registration.Builder builder = new Registration.Builder(reg.path("id").asText(), reg.path("endpoint").asText(),
                 peer, uri(reg.path("endpointUri")));
@@ -147,6 +153,25 @@ final class RegistrationCodec {
         return new Snapshot(builder.build(), observations);
     }
 
+    private static LwM2mIdentity identity(JsonNode identity, InetSocketAddress address) throws IOException {
+        switch (identity.path("type").asText()) {
+            case "psk":
+                return new PskIdentity(identity.path("psk").asText());
+            case "rpk":
+                try {
+                    return new RpkIdentity(KeyFactory.getInstance(identity.path("algorithm").asText())
+                            .generatePublic(new X509EncodedKeySpec(
+                                    Base64.getDecoder().decode(identity.path("publicKey").asText()))));
+                } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    throw new IOException("unreadable public key: " + e.getMessage(), e);
+                }
+            case "x509":
+                return new X509Identity(identity.path("cn").asText());
+            default:
+                return new SocketIdentity(address);
+        }
+    }
+
     private ObjectNode identity(LwM2mPeer peer) {
         if (!(peer instanceof IpPeer ip) || ip.getSocketAddress() == null) {
             return null;
@@ -156,6 +181,13 @@ final class RegistrationCodec {
                 .put("port", ip.getSocketAddress().getPort());
         if (ip.getIdentity() instanceof PskIdentity psk) {
             return node.put("type", "psk").put("psk", psk.getPskIdentity());
+        }
+        if (ip.getIdentity() instanceof RpkIdentity rpk) {
+            return node.put("type", "rpk").put("algorithm", rpk.getPublicKey().getAlgorithm())
+                    .put("publicKey", Base64.getEncoder().encodeToString(rpk.getPublicKey().getEncoded()));
+        }
+        if (ip.getIdentity() instanceof X509Identity x509) {
+            return node.put("type", "x509").put("cn", x509.getX509CommonName());
         }
         if (ip.getIdentity() == null || ip.getIdentity() instanceof SocketIdentity) {
             return node.put("type", "socket");

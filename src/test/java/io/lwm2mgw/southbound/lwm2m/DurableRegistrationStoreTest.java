@@ -135,15 +135,23 @@ class DurableRegistrationStoreTest {
     }
 
     @Test
-    void a_registration_with_key_material_is_not_written() throws Exception {
+    void rpk_and_x509_registrations_keep_their_identity_across_a_restart() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 40003);
+        InetSocketAddress rpkAddress = new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 40003);
+        InetSocketAddress x509Address = new InetSocketAddress(InetAddress.getByName("10.1.2.4"), 40004);
+        RpkIdentity rpk = new RpkIdentity(generator.generateKeyPair().getPublic());
         DurableRegistrationStore before = store();
-        before.addRegistration(registration("reg-3", "secure-1",
-                new IpPeer(address, new RpkIdentity(generator.generateKeyPair().getPublic()))));
+        before.addRegistration(registration("reg-3", "secure-1", new IpPeer(rpkAddress, rpk)));
+        before.addRegistration(registration("reg-4", "secure-2",
+                new IpPeer(x509Address, new org.eclipse.leshan.core.peer.X509Identity("secure-2"))));
         before.stop();
 
-        assertThat(store().restore()).isZero();
-        assertThat(folder.resolve("reg-3.json")).doesNotExist();
+        DurableRegistrationStore after = store();
+        assertThat(after.restore()).isEqualTo(2);
+        assertThat(after.getRegistrationByIdentity(rpk).getEndpoint()).isEqualTo("secure-1");
+        assertThat(after.getRegistrationByIdentity(new org.eclipse.leshan.core.peer.X509Identity("secure-2"))
+                .getEndpoint()).isEqualTo("secure-2");
+        assertThat(Files.readString(folder.resolve("reg-3.json"))).as("a public key, nothing secret")
+                .contains("\"type\":\"rpk\"");
     }
 }
