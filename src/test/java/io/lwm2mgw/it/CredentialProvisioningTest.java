@@ -96,18 +96,25 @@ class CredentialProvisioningTest extends BrokerFlowTest {
             await().atMost(WAIT).until(() -> mqtt.last("lwm2m/" + ep + "/status")
                     .map(m -> m.json().get("state").asText()).orElse("").equals("registered"));
 
-            // replaced: the live session made with the old key is dropped, the old key no longer works
+            // replaced: the registration and the live session made with the old key end, the old key no
+            // longer works
             assertThat(command(ep, "credentials-put", "\"psk\":{\"identity\":\"" + ep + "-id\",\"key\":\"5ec7e75ec7e7\"}")
                     .get("status").asText()).isEqualTo("success");
+            await().atMost(WAIT).until(() -> mqtt.last("lwm2m/" + ep + "/status")
+                    .map(m -> m.json().get("state").asText()).orElse("").equals("deregistered"));
+            assertThat(mqtt.on("lwm2m/" + ep + "/events/deregistered")).hasSize(1);
             device.update();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> mqtt.on("lwm2m/" + ep + "/events/updated").isEmpty());
         }
         try (TestDevice renewed = givenDevice(ep).withPsk(ep + "-id", second).registeredAt(coapsPort)) {
-            assertThat(renewed.registered()).isTrue();
-        }
+            await().atMost(WAIT).until(() -> mqtt.last("lwm2m/" + ep + "/status")
+                    .map(m -> m.json().get("state").asText()).orElse("").equals("registered"));
 
-        assertThat(command(ep, "credentials-delete", "").get("status").asText()).isEqualTo("success");
+            // removed while registered: the registration ends at once
+            assertThat(command(ep, "credentials-delete", "").get("status").asText()).isEqualTo("success");
+            await().atMost(WAIT).until(() -> mqtt.on("lwm2m/" + ep + "/events/deregistered").size() == 2);
+        }
         try (TestDevice removed = givenDevice(ep).withPsk(ep + "-id", second).startedAt(coapsPort)) {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !removed.registered());
         }

@@ -25,7 +25,10 @@ import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.endpoint.LwM2mServerEndpoint;
 import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.server.queue.StaticClientAwakeTimeProvider;
+import org.eclipse.leshan.server.registration.Deregistration;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.registration.RegistrationServiceImpl;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
 import org.jboss.logging.Logger;
 
@@ -113,6 +116,7 @@ public class Lwm2mEndpoint implements DevicePort {
         leshan.getObservationService().addListener(notifications);
         executor = new Lwm2mCommandExecutor(leshan, clock,
                 o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
+        secure.onRevoked(endpoint -> endRegistration(leshan, endpoint));
         leshan.start();
         server = leshan;
         security = secure;
@@ -206,6 +210,25 @@ public class Lwm2mEndpoint implements DevicePort {
     }
 
     /** Reads the credentials file now instead of at its next poll. */
+    /**
+     * A device whose credentials were replaced or removed loses the registration it made with them (one made
+     * over DTLS): its sessions are gone and it must register again with what it now holds. Published as
+     * {@code deregistered}, like a De-register, so applications do not wait for the lifetime to run out.
+     */
+    private static void endRegistration(LeshanServer leshan, String endpoint) {
+        Registration registration = leshan.getRegistrationService().getByEndpoint(endpoint);
+        if (registration == null || registration.getClientTransportData().getIdentity() == null
+                || !registration.getClientTransportData().getIdentity().isSecure()
+                || !(leshan.getRegistrationService() instanceof RegistrationServiceImpl service)) {
+            return;
+        }
+        Deregistration ended = service.getStore().removeRegistration(registration.getId());
+        if (ended != null) {
+            LOG.infof("ended the registration of %s: its credentials were replaced or removed", endpoint);
+            service.fireUnregistered(ended.getRegistration(), ended.getObservations(), null);
+        }
+    }
+
     @Override
     public CommandResult changeCredentials(CommandRequest request) {
         SecureTransport secure = security;

@@ -106,6 +106,22 @@ final class SecureTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code revoked} the endpoint of every device whose credentials were replaced or removed (in the
+     * file or by provisioning), after Leshan has dropped the DTLS sessions made with them.
+     */
+    void onRevoked(java.util.function.Consumer<String> revoked) {
+        store.addListener(new org.eclipse.leshan.servers.security.SecurityStoreListener() {
+            @Override
+            public void securityInfoRemoved(boolean compromised,
+                    org.eclipse.leshan.servers.security.SecurityInfo... infos) {
+                for (org.eclipse.leshan.servers.security.SecurityInfo info : infos) {
+                    revoked.accept(info.getEndpoint());
+                }
+            }
+        });
+    }
+
     /** Answers {@code credentials-put} and {@code credentials-delete}. */
     CommandResult changeCredentials(CommandRequest request) {
         if (!security.provisioning().enabled()) {
