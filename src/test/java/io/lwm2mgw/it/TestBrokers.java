@@ -65,7 +65,7 @@ public final class TestBrokers {
                             p.setProperty("group.initial.rebalance.delay.ms", "0");
                         })
                         .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWithin("Kafka", kafka::close)));
                 bootstrap = kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
                 jvmWide.setProperty(KAFKA_BOOTSTRAP, bootstrap);
             }
@@ -123,10 +123,28 @@ public final class TestBrokers {
                     .withoutLoggingBootstrap()
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> hivemq.stop().join()));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWithin("MQTT", () -> hivemq.stop().join())));
             return port;
         } catch (Exception e) {
             throw new IllegalStateException("test MQTT broker did not start on " + port, e);
+        }
+    }
+
+    /**
+     * Stops a test broker when the JVM exits, waiting at most 10 s: a broker still busy with clients of the last
+     * test must not hold the test JVM (Surefire kills a fork that has not exited 30 s after the tests).
+     */
+    private static void stopWithin(String broker, Runnable stop) {
+        Thread stopping = new Thread(stop, "stop-test-" + broker);
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+            System.err.println("test " + broker + " broker did not stop within 10 s; the test JVM exits anyway");
         }
     }
 }
