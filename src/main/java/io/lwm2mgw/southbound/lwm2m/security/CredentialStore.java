@@ -4,10 +4,12 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.leshan.core.peer.OscoreIdentity;
 import org.eclipse.leshan.servers.security.EditableSecurityStore;
@@ -36,6 +38,8 @@ public final class CredentialStore implements EditableSecurityStore {
     /** Entries applications provisioned, by endpoint; guarded by this. Null: provisioning is off. */
     private Map<String, DeviceCredentials> provisioned;
     private ProvisionedCredentialsFile provisionedFile;
+    /** Provisioned endpoints the file shadows right now, so each is logged once when it becomes shadowed. */
+    private Set<String> shadowed = Set.of();
 
     /**
      * Installs a new snapshot of the credentials file; returns how many devices' credentials changed or were
@@ -81,7 +85,10 @@ public final class CredentialStore implements EditableSecurityStore {
         return Optional.empty();
     }
 
-    /** Removes an endpoint's provisioned credentials; true when there were any. Refused for file entries. */
+    /**
+     * Removes an endpoint's provisioned credentials (nothing to do when there are none). Returns the problem
+     * when refused: the endpoint's credentials are in the credentials file.
+     */
     public synchronized Optional<String> deprovision(String endpoint) {
         if (provisioned == null) {
             return Optional.of("credential provisioning is off");
@@ -107,22 +114,26 @@ public final class CredentialStore implements EditableSecurityStore {
     /** The file's entries, then the provisioned ones that clash with none of them. */
     private Credentials merged() {
         Map<String, DeviceCredentials> all = new LinkedHashMap<>(file.devices());
+        Set<String> nowShadowed = new HashSet<>();
         if (provisioned != null) {
             Map<String, String> owners = new HashMap<>();
             all.values().forEach(c -> owners.put(c.uniqueKey(), c.endpoint()));
             for (DeviceCredentials c : provisioned.values()) {
                 String owner = owners.get(c.uniqueKey());
-                if (all.containsKey(c.endpoint())) {
-                    LOG.warnf("provisioned credentials of %s are shadowed by the credentials file", c.endpoint());
-                } else if (owner != null) {
-                    LOG.warnf("provisioned credentials of %s are shadowed: the credentials file gives their %s to %s",
-                            c.endpoint(), c.uniqueKeyForHumans(), owner);
+                if (all.containsKey(c.endpoint()) || owner != null) {
+                    nowShadowed.add(c.endpoint());
+                    if (!shadowed.contains(c.endpoint())) {
+                        LOG.warnf("provisioned credentials of %s are shadowed by the credentials file, which names %s",
+                                c.endpoint(), all.containsKey(c.endpoint()) ? "the same endpoint"
+                                        : "their " + c.uniqueKeyForHumans() + " for " + owner);
+                    }
                 } else {
                     all.put(c.endpoint(), c);
                     owners.put(c.uniqueKey(), c.endpoint());
                 }
             }
         }
+        shadowed = nowShadowed;
         return new Credentials(all, file.bootstrap(), file.clientKeys());
     }
 
