@@ -3,9 +3,12 @@ package io.lwm2mgw.southbound.lwm2m;
 import java.net.InetSocketAddress;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.PskStore;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.endpoint.EffectiveEndpointUriProvider;
 import org.eclipse.leshan.server.observation.LwM2mNotificationReceiver;
+import org.eclipse.leshan.servers.security.ServerSecurityInfo;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactory;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactoryBuilder;
 import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactory;
@@ -27,8 +30,9 @@ final class EndpointFactories {
                 .build();
     }
 
-    static CoapsServerEndpointFactory coaps(InetSocketAddress address) {
-        return new CoapsBuilder().setURI(address)
+    /** @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog}) */
+    static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval) {
+        return new CoapsBuilder(refusalLogInterval).setURI(address)
                 .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
                 .build();
     }
@@ -56,6 +60,12 @@ final class EndpointFactories {
     }
 
     private static final class CoapsBuilder extends CoapsServerEndpointFactoryBuilder {
+        private final java.time.Duration refusalLogInterval;
+
+        CoapsBuilder(java.time.Duration refusalLogInterval) {
+            this.refusalLogInterval = refusalLogInterval;
+        }
+
         @Override
         public CoapsServerEndpointFactory build() {
             return new CoapsServerEndpointFactory(uri, loggingTagPrefix, configuration,
@@ -64,6 +74,16 @@ final class EndpointFactories {
                 protected LwM2mObservationStore createObservationStore(LeshanServer server,
                         LwM2mNotificationReceiver receiver, EffectiveEndpointUriProvider uriProvider) {
                     return observationStore(uriProvider, server, receiver);
+                }
+
+                @Override
+                protected void setUpDtlsConfig(DtlsConnectorConfig.Builder dtls, InetSocketAddress address,
+                        ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
+                    super.setUpDtlsConfig(dtls, address, serverSecurityInfo, server);
+                    PskStore leshans = dtls.getIncompleteConfig().getPskStore();
+                    if (leshans != null) {
+                        dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC()));
+                    }
                 }
             };
         }

@@ -71,7 +71,8 @@ final class SecureTransport implements AutoCloseable {
             endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port())));
         }
         if (security.coapsEnabled()) {
-            endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort())));
+            endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
+                    security.refusalLogInterval()));
         }
         return endpoints;
     }
