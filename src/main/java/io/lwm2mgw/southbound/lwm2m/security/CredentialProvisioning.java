@@ -7,7 +7,6 @@ import io.lwm2mgw.domain.command.CredentialSpec;
 import io.lwm2mgw.domain.command.DeviceCommand;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -70,16 +69,8 @@ public final class CredentialProvisioning {
     private static DeviceCredentials credentials(String endpoint, CredentialSpec spec) {
         switch (spec.mode()) {
             case PSK:
-                byte[] key;
-                try {
-                    key = HexFormat.of().parseHex(spec.key().orElseThrow());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("'psk.key' is not hexadecimal");
-                }
-                if (key.length == 0) {
-                    throw new IllegalArgumentException("'psk.key' is empty");
-                }
-                return DeviceCredentials.psk(endpoint, spec.identity().orElseThrow(), key);
+                return DeviceCredentials.psk(endpoint, spec.identity().orElseThrow(),
+                        Credentials.pskKey(spec.key().orElseThrow(), "'psk.key'"));
             case RPK:
                 return DeviceCredentials.rpk(endpoint,
                         Credentials.publicKey(spec.key().orElseThrow(), "credentials-put"));

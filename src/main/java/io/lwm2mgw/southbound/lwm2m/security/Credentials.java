@@ -135,15 +135,7 @@ public record Credentials(Map<String, DeviceCredentials> devices, List<Bootstrap
     private static DeviceCredentials device(JsonNode device, String endpoint, String where) {
         if (device.has("psk")) {
             JsonNode psk = device.get("psk");
-            byte[] key;
-            try {
-                key = HexFormat.of().parseHex(text(psk, "key", where + ".psk"));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ".psk.key is not hexadecimal");
-            }
-            if (key.length == 0) {
-                throw new IllegalArgumentException(where + ".psk.key is empty");
-            }
+            byte[] key = pskKey(text(psk, "key", where + ".psk"), where + ".psk.key");
             return DeviceCredentials.psk(endpoint, text(psk, "identity", where + ".psk"), key);
         }
         if (device.has("rpk")) {
@@ -241,6 +233,20 @@ public record Credentials(Map<String, DeviceCredentials> devices, List<Bootstrap
             throw new IllegalArgumentException(where + ".servers.serverPublicKey is not the base64 or hex of a DER"
                     + " SubjectPublicKeyInfo");
         }
+    }
+
+    /** A pre-shared key from its hex text; {@code what} names it in the error (not hexadecimal, empty). */
+    static byte[] pskKey(String hex, String what) {
+        byte[] key;
+        try {
+            key = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not hexadecimal");
+        }
+        if (key.length == 0) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        return key;
     }
 
     /** An EC (or else RSA) public key from base64 or hex of its DER SubjectPublicKeyInfo. */
