@@ -95,11 +95,8 @@ public final class CommandCodec {
     }
 
     private static String required(JsonNode node, String name, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new IllegalArgumentException("missing '" + name + "'");
-        }
-        return value.asText();
+        return text(node, field).filter(value -> !value.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("missing '" + name + "'"));
     }
 
     /** A decoded command: accepted for execution, or rejected with its final result. */
