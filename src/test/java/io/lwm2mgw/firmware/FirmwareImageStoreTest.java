@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.lwm2mgw.MovableClock;
 import io.lwm2mgw.config.FirmwareConfig;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
@@ -14,10 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +44,7 @@ class FirmwareImageStoreTest {
     private ExecutorService handlers;
     private final AtomicInteger requests = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
-    private final MutableClock clock = new MutableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-23T00:00:00Z"));
     private final List<FirmwareImageStore> stores = new ArrayList<>();
 
     @BeforeEach
@@ -311,30 +310,6 @@ class FirmwareImageStoreTest {
         // no longer pinned, but used more recently than d: d goes
         assertThat(filesInCache()).containsExactlyInAnyOrder(a.sha256() + ".bin", e.sha256() + ".bin");
         assertThat(store.find(d.sha256())).isEmpty();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     private FirmwareConfig config(long maxImageSize, long cacheMaxBytes, Duration downloadTimeout) {

@@ -2,11 +2,10 @@ package io.lwm2mgw.southbound.lwm2m;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2mgw.MovableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.eclipse.californium.scandium.dtls.ConnectionId;
 import org.eclipse.californium.scandium.dtls.PskPublicInformation;
 import org.eclipse.californium.scandium.dtls.PskSecretResult;
@@ -15,25 +14,6 @@ import org.junit.jupiter.api.Test;
 
 class UnknownPskLogTest {
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T08:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     private static PskSecretResult ask(UnknownPskLog store, String identity) {
         return store.requestPskSecretResult(new ConnectionId(new byte[] {1}), null, new PskPublicInformation(identity),
                 "HmacSHA256", null, new byte[32], false);
@@ -41,7 +21,7 @@ class UnknownPskLogTest {
 
     @Test
     void an_unknown_identity_is_logged_once_per_interval_and_a_known_one_never() {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-23T08:00:00Z"));
         UnknownPskLog store = new UnknownPskLog(
                 new SinglePskStore("known", "secret".getBytes(StandardCharsets.UTF_8)), Duration.ofMinutes(10), clock);
 
@@ -54,7 +34,7 @@ class UnknownPskLogTest {
         assertThat(ask(store, "other").getSecret()).isNull();
         assertThat(store.logged).hasValue(2);
 
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         ask(store, "stranger");
         assertThat(store.logged).hasValue(3);
     }
