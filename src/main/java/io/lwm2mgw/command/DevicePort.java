@@ -2,10 +2,16 @@ package io.lwm2mgw.command;
 
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.device.EndpointName;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** The seam to the devices, implemented by the southbound. */
+/**
+ * The seam to the devices, implemented by the southbound. Senders never use the southbound's implementation
+ * directly: they go through {@link LanedDevicePort}, which keeps one request in flight per device. Presence
+ * changes (awake, updated, gone) reach the router as events on the bus.
+ */
 public interface DevicePort {
 
     /**
@@ -21,24 +27,12 @@ public interface DevicePort {
     /** Whether the device is registered in queue mode and asleep now (requests would not reach it). */
     boolean isSleeping(EndpointName endpoint);
 
-    /** Registers the one observer of presence changes (the router); called once at start. */
-    void observePresence(PresenceObserver observer);
+    /** The status of every live registration (the northbound publishes them again when a broker forgot them). */
+    List<DeviceStatus> registeredStatuses();
 
     /**
      * Adds, replaces or removes the credentials a device must present ({@code credentials-put} and
      * {@code credentials-delete}); returns the final result at once. The device need not be registered.
      */
-    default CommandResult changeCredentials(CommandRequest request) {
-        return CommandResult.of(request, java.time.Instant.now(), io.lwm2mgw.domain.command.CommandStatus.INVALID,
-                "credential provisioning is not available");
-    }
-
-    /** Presence changes that matter to waiting commands. Called on protocol threads: return fast. */
-    interface PresenceObserver {
-        /** The device can be reached now. */
-        void awake(EndpointName endpoint);
-
-        /** The device's registration ended (de-registered or expired): its waiting commands are void. */
-        void gone(EndpointName endpoint);
-    }
+    CommandResult changeCredentials(CommandRequest request);
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.ReplyAddress;
-import io.lwm2mgw.northbound.CommandCodec;
+import io.lwm2mgw.storage.StoredCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -36,12 +36,10 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     private static final Logger LOG = Logger.getLogger(FileQueuedCommandStore.class);
 
     private final Path directory;
-    private final CommandCodec codec;
     private final ObjectMapper mapper;
 
-    public FileQueuedCommandStore(Path directory, CommandCodec codec, ObjectMapper mapper) {
+    public FileQueuedCommandStore(Path directory, ObjectMapper mapper) {
         this.directory = directory;
-        this.codec = codec;
         this.mapper = mapper;
         try {
             Files.createDirectories(directory);
@@ -52,15 +50,8 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
 
     @Override
     public void save(CommandRequest request) {
-        ObjectNode record = mapper.createObjectNode();
-        record.put("receivedAt", request.receivedAt().toString());
-        request.replyTo().ifPresent(reply -> {
-            ObjectNode r = record.putObject("replyTo");
-            r.put("topic", reply.topic());
-            reply.correlationData().ifPresent(c -> r.put("correlationData", Base64.getEncoder().encodeToString(c)));
-        });
+        ObjectNode record = StoredCommands.write(request);
         try {
-            record.set("command", mapper.readTree(codec.encode(request)));
             Path tmp = directory.resolve(file(request) + ".tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -108,17 +99,7 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     }
 
     private CommandRequest read(Path file) throws IOException {
-        JsonNode record = mapper.readTree(Files.readAllBytes(file));
-        Instant receivedAt = Instant.parse(record.get("receivedAt").asText());
-        Optional<ReplyAddress> replyTo = Optional.ofNullable(record.get("replyTo")).map(r -> new ReplyAddress(
-                r.get("topic").asText(), Optional.ofNullable(r.get("correlationData"))
-                        .map(c -> Base64.getDecoder().decode(c.asText()))));
-        byte[] command = mapper.writeValueAsBytes(record.get("command"));
-        CommandCodec.Decoded decoded = codec.decode(command, Optional.empty(), Optional.empty(), replyTo, receivedAt);
-        if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
-            return accepted.request();
-        }
-        throw new IllegalStateException(((CommandCodec.Decoded.Rejected) decoded).result().error().orElse("invalid"));
+        return StoredCommands.read(mapper.readTree(Files.readAllBytes(file)));
     }
 
     /**

@@ -13,7 +13,6 @@ import io.lwm2mgw.domain.firmware.CampaignSpec;
 import io.lwm2mgw.domain.firmware.CampaignStatus;
 import io.lwm2mgw.domain.firmware.CampaignStatus.DeviceState;
 import io.lwm2mgw.domain.firmware.CampaignStatus.State;
-import io.lwm2mgw.northbound.EventFanOut;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -43,7 +42,7 @@ public class CampaignFlow implements CampaignPort {
     private static final Logger LOG = Logger.getLogger(CampaignFlow.class);
 
     private final CommandRouter router;
-    private final EventFanOut fanOut;
+    private final CampaignStatusSink statuses;
     private final CampaignStore store;
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
@@ -73,9 +72,9 @@ public class CampaignFlow implements CampaignPort {
         }
     }
 
-    public CampaignFlow(CommandRouter router, EventFanOut fanOut, GatewayConfig config, ObjectMapper mapper) {
+    public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper) {
         this.router = router;
-        this.fanOut = fanOut;
+        this.statuses = statuses;
         this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper);
         this.defaultTimeout = config.firmware().totalTimeout();
         this.defaultTtl = config.commands().defaultTtl();
@@ -122,7 +121,7 @@ public class CampaignFlow implements CampaignPort {
     @Override
     public void reject(String id, String error) {
         LOG.infof("invalid campaign message for %s: %s", id, error);
-        fanOut.publishCampaign(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
+        statuses.publish(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
     }
 
     /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
@@ -219,7 +218,7 @@ public class CampaignFlow implements CampaignPort {
     }
 
     private void publish(Campaign campaign, Optional<String> error) {
-        fanOut.publishCampaign(new CampaignStatus(campaign.spec.id(), clock.instant(), campaign.state,
+        statuses.publish(new CampaignStatus(campaign.spec.id(), clock.instant(), campaign.state,
                 campaign.devices, error));
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.firmware.CampaignSpec;
 import io.lwm2mgw.domain.firmware.CampaignStatus;
-import io.lwm2mgw.northbound.CampaignCodec;
+import io.lwm2mgw.storage.StoredCampaigns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +38,15 @@ final class CampaignStore {
 
     private final Path directory;
     private final ObjectMapper mapper;
-    private final CampaignCodec codec;
 
     CampaignStore(Path directory, ObjectMapper mapper) {
         this.directory = directory;
         this.mapper = mapper;
-        this.codec = new CampaignCodec(mapper);
     }
 
     void save(CampaignSpec spec, CampaignStatus.State state, Map<EndpointName, CampaignStatus.DeviceState> devices) {
         ObjectNode doc = mapper.createObjectNode();
-        doc.set("spec", codec.document(spec));
+        doc.set("spec", StoredCampaigns.write(spec));
         doc.put("state", state.name());
         ObjectNode states = doc.putObject("devices");
         devices.forEach((ep, s) -> states.put(ep.value(), s.name()));
@@ -83,7 +81,7 @@ final class CampaignStore {
         try {
             JsonNode doc = mapper.readTree(Files.readString(file, StandardCharsets.UTF_8));
             JsonNode specDoc = doc.get("spec");
-            CampaignSpec spec = codec.spec(specDoc.get("id").asText(), specDoc);
+            CampaignSpec spec = StoredCampaigns.read(specDoc);
             Map<EndpointName, CampaignStatus.DeviceState> devices = new LinkedHashMap<>();
             doc.get("devices").fields().forEachRemaining(e -> devices.put(EndpointName.of(e.getKey()),
                     CampaignStatus.DeviceState.valueOf(e.getValue().asText())));

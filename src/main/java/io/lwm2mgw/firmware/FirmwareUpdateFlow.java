@@ -15,8 +15,8 @@ import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
 import io.lwm2mgw.domain.event.FirmwareProgressed;
 import io.lwm2mgw.domain.event.ResourceNotified;
-import io.lwm2mgw.northbound.DeviceEventListener;
-import io.lwm2mgw.northbound.EventFanOut;
+import io.lwm2mgw.events.DeviceEventBus;
+import io.lwm2mgw.events.DeviceEventListener;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +46,7 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
     private final DevicePort devices;
     private final FirmwareTransferPort transfer;
     private final FirmwareImageStore images;
-    private final EventFanOut fanOut;
+    private final DeviceEventBus bus;
     private final FirmwareConfig config;
     private final Duration requestTimeout;
     private final Clock clock = Clock.systemUTC();
@@ -55,11 +55,11 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
     private final Map<EndpointName, DeviceUpdate> running = new HashMap<>();
 
     public FirmwareUpdateFlow(DevicePort devices, FirmwareTransferPort transfer, FirmwareImageStore images,
-            EventFanOut fanOut, GatewayConfig config) {
+            DeviceEventBus bus, GatewayConfig config) {
         this.devices = devices;
         this.transfer = transfer;
         this.images = images;
-        this.fanOut = fanOut;
+        this.bus = bus;
         this.config = config.firmware();
         this.requestTimeout = config.lwm2m().requestTimeout();
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,7 +146,7 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
     }
 
     void publish(FirmwareProgressed event) {
-        fanOut.publish(event);
+        bus.publish(event);
     }
 
     Instant now() {

@@ -176,8 +176,9 @@ public final class CommandCodec {
             }
             Duration timeout = seconds(doc, "timeout").orElse(firmware ? defaultFirmwareTimeout : defaultTimeout);
             Duration ttl = seconds(doc, "ttl").orElse(defaultTtl);
+            boolean retry = bool(doc, "retry");
             return new Decoded.Accepted(new CommandRequest(id.orElseGet(() -> UUID.randomUUID().toString()),
-                    endpoint.get(), command, timeout, ttl, now, replyTo));
+                    endpoint.get(), command, timeout, ttl, now, replyTo, retry));
         } catch (IllegalArgumentException e) {
             return reject(id, endpoint, op, path, replyTo, now, e.getMessage());
         }
@@ -196,6 +197,9 @@ public final class CommandCodec {
         doc.put("path", command.path().toString());
         doc.put("timeout", request.timeout().toMillis() / 1000.0);
         doc.put("ttl", request.ttl().toMillis() / 1000.0);
+        if (request.retry()) {
+            doc.put("retry", true);
+        }
         if (command instanceof DeviceCommand.ReadResource read) {
             read.format().ifPresent(f -> doc.put("format", f));
         } else if (command instanceof DeviceCommand.ObserveResource observe) {
@@ -413,6 +417,17 @@ public final class CommandCodec {
             throw new IllegalArgumentException("'" + field + "' must be a positive number of seconds");
         }
         return Optional.of(Duration.ofMillis(Math.round(node.asDouble() * 1000)));
+    }
+
+    private static boolean bool(JsonNode doc, String field) {
+        JsonNode node = doc.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException("'" + field + "' must be true or false");
+        }
+        return node.booleanValue();
     }
 
     private static Optional<String> text(JsonNode doc, String field) {

@@ -178,6 +178,13 @@ public final class EventCodec {
                 attributes("lwm2m.notification", event.endpoint().value(), event.time()));
     }
 
+    /** A device's current status as its retained / compacted status message, stamped now. */
+    public OutboundMessage status(DeviceStatus status) {
+        Instant now = Instant.now();
+        return new OutboundMessage(Channel.STATUS, status.endpoint(), "", bytes(statusDocument(status, now)),
+                attributes("lwm2m.status", status.endpoint().value(), now));
+    }
+
     /** The status document of the contract ({@code lwm2m/{ep}/status}). */
     public ObjectNode statusDocument(DeviceStatus status, Instant time) {
         ObjectNode doc = JSON.objectNode();

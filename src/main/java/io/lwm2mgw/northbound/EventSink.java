@@ -1,8 +1,8 @@
 package io.lwm2mgw.northbound;
 
 /**
- * A northbound edge (MQTT, Kafka). {@link #offer} is called on the fan-out's thread and must not block:
- * a sink buffers, and delivers in offer order on its own thread.
+ * A northbound edge (MQTT, Kafka). {@link #offer} is called on the publishing thread and must not block:
+ * a sink queues (see {@link OutboundQueue}) and delivers in offer order per topic on its own thread.
  */
 public interface EventSink {
 
@@ -12,8 +12,12 @@ public interface EventSink {
     /** Whether this sink is configured to run; a disabled sink is never offered anything. */
     boolean enabled();
 
-    /** Queues a message for delivery; never blocks, drops the oldest queued message when full. */
-    void offer(OutboundMessage message);
+    /**
+     * Queues a message for delivery; never blocks. Telemetry is dropped oldest first when its buffer is full;
+     * results, statuses, lifecycle events and campaign statuses are never dropped. The stage completes once the
+     * broker confirmed the message (MQTT PUBACK, Kafka acknowledgement), or when telemetry was dropped.
+     */
+    java.util.concurrent.CompletionStage<Void> offer(OutboundMessage message);
 
     /** Whether the sink currently has a working connection to its broker. */
     boolean connected();
@@ -21,7 +25,7 @@ public interface EventSink {
     /** Messages waiting for delivery. */
     int bufferDepth();
 
-    /** Messages dropped because the buffer was full. */
+    /** Telemetry dropped because its buffer was full, or refused by the client library. */
     long droppedCount();
 
     /** Whether the sink's own threads are running as they should; a dead sender means a restart is needed. */

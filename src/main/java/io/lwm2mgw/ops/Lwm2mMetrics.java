@@ -23,7 +23,7 @@ import java.util.List;
  */
 @Startup
 @ApplicationScoped
-public class Lwm2mMetrics {
+public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
 
     private final Counter registrations;
     private final Counter updates;
@@ -77,8 +77,9 @@ public class Lwm2mMetrics {
         meters.clear();
     }
 
-    /** Counts one domain event; called for every event on its way out. */
-    public void record(DeviceEvent event) {
+    /** Counts one domain event, as a listener on the bus. */
+    @Override
+    public void onEvent(DeviceEvent event) {
         if (event instanceof ResourceNotified) {
             notifications.increment();
         } else if (event instanceof DeviceUpdated) {

@@ -31,7 +31,7 @@ class CommandRouterTest {
 
     @AfterEach
     void tearDown() {
-        f.router.stop(null);
+        f.router.stop();
     }
 
     @Test
@@ -49,7 +49,8 @@ class CommandRouterTest {
         assertThat(f.devices.credentialChanges).as("a redelivered copy is not applied again").hasSize(1);
         assertThat(f.finalsFor("cred-1")).as("each copy gets the one result")
                 .extracting(CommandResult::status).containsExactly(CommandStatus.SUCCESS, CommandStatus.SUCCESS);
-        assertThat(acks.count).hasValue(2);
+        // acknowledged once the ledger has the result on disk
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(acks.count).hasValue(2));
         assertThat(f.devices.sentTo("dev-a")).as("nothing reached the sleeping device").isEmpty();
     }
 
@@ -76,8 +77,11 @@ class CommandRouterTest {
         f.devices.sentTo("dev-a").get(0).answer(f.clock);
 
         assertThat(f.finalsFor("c-1")).hasSize(1);
-        assertThat(original.count).hasValue(1);
-        assertThat(copy.count).hasValue(1);
+        // acknowledged once the ledger has the result on disk
+        org.awaitility.Awaitility.await().untilAsserted(() -> {
+            assertThat(original.count).hasValue(1);
+            assertThat(copy.count).hasValue(1);
+        });
         assertThat(f.devices.sentTo("dev-a")).hasSize(1);
     }
 
@@ -130,9 +134,9 @@ class CommandRouterTest {
     @Test
     void a_device_that_wakes_while_its_command_is_being_stored_leaves_no_stale_file_and_no_late_queued()
             throws Exception {
-        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory,
                 new com.fasterxml.jackson.databind.ObjectMapper()));
-        f.router.stop(null);
+        f.router.stop();
         f = new RouterFixture(slow);
         f.devices.sleep("dev-a");
         Acks acks = new Acks();
@@ -153,9 +157,9 @@ class CommandRouterTest {
 
     @Test
     void a_command_that_expires_while_being_stored_leaves_no_stale_file() throws Exception {
-        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+        SlowStore slow = new SlowStore(new FileQueuedCommandStore(storeDirectory,
                 new com.fasterxml.jackson.databind.ObjectMapper()));
-        f.router.stop(null);
+        f.router.stop();
         f = new RouterFixture(slow);
         f.devices.sleep("dev-a");
         var submitted = java.util.concurrent.CompletableFuture.runAsync(
@@ -174,7 +178,7 @@ class CommandRouterTest {
     @Test
     void a_command_arriving_while_the_gateway_stops_is_left_for_redelivery() {
         Acks acks = new Acks();
-        f.router.stop(null);
+        f.router.stop();
 
         f.router.submit(f.read("dev-a", "c-1"), acks.next());
 
@@ -187,7 +191,7 @@ class CommandRouterTest {
     void a_command_failed_by_the_stopping_server_is_neither_answered_nor_acknowledged() {
         Acks acks = new Acks();
         f.router.submit(f.read("dev-a", "c-1"), acks.next());
-        f.router.stop(null);
+        f.router.stop();
 
         f.devices.sent.get(0).fail(f.clock, CommandStatus.FAILED);
 
@@ -198,8 +202,8 @@ class CommandRouterTest {
     @Test
     void a_queued_command_is_stored_on_the_store_writer_not_on_the_callers_thread() {
         RouterFixture.ManualExecutor writer = new RouterFixture.ManualExecutor();
-        f.router.stop(null);
-        f = new RouterFixture(new FileQueuedCommandStore(storeDirectory, RouterFixture.codec(),
+        f.router.stop();
+        f = new RouterFixture(new FileQueuedCommandStore(storeDirectory,
                 new com.fasterxml.jackson.databind.ObjectMapper()), writer);
         f.devices.sleep("dev-a");
         Acks acks = new Acks();
@@ -221,11 +225,10 @@ class CommandRouterTest {
     void a_queued_command_that_cannot_be_stored_fails_and_is_acknowledged_only_after_its_result()
             throws java.io.IOException {
         java.nio.file.Path notADirectory = storeDirectory.resolve("store");
-        QueuedCommandStore broken = new FileQueuedCommandStore(notADirectory, RouterFixture.codec(),
-                new com.fasterxml.jackson.databind.ObjectMapper());
+        QueuedCommandStore broken = new FileQueuedCommandStore(notADirectory, new com.fasterxml.jackson.databind.ObjectMapper());
         java.nio.file.Files.delete(notADirectory);
         java.nio.file.Files.writeString(notADirectory, "a file where the store's folder should be");
-        f.router.stop(null);
+        f.router.stop();
         f = new RouterFixture(broken);
         f.devices.sleep("dev-a");
         java.util.List<CommandStatus> publishedWhenAcknowledged = new java.util.ArrayList<>();
@@ -266,7 +269,7 @@ class CommandRouterTest {
         }
 
         assertThat(f.devices.sent).hasSize(1);
-        assertThat(acks).hasValue(400);
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(acks).hasValue(400));
     }
 
     /** A real store on a slow disk: the first save waits until the test releases it. */

@@ -23,7 +23,7 @@ class FileQueuedCommandStoreTest {
     }
 
     private FileQueuedCommandStore store() {
-        return new FileQueuedCommandStore(directory, RouterFixture.codec(), new ObjectMapper());
+        return new FileQueuedCommandStore(directory, new ObjectMapper());
     }
 
     @Test

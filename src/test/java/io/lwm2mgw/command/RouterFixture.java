@@ -9,7 +9,6 @@ import io.lwm2mgw.domain.command.DeviceCommand;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.device.Lwm2mPath;
-import io.lwm2mgw.northbound.CommandCodec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,11 +30,16 @@ final class RouterFixture {
     final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final HandDevices devices = new HandDevices();
     final List<CommandResult> published = new CopyOnWriteArrayList<>();
+    /** Confirmation of each published result; complete by default, held back while {@link #holdConfirmations}. */
+    final List<java.util.concurrent.CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
+    volatile boolean holdConfirmations;
     final QueuedCommandStore store;
+    final LedgerStore ledger;
     final CommandRouter router;
 
     RouterFixture(Path storeDirectory) {
-        this(new FileQueuedCommandStore(storeDirectory, codec(), new ObjectMapper()));
+        this(new FileQueuedCommandStore(storeDirectory, new ObjectMapper()),
+                new JournalLedgerStore(storeDirectory, new ObjectMapper()), Runnable::run);
     }
 
     RouterFixture(QueuedCommandStore store) {
@@ -44,9 +48,59 @@ final class RouterFixture {
 
     /** @param storeWriter runs the router's store writes: at once on the caller, or when the test says */
     RouterFixture(QueuedCommandStore store, java.util.concurrent.Executor storeWriter) {
+        this(store, new MemoryLedger(), storeWriter);
+    }
+
+    RouterFixture(QueuedCommandStore store, LedgerStore ledger, java.util.concurrent.Executor storeWriter) {
         this.store = store;
-        this.router = new CommandRouter(devices, new NoFirmware(), published::add, store, clock, 3, 1000,
-                Duration.ofHours(1), storeWriter);
+        this.ledger = ledger;
+        this.router = new CommandRouter(devices, new NoFirmware(), this::publish, store, ledger, clock, 3, 1000,
+                storeWriter);
+        devices.router = router;
+    }
+
+    private java.util.concurrent.CompletionStage<Void> publish(CommandResult result) {
+        published.add(result);
+        java.util.concurrent.CompletableFuture<Void> confirmed = new java.util.concurrent.CompletableFuture<>();
+        confirmations.add(confirmed);
+        if (!holdConfirmations) {
+            confirmed.complete(null);
+        }
+        return confirmed;
+    }
+
+    /** Confirms every result published so far, as a broker's PUBACK would. */
+    void confirmAll() {
+        confirmations.forEach(c -> c.complete(null));
+    }
+
+    /** A ledger kept in memory: what a restart would read back is whatever this one holds. */
+    static final class MemoryLedger implements LedgerStore {
+        final List<CommandResult> completed = new CopyOnWriteArrayList<>();
+        final List<SentMark> sending = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Loaded load(int remembered) {
+            List<SentMark> open = sending.stream().filter(m -> completed.stream().noneMatch(r ->
+                    r.endpoint().equals(Optional.of(m.endpoint())) && r.id().equals(Optional.of(m.id())))).toList();
+            return new Loaded(List.copyOf(completed), open);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> sending(EndpointName endpoint, String id) {
+            sending.add(new SentMark(endpoint, id));
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> completed(CommandResult result) {
+            completed.add(result);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** An executor that runs its tasks only when the test calls {@link #runAll}. */
@@ -63,10 +117,6 @@ final class RouterFixture {
                 t.run();
             }
         }
-    }
-
-    static CommandCodec codec() {
-        return new CommandCodec(new ObjectMapper(), Duration.ofSeconds(30), Duration.ofHours(24));
     }
 
     CommandRequest read(String endpoint, String id) {
@@ -92,7 +142,7 @@ final class RouterFixture {
     static final class Acks {
         final AtomicInteger count = new AtomicInteger();
 
-        Runnable next() {
+        CommandContext next() {
             return count::incrementAndGet;
         }
     }
@@ -110,7 +160,7 @@ final class RouterFixture {
         final Set<EndpointName> sleeping = ConcurrentHashMap.newKeySet();
         final Set<EndpointName> unregistered = ConcurrentHashMap.newKeySet();
         final List<Sent> sent = new CopyOnWriteArrayList<>();
-        volatile PresenceObserver observer;
+        volatile CommandRouter router;
 
         record Sent(CommandRequest request, Consumer<CommandResult> done) {
             void answer(Clock clock) {
@@ -139,8 +189,8 @@ final class RouterFixture {
         }
 
         @Override
-        public void observePresence(PresenceObserver observer) {
-            this.observer = observer;
+        public List<io.lwm2mgw.domain.device.DeviceStatus> registeredStatuses() {
+            return List.of();
         }
 
         final List<CommandRequest> credentialChanges = new CopyOnWriteArrayList<>();
@@ -157,7 +207,27 @@ final class RouterFixture {
 
         void wake(String endpoint) {
             sleeping.remove(EndpointName.of(endpoint));
-            observer.awake(EndpointName.of(endpoint));
+            router.onEvent(new io.lwm2mgw.domain.event.DeviceAwake(Instant.EPOCH, status(endpoint,
+                    io.lwm2mgw.domain.device.DeviceState.AWAKE)));
+        }
+
+        /** The device's registration ended. */
+        void deregister(String endpoint) {
+            unregistered.add(EndpointName.of(endpoint));
+            router.onEvent(new io.lwm2mgw.domain.event.DeviceDeregistered(Instant.EPOCH, status(endpoint,
+                    io.lwm2mgw.domain.device.DeviceState.DEREGISTERED)));
+        }
+
+        /** The device sent a registration Update (awake, when it is in queue mode). */
+        void update(String endpoint) {
+            sleeping.remove(EndpointName.of(endpoint));
+            router.onEvent(new io.lwm2mgw.domain.event.DeviceUpdated(Instant.EPOCH, status(endpoint,
+                    io.lwm2mgw.domain.device.DeviceState.AWAKE), java.util.Map.of()));
+        }
+
+        static io.lwm2mgw.domain.device.DeviceStatus status(String endpoint, io.lwm2mgw.domain.device.DeviceState state) {
+            return new io.lwm2mgw.domain.device.DeviceStatus(EndpointName.of(endpoint), state, "r-1", "1.1", "UQ", 60,
+                    true, "127.0.0.1:5683", Optional.empty(), Optional.empty(), List.of());
         }
 
         List<Sent> sentTo(String endpoint) {

@@ -13,7 +13,7 @@ class GatewayHealthTest {
     /** A sink that reports a fixed state; nothing is offered to it. */
     private record FixedSink(String name, boolean enabled, boolean alive, boolean connected) implements EventSink {
         @Override
-        public void offer(OutboundMessage message) {
+        public java.util.concurrent.CompletionStage<Void> offer(OutboundMessage message) {
             throw new UnsupportedOperationException();
         }
 

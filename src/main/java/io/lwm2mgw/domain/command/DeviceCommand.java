@@ -19,8 +19,54 @@ public sealed interface DeviceCommand {
     /** The contract's name of the operation ({@code read}, {@code write-attributes}, ...). */
     String op();
 
+    /**
+     * Whether sending it twice does what sending it once does. One that is not (execute, create, delete) is
+     * not sent again after the gateway stopped while it was in flight, unless the request says {@code retry}.
+     */
+    default boolean idempotent() {
+        return true;
+    }
+
+    /**
+     * Dispatches on the variant. A translation of commands (to Leshan requests, to stored records, to metrics)
+     * implements this, so that a new variant does not compile until every translation handles it.
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per variant; see {@link #accept}. */
+    interface Visitor<R> {
+        R read(ReadResource command);
+
+        R write(WriteResource command);
+
+        R writeAttributes(WriteAttributes command);
+
+        R execute(ExecuteResource command);
+
+        R create(CreateInstance command);
+
+        R delete(DeleteInstance command);
+
+        R discover(DiscoverLinks command);
+
+        R observe(ObserveResource command);
+
+        R updateFirmware(UpdateFirmware command);
+
+        R provisionCredentials(ProvisionCredentials command);
+
+        R removeCredentials(RemoveCredentials command);
+
+        R cancelObservation(CancelObservation command);
+    }
+
     /** Read (spec 5.4.1). */
     record ReadResource(Lwm2mPath path, Optional<String> format) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.read(this);
+        }
+
         public String op() {
             return "read";
         }
@@ -33,6 +79,11 @@ public sealed interface DeviceCommand {
      */
     record WriteResource(Lwm2mPath path, WriteMode mode, Map<Lwm2mPath, CommandValue> values,
             Optional<String> format) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.write(this);
+        }
+
         public WriteResource {
             values = Map.copyOf(values);
             Objects.requireNonNull(mode);
@@ -50,6 +101,11 @@ public sealed interface DeviceCommand {
      *                   value removes the attribute
      */
     record WriteAttributes(Lwm2mPath path, Map<String, Optional<BigDecimal>> attributes) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.writeAttributes(this);
+        }
+
         public WriteAttributes {
             attributes = Map.copyOf(attributes);
         }
@@ -61,6 +117,16 @@ public sealed interface DeviceCommand {
 
     /** Execute (spec 5.4.5), with optional arguments such as {@code 0='on',1}. */
     record ExecuteResource(Lwm2mPath path, Optional<String> arguments) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.execute(this);
+        }
+
+        @Override
+        public boolean idempotent() {
+            return false;
+        }
+
         public String op() {
             return "execute";
         }
@@ -73,8 +139,18 @@ public sealed interface DeviceCommand {
      */
     record CreateInstance(Lwm2mPath path, Map<Lwm2mPath, CommandValue> values, Optional<String> format)
             implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.create(this);
+        }
+
         public CreateInstance {
             values = Map.copyOf(values);
+        }
+
+        @Override
+        public boolean idempotent() {
+            return false;
         }
 
         public String op() {
@@ -84,6 +160,16 @@ public sealed interface DeviceCommand {
 
     /** Delete (spec 5.4.7) of an object instance. */
     record DeleteInstance(Lwm2mPath path) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.delete(this);
+        }
+
+        @Override
+        public boolean idempotent() {
+            return false;
+        }
+
         public String op() {
             return "delete";
         }
@@ -91,6 +177,11 @@ public sealed interface DeviceCommand {
 
     /** Discover (spec 5.4.2): the links below {@code path} with their attributes. */
     record DiscoverLinks(Lwm2mPath path) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.discover(this);
+        }
+
         public String op() {
             return "discover";
         }
@@ -98,6 +189,11 @@ public sealed interface DeviceCommand {
 
     /** Observe (spec 5.5.1): the result carries the current values, later ones flow as notifications. */
     record ObserveResource(Lwm2mPath path, Optional<String> format) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.observe(this);
+        }
+
         public String op() {
             return "observe";
         }
@@ -113,6 +209,11 @@ public sealed interface DeviceCommand {
      */
     record UpdateFirmware(io.lwm2mgw.domain.firmware.FirmwareImageSource image,
             io.lwm2mgw.domain.firmware.FirmwareDelivery delivery, boolean executeUpdate) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.updateFirmware(this);
+        }
+
         public UpdateFirmware {
             Objects.requireNonNull(image);
             Objects.requireNonNull(delivery);
@@ -129,6 +230,11 @@ public sealed interface DeviceCommand {
 
     /** Provisions (adds or replaces) the credentials the device must present (spec 7.1.5); handled by the gateway. */
     record ProvisionCredentials(CredentialSpec credentials) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.provisionCredentials(this);
+        }
+
         public ProvisionCredentials {
             Objects.requireNonNull(credentials);
         }
@@ -145,6 +251,11 @@ public sealed interface DeviceCommand {
 
     /** Removes provisioned credentials; handled by the gateway. */
     record RemoveCredentials() implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.removeCredentials(this);
+        }
+
         public Lwm2mPath path() {
             return Lwm2mPath.of();
         }
@@ -156,6 +267,11 @@ public sealed interface DeviceCommand {
 
     /** Cancel Observation (spec 5.5.2), actively towards the device. */
     record CancelObservation(Lwm2mPath path) implements DeviceCommand {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cancelObservation(this);
+        }
+
         public String op() {
             return "cancel-observe";
         }

@@ -224,7 +224,7 @@ public class KafkaCommandSource {
         CommandCodec.Decoded decoded = codec.decode(value, Optional.empty(), Optional.empty(), Optional.empty(),
                 clock.instant());
         if (decoded instanceof CommandCodec.Decoded.Accepted accepted) {
-            router.submit(accepted.request(), onFinal);
+            router.submit(accepted.request(), onFinal::run);
         } else {
             CommandResult result = ((CommandCodec.Decoded.Rejected) decoded).result();
             if (result.endpoint().isEmpty() && record.key() != null && !record.key().isEmpty()) {
@@ -233,7 +233,7 @@ public class KafkaCommandSource {
                         result.path(), result.time(), result.status(), result.code(), result.values(),
                         result.links(), result.location(), result.error(), result.replyTo());
             }
-            router.reject(result, onFinal);
+            router.reject(result, onFinal::run);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.lwm2mgw.northbound.kafka;
 
 import io.lwm2mgw.config.GatewayConfig;
-import io.lwm2mgw.northbound.BoundedBuffer;
+import io.lwm2mgw.northbound.OutboundQueue;
 import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
@@ -42,7 +42,7 @@ public class KafkaSink implements EventSink {
     private final GatewayConfig.KafkaConfig topics;
     private final Optional<String> bootstrapServers;
     private final Map<String, Object> clientProperties;
-    private final BoundedBuffer<OutboundMessage> buffer;
+    private final OutboundQueue buffer;
     private final AtomicBoolean reportedDown = new AtomicBoolean();
     private final AtomicBoolean reportedOverflow = new AtomicBoolean();
     private final java.util.Set<String> topicsWithMetadata = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -56,7 +56,7 @@ public class KafkaSink implements EventSink {
     private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     /** A record the producer could not take, with its send order. */
-    private record Returned(long sequence, OutboundMessage message) { }
+    private record Returned(long sequence, OutboundQueue.Entry message) { }
     private volatile boolean running;
     private volatile KafkaProducer<String, byte[]> producer;
     private KafkaReachability reachability;
@@ -67,7 +67,7 @@ public class KafkaSink implements EventSink {
         this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
                 .filter(s -> !s.isBlank());
         this.clientProperties = kafkaProperties(mpConfig);
-        this.buffer = new BoundedBuffer<>(config.buffer().capacity());
+        this.buffer = new OutboundQueue(config.buffer().capacity());
     }
 
     /** Every {@code kafka.*} property, prefix removed, as the Kafka client expects it. */
@@ -121,7 +121,7 @@ public class KafkaSink implements EventSink {
                     requeueReturned();
                     continue;
                 }
-                OutboundMessage message = buffer.poll(200, TimeUnit.MILLISECONDS);
+                OutboundQueue.Entry message = buffer.poll(200, TimeUnit.MILLISECONDS);
                 if (message == null) {
                     continue;
                 }
@@ -155,7 +155,7 @@ public class KafkaSink implements EventSink {
     }
 
     /** The producer's answer for one record: given back to retry when the cluster was too slow, else done. */
-    org.apache.kafka.clients.producer.Callback callbackFor(OutboundMessage message, String topic) {
+    org.apache.kafka.clients.producer.Callback callbackFor(OutboundQueue.Entry message, String topic) {
         long seq = sequence.incrementAndGet();
         withProducer.incrementAndGet();
         return (metadata, error) -> {
@@ -165,17 +165,22 @@ public class KafkaSink implements EventSink {
                     // timeout here instead of throwing from send(): not a loss, the record goes back in order
                     returned.add(new Returned(seq, message));
                     if (running && reportedDown.compareAndSet(false, true)) {
-                        LOG.warnf("Kafka cannot take records in time (%s); buffering up to %d messages and retrying",
-                                error.getMessage(), buffer.capacity());
+                        LOG.warnf("Kafka cannot take records in time (%s); buffering (telemetry up to %d messages) "
+                                + "and retrying", error.getMessage(), buffer.telemetryCapacity());
                     }
                 } else if (error != null) {
+                    // not retriable (a record too large, say): it can never be confirmed, so nothing waits for it
+                    message.confirmed().complete(null);
                     lost.incrementAndGet();
                     if (running && reportedLoss.compareAndSet(false, true)) {
                         LOG.warnf("Kafka record to %s lost: %s (further losses are counted in "
                                 + "northbound_dropped_total, not logged)", topic, error.getMessage());
                     }
-                } else if (reportedDown.getAndSet(false)) {
-                    LOG.infof("Kafka reachable again; %d buffered messages to send", bufferDepth());
+                } else {
+                    message.confirmed().complete(null);
+                    if (reportedDown.getAndSet(false)) {
+                        LOG.infof("Kafka reachable again; %d buffered messages to send", bufferDepth());
+                    }
                 }
             } finally {
                 withProducer.decrementAndGet();
@@ -187,7 +192,8 @@ public class KafkaSink implements EventSink {
     }
 
     /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
-    private boolean send(OutboundMessage message) {
+    private boolean send(OutboundQueue.Entry entry) {
+        OutboundMessage message = entry.message();
         String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null, key, message.payload(),
                 headers(message.cloudEvent()));
@@ -198,7 +204,7 @@ public class KafkaSink implements EventSink {
                 producer.partitionsFor(record.topic());
                 topicsWithMetadata.add(record.topic());
             }
-            org.apache.kafka.clients.producer.Callback callback = callbackFor(message, record.topic());
+            org.apache.kafka.clients.producer.Callback callback = callbackFor(entry, record.topic());
             try {
                 producer.send(record, callback);
             } catch (RuntimeException e) {
@@ -208,8 +214,8 @@ public class KafkaSink implements EventSink {
             return true;
         } catch (TimeoutException e) {
             if (running && reportedDown.compareAndSet(false, true)) {
-                LOG.warnf("Kafka unreachable (%s); buffering up to %d messages and retrying",
-                        e.getMessage(), buffer.capacity());
+                LOG.warnf("Kafka unreachable (%s); buffering (telemetry up to %d messages) and retrying",
+                        e.getMessage(), buffer.telemetryCapacity());
             }
             return !running;
         } catch (org.apache.kafka.common.errors.InterruptException e) {
@@ -217,6 +223,7 @@ public class KafkaSink implements EventSink {
             return !running;
         } catch (RuntimeException e) {
             LOG.errorf("Kafka refused a record for %s: %s", record.topic(), e.getMessage());
+            entry.confirmed().complete(null); // refused for good: nothing to wait for
             return true;
         }
     }
@@ -271,14 +278,16 @@ public class KafkaSink implements EventSink {
     }
 
     @Override
-    public void offer(OutboundMessage message) {
-        if (buffer.offer(message) && reportedOverflow.compareAndSet(false, true)) {
-            LOG.warnf("Kafka buffer full (%d messages): dropping the oldest until the cluster is back",
-                    buffer.capacity());
+    public java.util.concurrent.CompletionStage<Void> offer(OutboundMessage message) {
+        OutboundQueue.Entry entry = buffer.offer(message);
+        if (buffer.takeOverflow() && reportedOverflow.compareAndSet(false, true)) {
+            LOG.warnf("Kafka telemetry buffer full (%d messages): dropping the oldest readings until the cluster "
+                    + "is back; results and events are kept", buffer.telemetryCapacity());
         }
-        if (buffer.size() == 0) {
+        if (buffer.size() <= 1) {
             reportedOverflow.set(false);
         }
+        return entry.confirmed();
     }
 
     @Override
@@ -293,11 +302,11 @@ public class KafkaSink implements EventSink {
     }
 
     /** Takes the next buffered message (tests drive the sender this way). */
-    OutboundMessage pollBuffered() throws InterruptedException {
+    OutboundQueue.Entry pollBuffered() throws InterruptedException {
         return buffer.poll(0, TimeUnit.MILLISECONDS);
     }
 
-    /** Dropped from the full buffer, plus records the producer gave up on after its delivery timeout. */
+    /** Telemetry dropped from the full buffer, plus records the producer refused for good. */
     @Override
     public long droppedCount() {
         return buffer.dropped() + lost.get();

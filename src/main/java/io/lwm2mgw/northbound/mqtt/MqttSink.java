@@ -11,7 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.MqttConfig;
 import io.lwm2mgw.domain.device.Lwm2mPath;
-import io.lwm2mgw.northbound.BoundedBuffer;
+import io.lwm2mgw.northbound.OutboundQueue;
 import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbound messages to the MQTT 5 broker, in offer order, on one sender thread. While the broker is
- * unreachable, messages wait in a bounded buffer and the client reconnects with growing back-off; publishes
- * caught by a connection loss are republished by the client after reconnecting.
+ * Publishes outbound messages to the MQTT 5 broker, in offer order per topic, on one sender thread. While the
+ * broker is unreachable, messages wait in an {@link OutboundQueue} (telemetry bounded and drop-oldest, the rest
+ * never dropped) and the client reconnects with growing back-off; publishes caught by a connection loss are
+ * republished by the client after reconnecting. A message's stage completes on the broker's PUBACK.
  */
 @ApplicationScoped
 public class MqttSink implements EventSink {
@@ -42,7 +43,7 @@ public class MqttSink implements EventSink {
     private final GatewayConfig config;
     private final MqttConfig mqtt;
     private final TopicScheme topics;
-    private final BoundedBuffer<OutboundMessage> buffer;
+    private final OutboundQueue buffer;
     private final Semaphore inFlight;
     private final Object connectedSignal = new Object();
     private final AtomicBoolean reportedDown = new AtomicBoolean();
@@ -56,12 +57,16 @@ public class MqttSink implements EventSink {
 
     private final MqttCommandSource commands;
 
-    public MqttSink(GatewayConfig config, MqttCommandSource commands) {
+    private final jakarta.enterprise.event.Event<io.lwm2mgw.northbound.RetainedStateLost> sessionLost;
+
+    public MqttSink(GatewayConfig config, MqttCommandSource commands,
+            jakarta.enterprise.event.Event<io.lwm2mgw.northbound.RetainedStateLost> sessionLost) {
         this.commands = commands;
+        this.sessionLost = sessionLost;
         this.config = config;
         this.mqtt = config.mqtt();
         this.topics = new TopicScheme(mqtt.topicRoot());
-        this.buffer = new BoundedBuffer<>(config.buffer().capacity());
+        this.buffer = new OutboundQueue(config.buffer().capacity());
         this.inFlight = new Semaphore(mqtt.maxInFlight());
     }
 
@@ -87,8 +92,8 @@ public class MqttSink implements EventSink {
                 .keepAlive((int) mqtt.keepAlive().toSeconds())
                 .send().whenComplete((ack, error) -> {
             if (error != null && reportedDown.compareAndSet(false, true)) {
-                LOG.warnf("MQTT broker %s unreachable (%s); buffering up to %d messages and retrying",
-                        target, error.getMessage(), buffer.capacity());
+                LOG.warnf("MQTT broker %s unreachable (%s); buffering (telemetry up to %d messages) and retrying",
+                        target, error.getMessage(), buffer.telemetryCapacity());
             }
         });
     }
@@ -104,13 +109,15 @@ public class MqttSink implements EventSink {
                 .initialDelay(100, TimeUnit.MILLISECONDS)
                 .maxDelay(mqtt.maxReconnectDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
-                .addConnectedListener(ctx -> onConnected(host + ":" + port))
+                .addConnectedListener(ctx -> onConnected(host + ":" + port,
+                        ctx instanceof com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext v5
+                                && v5.getConnAck().isSessionPresent()))
                 .addDisconnectedListener(ctx -> {
                     // messages accepted but not acknowledged before the loss go out again, in order
                     ctx.getReconnector().republishIfSessionExpired(true).resubscribeIfSessionExpired(true);
                     if (running && reportedDown.compareAndSet(false, true)) {
-                        LOG.warnf("MQTT connection to %s lost (%s); buffering up to %d messages and reconnecting",
-                                host + ":" + port, ctx.getCause().getMessage(), buffer.capacity());
+                        LOG.warnf("MQTT connection to %s lost (%s); buffering (telemetry up to %d messages) and reconnecting",
+                                host + ":" + port, ctx.getCause().getMessage(), buffer.telemetryCapacity());
                     }
                 });
         if (mqtt.tls().enabled()) {
@@ -133,8 +140,12 @@ public class MqttSink implements EventSink {
                 .buildAsync();
     }
 
-    private void onConnected(String target) {
+    private void onConnected(String target, boolean sessionPresent) {
         commands.subscribe(client);
+        if (!sessionPresent) {
+            // a broker that restarted without persistence forgot every retained status along with our session
+            sessionLost.fireAsync(new io.lwm2mgw.northbound.RetainedStateLost(this));
+        }
         if (reportedDown.getAndSet(false)) {
             LOG.infof("MQTT connected to %s; %d buffered messages to send", target, buffer.size());
         } else {
@@ -157,7 +168,7 @@ public class MqttSink implements EventSink {
             // wait for the broker before taking a message, so the buffer depth counts everything undelivered
             while (awaitConnected()) {
                 inFlight.acquire();
-                OutboundMessage message = buffer.poll(200, TimeUnit.MILLISECONDS);
+                OutboundQueue.Entry message = buffer.poll(200, TimeUnit.MILLISECONDS);
                 if (message == null) {
                     inFlight.release();
                     continue;
@@ -179,12 +190,14 @@ public class MqttSink implements EventSink {
      * Hands one message to the client. A message the client refuses outright (a user property with a NUL
      * from a hostile endpoint name, say) is dropped and counted: it must not end the sender thread.
      */
-    private void sendOne(OutboundMessage message) {
+    private void sendOne(OutboundQueue.Entry entry) {
+        OutboundMessage message = entry.message();
         try {
-            publish(message).whenComplete((result, error) -> onPublished(message, result, error));
+            publish(message).whenComplete((result, error) -> onPublished(entry, result, error));
         } catch (RuntimeException e) {
             inFlight.release();
             unpublishable.incrementAndGet();
+            entry.confirmed().complete(null); // it can never be published: nothing to wait for
             if (reportedUnpublishable.compareAndSet(false, true)) {
                 LOG.warnf("MQTT client refused a message for %s (%s); dropped and counted, later ones are not logged",
                         printable(message.endpoint().value()), e.getMessage());
@@ -229,12 +242,19 @@ public class MqttSink implements EventSink {
         return publish.send();
     }
 
-    private void onPublished(OutboundMessage message, Mqtt5PublishResult result, Throwable error) {
+    private void onPublished(OutboundQueue.Entry entry, Mqtt5PublishResult result, Throwable error) {
         inFlight.release();
-        Throwable failure = error != null ? error : result.getError().orElse(null);
-        if (failure != null && running) {
-            LOG.warnf("MQTT publish to %s failed: %s", topic(message), failure.getMessage());
+        OutboundMessage message = entry.message();
+        if (error != null && running) {
+            // the client gave the publish up (no session to republish it in): ours to send again, in order
+            LOG.warnf("MQTT publish to %s not confirmed (%s); sending it again", topic(message), error.getMessage());
+            buffer.returnToHead(entry);
+            return;
         }
+        result.getError().ifPresent(refused -> LOG.warnf("MQTT broker refused a publish to %s: %s", topic(message),
+                refused.getMessage()));
+        // confirmed, or refused by the broker for good (its reason code says so): either way nothing to wait for
+        entry.confirmed().complete(null);
         if (buffer.dropped() > 0 && buffer.size() == 0 && reportedOverflow.getAndSet(false)) {
             LOG.infof("MQTT backlog delivered; %d messages were dropped in total because the buffer was full",
                     buffer.dropped());
@@ -309,14 +329,17 @@ public class MqttSink implements EventSink {
     }
 
     @Override
-    public void offer(OutboundMessage message) {
+    public java.util.concurrent.CompletionStage<Void> offer(OutboundMessage message) {
         if (message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) && message.replyTo().isEmpty()) {
-            return; // a result for a command that named no endpoint has no MQTT topic; Kafka carries it
+            // a result for a command that named no endpoint has no MQTT topic; Kafka carries it
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
-        if (buffer.offer(message) && reportedOverflow.compareAndSet(false, true)) {
-            LOG.warnf("MQTT buffer full (%d messages): dropping the oldest until the broker is back",
-                    buffer.capacity());
+        OutboundQueue.Entry entry = buffer.offer(message);
+        if (buffer.takeOverflow() && reportedOverflow.compareAndSet(false, true)) {
+            LOG.warnf("MQTT telemetry buffer full (%d messages): dropping the oldest readings until the broker is "
+                    + "back; results and events are kept", buffer.telemetryCapacity());
         }
+        return entry.confirmed();
     }
 
     @Override
@@ -330,7 +353,7 @@ public class MqttSink implements EventSink {
         return buffer.size();
     }
 
-    /** Dropped from the full buffer, plus messages the client refused to publish. */
+    /** Telemetry dropped from the full buffer, plus messages the client refused to publish. */
     @Override
     public long droppedCount() {
         return buffer.dropped() + unpublishable.get();

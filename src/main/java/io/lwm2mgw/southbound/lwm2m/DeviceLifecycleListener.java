@@ -32,19 +32,9 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
     private final Consumer<DeviceEvent> events;
     private final AutoObserveFlow autoObserve;
     private final Clock clock;
-    private volatile DevicePort.PresenceObserver presence = NO_OBSERVER;
     /** Registration ids whose registered event went out and that have not ended. */
     private final java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private static final DevicePort.PresenceObserver NO_OBSERVER = new DevicePort.PresenceObserver() {
-        @Override
-        public void awake(EndpointName endpoint) {
-        }
-
-        @Override
-        public void gone(EndpointName endpoint) {
-        }
-    };
 
     DeviceLifecycleListener(Consumer<DeviceEvent> events, AutoObserveFlow autoObserve, Clock clock) {
         this.events = events;
@@ -52,8 +42,9 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
         this.clock = clock;
     }
 
-    void observePresence(DevicePort.PresenceObserver observer) {
-        this.presence = observer;
+    /** A registration read back from the durable store at start: live, announced before the restart. */
+    void restored(Registration reg) {
+        announced.add(reg.getId());
     }
 
     /**
@@ -68,7 +59,6 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
         }
         LOG.debugf("awake %s", reg.getEndpoint());
         events.accept(new DeviceAwake(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.AWAKE)));
-        presence.awake(EndpointName.of(reg.getEndpoint()));
     }
 
     @Override
@@ -97,8 +87,6 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
         if (reg.usesQueueMode()) {
             events.accept(new DeviceAwake(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.AWAKE)));
         }
-        // a (re-)registered device is reachable: commands waiting for it go out now
-        presence.awake(EndpointName.of(reg.getEndpoint()));
         autoObserve.onRegistered(reg);
     }
 
@@ -120,7 +108,6 @@ final class DeviceLifecycleListener implements RegistrationListener, PresenceLis
             // replaced by a new registration of the same endpoint: registered() reports that one
             return;
         }
-        presence.gone(EndpointName.of(reg.getEndpoint()));
         if (expired) {
             LOG.infof("expired %s (no update within lifetime %ss)", reg.getEndpoint(), reg.getLifeTimeInSec());
             events.accept(new DeviceExpired(clock.instant(), RegistrationMapper.toStatus(reg, DeviceState.EXPIRED)));

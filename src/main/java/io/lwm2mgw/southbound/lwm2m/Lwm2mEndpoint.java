@@ -7,7 +7,7 @@ import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
-import io.lwm2mgw.northbound.EventFanOut;
+import io.lwm2mgw.events.DeviceEventBus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -37,13 +37,15 @@ import org.jboss.logging.Logger;
  * connections (their buffers take events from the start; a command redelivered by a resumed MQTT session at
  * connect must find the server running) and stops before them (so the last events can still be flushed).
  */
+/** The LwM2M server; senders reach its {@link DevicePort} only through the laned port (see app). */
 @ApplicationScoped
+@jakarta.enterprise.inject.Typed(Lwm2mEndpoint.class)
 public class Lwm2mEndpoint implements DevicePort {
 
     private static final Logger LOG = Logger.getLogger(Lwm2mEndpoint.class);
 
     private final GatewayConfig config;
-    private final EventFanOut fanOut;
+    private final DeviceEventBus bus;
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
     private volatile int boundPort = -1;
@@ -51,19 +53,10 @@ public class Lwm2mEndpoint implements DevicePort {
     private volatile SecureTransport security;
     private volatile CaliforniumServerEndpointsProvider transport;
     private volatile Lwm2mCommandExecutor executor;
-    private volatile DevicePort.PresenceObserver presenceObserver = new DevicePort.PresenceObserver() {
-        @Override
-        public void awake(io.lwm2mgw.domain.device.EndpointName endpoint) {
-        }
 
-        @Override
-        public void gone(io.lwm2mgw.domain.device.EndpointName endpoint) {
-        }
-    };
-
-    public Lwm2mEndpoint(GatewayConfig config, EventFanOut fanOut) {
+    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus) {
         this.config = config;
-        this.fanOut = fanOut;
+        this.bus = bus;
     }
 
     void start(@Observes @Priority(5) StartupEvent event) {
@@ -72,7 +65,7 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        SecureTransport secure = new SecureTransport(lwm2m, fanOut::publish, clock);
+        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
@@ -94,23 +87,13 @@ public class Lwm2mEndpoint implements DevicePort {
         coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
         coapServer.add(downloads);
 
-        NotificationListener notifications = new NotificationListener(fanOut::publish, clock);
+        NotificationListener notifications = new NotificationListener(bus::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
                 (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()));
         autoObserve.attach(leshan);
-        DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(fanOut::publish, autoObserve, clock);
-        // the router registers itself later (it is created on first use): forward to whoever is registered
-        lifecycle.observePresence(new DevicePort.PresenceObserver() {
-            @Override
-            public void awake(io.lwm2mgw.domain.device.EndpointName endpoint) {
-                presenceObserver.awake(endpoint);
-            }
-
-            @Override
-            public void gone(io.lwm2mgw.domain.device.EndpointName endpoint) {
-                presenceObserver.gone(endpoint);
-            }
-        });
+        DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(bus::publish, autoObserve, clock);
+        // restored registrations are live ones: their presence changes are published like any other's
+        registrations.getAllRegistrations().forEachRemaining(lifecycle::restored);
         leshan.getRegistrationService().addListener(lifecycle);
         leshan.getPresenceService().addListener(lifecycle);
         leshan.getObservationService().addListener(notifications);
@@ -174,8 +157,16 @@ public class Lwm2mEndpoint implements DevicePort {
     }
 
     @Override
-    public void observePresence(DevicePort.PresenceObserver observer) {
-        this.presenceObserver = observer;
+    public List<io.lwm2mgw.domain.device.DeviceStatus> registeredStatuses() {
+        LeshanServer s = server;
+        List<io.lwm2mgw.domain.device.DeviceStatus> statuses = new java.util.ArrayList<>();
+        if (s != null) {
+            s.getRegistrationService().getAllRegistrations().forEachRemaining(reg -> statuses.add(
+                    RegistrationMapper.toStatus(reg, !reg.usesQueueMode() ? io.lwm2mgw.domain.device.DeviceState.REGISTERED
+                            : s.getPresenceService().isClientAwake(reg) ? io.lwm2mgw.domain.device.DeviceState.AWAKE
+                            : io.lwm2mgw.domain.device.DeviceState.SLEEPING)));
+        }
+        return statuses;
     }
 
     /** The running server, or null before start and after stop; for the southbound's firmware transfer. */

@@ -34,7 +34,12 @@ class KafkaSinkTest {
         return new KafkaSink(config.getConfigMapping(GatewayConfig.class), config);
     }
 
-    private static OutboundMessage message(String qualifier) {
+    private static io.lwm2mgw.northbound.OutboundQueue.Entry message(String qualifier) {
+        return new io.lwm2mgw.northbound.OutboundQueue.Entry(outbound(qualifier),
+                new java.util.concurrent.CompletableFuture<>());
+    }
+
+    private static OutboundMessage outbound(String qualifier) {
         return new OutboundMessage(OutboundMessage.Channel.EVENT, EndpointName.of("dev-1"), qualifier,
                 qualifier.getBytes(StandardCharsets.UTF_8),
                 new CloudEventAttributes(qualifier, "/gw", "lwm2m.registered", "dev-1", Instant.EPOCH));
@@ -54,11 +59,11 @@ class KafkaSinkTest {
 
     @Test
     void records_the_producer_could_not_take_in_time_go_back_in_order_and_are_not_lost() throws Exception {
-        sink.offer(message("c"));
-        OutboundMessage c = sink.pollBuffered();
+        sink.offer(outbound("c"));
+        var c = sink.pollBuffered();
         Callback a = sink.callbackFor(message("a"), "lwm2m.events");
         Callback b = sink.callbackFor(message("b"), "lwm2m.events");
-        sink.offer(c); // not sent yet
+        sink.offer(c.message()); // not sent yet
 
         b.onCompletion(null, new BufferExhaustedException("buffer full"));
         a.onCompletion(null, new TimeoutException("metadata not available after 100 ms"));
@@ -68,9 +73,9 @@ class KafkaSinkTest {
 
         sink.requeueReturned();
 
-        assertThat(sink.pollBuffered().qualifier()).isEqualTo("a");
-        assertThat(sink.pollBuffered().qualifier()).isEqualTo("b");
-        assertThat(sink.pollBuffered().qualifier()).isEqualTo("c");
+        assertThat(sink.pollBuffered().message().qualifier()).isEqualTo("a");
+        assertThat(sink.pollBuffered().message().qualifier()).isEqualTo("b");
+        assertThat(sink.pollBuffered().message().qualifier()).isEqualTo("c");
     }
 
     @Test

@@ -1,0 +1,10 @@
+package io.lwm2mgw.firmware;
+
+import io.lwm2mgw.domain.firmware.CampaignStatus;
+
+/** Where campaign statuses go (implemented by the northbound: retained on MQTT, compacted on Kafka). */
+public interface CampaignStatusSink {
+
+    /** Publishes the campaign's current status; never blocks. */
+    void publish(CampaignStatus status);
+}

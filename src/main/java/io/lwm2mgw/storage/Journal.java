@@ -1,0 +1,162 @@
+package io.lwm2mgw.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jboss.logging.Logger;
+
+/**
+ * An append-only file of one-line records, forced to disk before an append is confirmed. Appends that arrive
+ * together share one write and one fsync (group commit) on the journal's own writer thread, so a burst of
+ * completions costs one disk flush. A torn last line (a crash in the middle of a write) is skipped when read.
+ * Thread-safe.
+ */
+public final class Journal implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Journal.class);
+
+    private record Append(String line, CompletableFuture<Void> done) { }
+
+    /** Put by {@link #close()}: the writer writes what came before it and ends (never interrupted, since an
+     * interrupt closes a FileChannel in the middle of a write). */
+    private static final Append STOP = new Append("", new CompletableFuture<>());
+
+    private final Path file;
+    private final LinkedBlockingQueue<Append> pending = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean open = true;
+    private FileChannel channel;
+
+    private Journal(Path file) throws IOException {
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        this.writer = new Thread(this::writeLoop, "journal-" + file.getFileName());
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Opens {@code file} after rewriting it as {@code compacted} (the records worth keeping, as read by the
+     * caller with {@link #read}), atomically: a crash leaves either the old journal or the new one.
+     */
+    public static Journal open(Path file, List<String> compacted) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                StringBuilder text = new StringBuilder();
+                compacted.forEach(line -> text.append(line).append('\n'));
+                out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                out.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(file.toAbsolutePath().getParent());
+            return new Journal(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every complete line of {@code file}, oldest first; nothing when it does not exist. */
+    public static List<String> read(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+            // the last element is what follows the final newline: empty, or a line torn by a crash
+            lines.remove(lines.size() - 1);
+            lines.removeIf(String::isBlank);
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends one record (no newline in it); the stage completes once it is on disk. Never blocks. */
+    public CompletionStage<Void> append(String line) {
+        if (line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a journal record is one line");
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!open) {
+            done.completeExceptionally(new IllegalStateException("journal " + file + " is closed"));
+            return done;
+        }
+        pending.add(new Append(line, done));
+        return done;
+    }
+
+    private void writeLoop() {
+        List<Append> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(pending.take());
+            } catch (InterruptedException e) {
+                continue; // only close() ends the loop, with STOP, so nothing appended before it is lost
+            }
+            pending.drainTo(batch);
+            stop = batch.remove(STOP);
+            writeBatch(batch);
+            batch.clear();
+        }
+    }
+
+    private void writeBatch(List<Append> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        batch.forEach(a -> text.append(a.line()).append('\n'));
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false);
+            batch.forEach(a -> a.done().complete(null));
+        } catch (IOException e) {
+            LOG.errorf("cannot write journal %s: %s", file, e.getMessage());
+            batch.forEach(a -> a.done().completeExceptionally(e));
+        }
+    }
+
+    /** Writes what was appended so far, then closes. */
+    @Override
+    public void close() {
+        open = false;
+        pending.add(STOP);
+        try {
+            writer.join(5000);
+            channel.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warnf("closing journal %s: %s", file, e.getMessage());
+        }
+    }
+
+    /** Forces a directory's entries (a rename into it) to disk; a file system that cannot is left as it is. */
+    public static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some file systems refuse to open a directory for reading: nothing more can be done there
+        }
+    }
+}
