@@ -2,7 +2,12 @@ package io.lwm2mgw;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -11,6 +16,61 @@ import com.tngtech.archunit.lang.ArchRule;
 /** The package boundaries of style.md, checked on the production classes. */
 @AnalyzeClasses(packages = "io.lwm2mgw", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
+
+    /** The top-level packages of {@code root} form no cycle. */
+    static ArchRule noCycles(String root) {
+        return slices().matching(root + ".(*)..").should().beFreeOfCycles();
+    }
+
+    /**
+     * The floors, top to bottom, in the order data flows: {@code app -> {api, ops, northbound, southbound} ->
+     * firmware -> command -> {events, storage} -> domain}, {@code config} at the ground. A package may use
+     * the floors below it, never one above: nothing below the northbound imports it.
+     */
+    static ArchRule layers(String root) {
+        return layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
+                .layer("app").definedBy(root + ".app..")
+                .layer("api").definedBy(root + ".api..")
+                .layer("ops").definedBy(root + ".ops..")
+                .layer("northbound").definedBy(root + ".northbound..")
+                .layer("southbound").definedBy(root + ".southbound..")
+                .layer("firmware").definedBy(root + ".firmware..")
+                .layer("command").definedBy(root + ".command..")
+                .layer("events").definedBy(root + ".events..")
+                .layer("storage").definedBy(root + ".storage..")
+                .layer("domain").definedBy(root + ".domain..")
+                .layer("config").definedBy(root + ".config..")
+                .whereLayer("app").mayNotBeAccessedByAnyLayer()
+                .whereLayer("api").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("app", "api")
+                .whereLayer("northbound").mayOnlyBeAccessedByLayers("app", "api", "ops")
+                .whereLayer("southbound").mayOnlyBeAccessedByLayers("app", "api", "ops")
+                .whereLayer("firmware").mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound")
+                .whereLayer("command")
+                .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware")
+                .whereLayer("events")
+                .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware", "command")
+                .whereLayer("storage")
+                .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware", "command")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound",
+                        "firmware", "command", "events", "storage");
+    }
+
+    @ArchTest
+    static final ArchRule top_level_packages_form_no_cycle = noCycles("io.lwm2mgw");
+
+    @ArchTest
+    static final ArchRule packages_use_only_the_floors_below_them = layers("io.lwm2mgw");
+
+    @org.junit.jupiter.api.Test
+    void the_rules_fail_on_an_upward_import_and_on_a_package_cycle() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("archfixture");
+
+        assertThat(layers("archfixture").evaluate(fixture).hasViolation())
+                .as("command importing the northbound is refused").isTrue();
+        assertThat(noCycles("archfixture").evaluate(fixture).hasViolation())
+                .as("command <-> northbound is a cycle").isTrue();
+    }
 
     @ArchTest
     static final ArchRule only_southbound_lwm2m_uses_leshan_and_californium = noClasses()

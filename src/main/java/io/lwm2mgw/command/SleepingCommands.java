@@ -70,11 +70,11 @@ final class SleepingCommands {
         });
     }
 
+    /** {@code queued}, its explanation published as the result's {@code detail}. */
     private CommandResult queuedResult(Pending pending) {
-        CommandResult queued = CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED, null);
-        return new CommandResult(queued.id(), queued.endpoint(), queued.op(), queued.path(), queued.time(),
-                queued.status(), queued.code(), queued.values(), queued.links(), queued.location(),
-                java.util.Optional.empty(), queued.replyTo());
+        return CommandResult.of(pending.request, clock.instant(), CommandStatus.QUEUED,
+                "the device is sleeping; the command waits until it wakes up (ttl "
+                        + pending.request.ttl().toSeconds() + " s)");
     }
 
     /**

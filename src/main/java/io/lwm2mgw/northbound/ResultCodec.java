@@ -24,12 +24,18 @@ public final class ResultCodec {
         this.source = "/lwm2m-gateway/" + gatewayId;
     }
 
+    private static boolean failed(io.lwm2mgw.domain.command.CommandStatus status) {
+        return status != io.lwm2mgw.domain.command.CommandStatus.SUCCESS
+                && status != io.lwm2mgw.domain.command.CommandStatus.QUEUED;
+    }
+
     public OutboundMessage encode(CommandResult result) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         result.id().ifPresent(id -> doc.put("id", id));
         result.endpoint().ifPresent(ep -> doc.put("endpoint", ep.value()));
         result.op().ifPresent(op -> doc.put("op", op));
-        result.path().ifPresent(path -> doc.put("path", path.toString()));
+        // the root stands for "the whole device" (credentials): the contract then has no path
+        result.path().filter(path -> path.depth() > 0).ifPresent(path -> doc.put("path", path.toString()));
         doc.put("time", Rfc3339.format(result.time()));
         doc.put("status", result.status().wireName());
         result.code().ifPresent(code -> doc.put("code", code));
@@ -47,7 +53,8 @@ public final class ResultCodec {
             }
         }
         result.location().ifPresent(location -> doc.put("location", location));
-        result.error().ifPresent(error -> doc.put("error", error));
+        // error appears only on failure; a queued (or successful) command's explanation is its detail
+        result.error().ifPresent(text -> doc.put(failed(result.status()) ? "error" : "detail", text));
         byte[] payload;
         try {
             payload = mapper.writeValueAsBytes(doc);

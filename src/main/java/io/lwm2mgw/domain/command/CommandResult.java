@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The outcome of a command, as published. Identity fields are optional because a command whose JSON could
- * not be read still gets a result.
+ * not be read still gets a result. {@code error} is the explanation: what went wrong for a failure, the
+ * circumstance for a {@code queued} result (published as {@code detail}).
  */
 public record CommandResult(
         Optional<String> id,

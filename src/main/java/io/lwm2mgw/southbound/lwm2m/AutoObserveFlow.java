@@ -53,7 +53,12 @@ final class AutoObserveFlow {
     /** What a successful Observe gives back: the observation and its first values. */
     record ObserveSuccess(ObserveResponse response) { }
 
-    AutoObserveFlow(List<Rule> rules, long timeoutMillis, BiConsumer<Registration, ObserveSuccess> onObserved) {
+    private final io.lwm2mgw.command.DeviceLanes lanes;
+
+    /** @param lanes every request goes through its device's lane: never two in flight to one device */
+    AutoObserveFlow(List<Rule> rules, long timeoutMillis, BiConsumer<Registration, ObserveSuccess> onObserved,
+            io.lwm2mgw.command.DeviceLanes lanes) {
+        this.lanes = lanes;
         this.rules = List.copyOf(rules);
         this.timeoutMillis = timeoutMillis;
         this.onObserved = onObserved;
@@ -135,9 +140,10 @@ final class AutoObserveFlow {
             observe(reg, rule, remaining);
             return;
         }
-        send(reg, rule, remaining, () -> server.send(reg,
+        send(reg, rule, remaining, release -> server.send(reg,
                 new WriteAttributesRequest(rule.path().toString(), rule.attributes()), timeoutMillis,
                 response -> {
+                    release.run();
                     if (!response.isSuccess()) {
                         LOG.warnf("auto-observe %s on %s: write-attributes answered %s", rule.path(),
                                 reg.getEndpoint(), response.getCode());
@@ -145,6 +151,7 @@ final class AutoObserveFlow {
                     observe(reg, rule, remaining);
                 },
                 error -> {
+                    release.run();
                     LOG.warnf("auto-observe %s on %s: write-attributes failed: %s", rule.path(), reg.getEndpoint(),
                             error.getMessage());
                     observe(reg, rule, remaining);
@@ -155,13 +162,17 @@ final class AutoObserveFlow {
      * Runs one asynchronous send. Leshan throws some failures (a sleeping queue-mode device, a registration
      * gone meanwhile) synchronously instead of calling the error callback: those end the rule the same way.
      */
-    private void send(Registration reg, Rule rule, Iterator<Rule> remaining, Runnable request) {
-        try {
-            request.run();
-        } catch (RuntimeException e) {
-            LOG.warnf("auto-observe %s on %s not sent: %s", rule.path(), reg.getEndpoint(), e.getMessage());
-            next(reg, remaining);
-        }
+    private void send(Registration reg, Rule rule, Iterator<Rule> remaining,
+            java.util.function.Consumer<Runnable> request) {
+        lanes.submit(io.lwm2mgw.domain.device.EndpointName.of(reg.getEndpoint()), release -> {
+            try {
+                request.accept(release);
+            } catch (RuntimeException e) {
+                release.run();
+                LOG.warnf("auto-observe %s on %s not sent: %s", rule.path(), reg.getEndpoint(), e.getMessage());
+                next(reg, remaining);
+            }
+        });
     }
 
     /**
@@ -178,10 +189,11 @@ final class AutoObserveFlow {
     }
 
     private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
-        send(reg, rule, remaining, () -> server.send(reg,
+        send(reg, rule, remaining, release -> server.send(reg,
                 new ObserveRequest(rule.format() != null ? rule.format() : contentFormat(reg, rule.path()),
                         rule.path().toString()), timeoutMillis,
                 response -> {
+                    release.run();
                     if (response.isSuccess()) {
                         onObserved.accept(reg, new ObserveSuccess(response));
                     } else {
@@ -191,6 +203,7 @@ final class AutoObserveFlow {
                     next(reg, remaining);
                 },
                 error -> {
+                    release.run();
                     LOG.warnf("auto-observe %s on %s failed: %s", rule.path(), reg.getEndpoint(), error.getMessage());
                     next(reg, remaining);
                 }));

@@ -45,9 +45,14 @@ final class FirmwarePush implements FirmwareTransferPort.Transfer {
     private long offset;
     private int length;
     private volatile Request current;
+    /** Runs a block's request in the device's lane: no other request to the device is in flight meanwhile. */
+    private final Consumer<io.lwm2mgw.command.DeviceLanes.Task> inLane;
+    private volatile Runnable releaseLane = () -> { };
 
     FirmwarePush(Endpoint endpoint, EndpointContext destination, String rootPath, FirmwareImage image, int blockSize,
-            LongConsumer progress, Consumer<PushOutcome> done, Executor executor) {
+            LongConsumer progress, Consumer<PushOutcome> done, Executor executor,
+            Consumer<io.lwm2mgw.command.DeviceLanes.Task> inLane) {
+        this.inLane = inLane;
         this.endpoint = endpoint;
         this.destination = destination;
         String root = rootPath == null ? "" : rootPath.replaceAll("^/+|/+$", "");
@@ -106,32 +111,44 @@ final class FirmwarePush implements FirmwareTransferPort.Transfer {
         request.addMessageObserver(new MessageObserverAdapter() {
             @Override
             public void onResponse(Response response) {
+                releaseLane.run();
                 executor.execute(() -> answered(response, more));
             }
 
             @Override
             public void onTimeout() {
+                releaseLane.run();
                 finish(PushOutcome.failed(Optional.empty(), "no answer to block " + num + " (offset " + offset
                         + ") after all retransmissions"));
             }
 
             @Override
             public void onCancel() {
+                releaseLane.run();
                 finish(PushOutcome.failed(Optional.empty(), "the transfer was cancelled at offset " + offset));
             }
 
             @Override
             public void onReject() {
+                releaseLane.run();
                 finish(PushOutcome.failed(Optional.empty(), "the device rejected block " + num));
             }
 
             @Override
             public void onSendError(Throwable error) {
+                releaseLane.run();
                 finish(PushOutcome.failed(Optional.empty(), "cannot send block " + num + ": " + error.getMessage()));
             }
         });
         current = request;
-        endpoint.sendRequest(request);
+        inLane.accept(release -> {
+            releaseLane = release;
+            if (finished.get()) {
+                release.run(); // cancelled while waiting for its turn
+                return;
+            }
+            endpoint.sendRequest(request);
+        });
     }
 
     private void answered(Response response, boolean more) {
@@ -188,6 +205,6 @@ final class FirmwarePush implements FirmwareTransferPort.Transfer {
     }
 
     static String code(ResponseCode code) {
-        return code.codeClass + "." + String.format("%02d", code.codeDetail);
+        return io.lwm2mgw.domain.command.CoapCodes.dotted(code.codeClass * 100 + code.codeDetail);
     }
 }

@@ -233,8 +233,13 @@ final class Lwm2mCommandExecutor {
                                 ? Optional.of(request.command().path().toString()) : Optional.empty());
             }
         }
+        // the device's diagnostic payload, when it sent one, after the code's meaning
+        Optional<String> diagnostic = Optional.ofNullable(response.getErrorMessage()).filter(m -> !m.isBlank());
+        Optional<String> error = response.isSuccess() ? Optional.empty() : Optional.of(
+                io.lwm2mgw.domain.command.CoapCodes.describe(response.getCode().getCode())
+                        + diagnostic.map(d -> ": " + d).orElse(""));
         return CommandResult.answered(request, clock.instant(), code, response.isSuccess(), values, links, location,
-                Optional.ofNullable(response.getErrorMessage()));
+                error);
     }
 
     private static List<DiscoveredLink> links(Link[] links) {
@@ -259,7 +264,7 @@ final class Lwm2mCommandExecutor {
 
     /** Leshan's code (205) as the contract writes CoAP codes (2.05). */
     static String code(int code) {
-        return code / 100 + "." + String.format("%02d", code % 100);
+        return io.lwm2mgw.domain.command.CoapCodes.dotted(code);
     }
 
     private CommandResult failed(CommandRequest request, Exception error) {

@@ -54,9 +54,12 @@ public class Lwm2mEndpoint implements DevicePort {
     private volatile CaliforniumServerEndpointsProvider transport;
     private volatile Lwm2mCommandExecutor executor;
 
-    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus) {
+    private final io.lwm2mgw.command.DeviceLanes lanes;
+
+    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes) {
         this.config = config;
         this.bus = bus;
+        this.lanes = lanes;
     }
 
     void start(@Observes @Priority(5) StartupEvent event) {
@@ -89,7 +92,8 @@ public class Lwm2mEndpoint implements DevicePort {
 
         NotificationListener notifications = new NotificationListener(bus::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
-                (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()));
+                (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()),
+                lanes);
         autoObserve.attach(leshan);
         DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(bus::publish, autoObserve, clock);
         // restored registrations are live ones: their presence changes are published like any other's

@@ -43,8 +43,11 @@ public class Lwm2mFirmwareTransfer implements FirmwareTransferPort {
         return t;
     });
 
-    public Lwm2mFirmwareTransfer(Lwm2mEndpoint lwm2m, GatewayConfig config) {
+    private final io.lwm2mgw.command.DeviceLanes lanes;
+
+    public Lwm2mFirmwareTransfer(Lwm2mEndpoint lwm2m, GatewayConfig config, io.lwm2mgw.command.DeviceLanes lanes) {
         this.lwm2m = lwm2m;
+        this.lanes = lanes;
         this.pullHost = config.firmware().pullUriHost();
     }
 
@@ -61,7 +64,7 @@ public class Lwm2mFirmwareTransfer implements FirmwareTransferPort {
         IdentityHandler identity = isSecure(reg) ? new DefaultCoapsIdentityHandler() : new DefaultCoapIdentityHandler();
         FirmwarePush push = new FirmwarePush(coap.getCoapEndpoint(),
                 identity.createEndpointContext(reg.getClientTransportData(), false), reg.getRootPath(), image,
-                blockSize, progress, done, blocks);
+                blockSize, progress, done, blocks, task -> lanes.submit(endpoint, task));
         push.start();
         return push;
     }
