@@ -17,6 +17,7 @@ import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
+import org.eclipse.leshan.client.send.ManualDataSender;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
@@ -102,6 +103,41 @@ public final class TestDevice implements AutoCloseable {
 
     public String lastRebootArguments() {
         return device.lastArguments;
+    }
+
+    /**
+     * Records the current values of these paths, each with the time of this call, for a later
+     * {@link #sendCollected()} (Leshan's {@code ManualDataSender}).
+     */
+    public void collect(String... paths) {
+        client.getSendService().getDataSender(ManualDataSender.DEFAULT_NAME, ManualDataSender.class)
+                .collectData(java.util.Arrays.stream(paths).map(org.eclipse.leshan.core.node.LwM2mPath::new).toList());
+    }
+
+    /** Sends every collected reading in one LwM2M 1.1 Send (SenML CBOR, with timestamps) and waits for 2.04. */
+    public void sendCollected() {
+        try {
+            client.getSendService().getDataSender(ManualDataSender.DEFAULT_NAME, ManualDataSender.class)
+                    .sendCollectedData(server(), org.eclipse.leshan.core.request.ContentFormat.SENML_CBOR, 5000,
+                            false);
+        } catch (org.eclipse.leshan.client.send.NoDataException e) {
+            throw new IllegalStateException("nothing collected", e);
+        }
+    }
+
+    /** Sends the current values of these paths in one Send without timestamps; returns the response code. */
+    public String send(org.eclipse.leshan.core.request.ContentFormat format, String... paths) {
+        try {
+            var response = client.getSendService().sendData(server(), format, List.of(paths), 5000);
+            return response == null ? "timeout" : response.getCode().getName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private LwM2mServer server() {
+        return client.getRegisteredServers().values().iterator().next();
     }
 
     /** Sends a registration update now. */
@@ -319,6 +355,7 @@ public final class TestDevice implements AutoCloseable {
                     .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
                     .setEndpointsProviders(endpoints.build())
                     .setRegistrationEngineFactory(engine)
+                    .setDataSenders(new ManualDataSender())
                     .build();
             self[0] = client;
             client.start();
