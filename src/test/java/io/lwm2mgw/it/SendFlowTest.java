@@ -44,7 +44,7 @@ class SendFlowTest extends BrokerFlowTest {
             device.collect("/3303/0/5700");
             Instant beforeSend = Instant.now();
 
-            device.sendCollected();
+            assertThat(device.sendCollected()).isEqualTo("CHANGED");
 
             String topic = "lwm2m/send-1/data/3303/0/5700";
             await().atMost(WAIT).until(() -> mqtt.on(topic).size() >= 3);

@@ -17,7 +17,6 @@ import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
 import org.eclipse.leshan.client.resource.BaseInstanceEnabler;
-import org.eclipse.leshan.client.send.ManualDataSender;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.LwM2mId;
@@ -107,22 +106,22 @@ public final class TestDevice implements AutoCloseable {
 
     /**
      * Records the current values of these paths, each with the time of this call, for a later
-     * {@link #sendCollected()} (Leshan's {@code ManualDataSender}).
+     * {@link #sendCollected()}.
      */
     public void collect(String... paths) {
-        client.getSendService().getDataSender(ManualDataSender.DEFAULT_NAME, ManualDataSender.class)
-                .collectData(java.util.Arrays.stream(paths).map(org.eclipse.leshan.core.node.LwM2mPath::new).toList());
+        sender().collect(server(), paths);
     }
 
-    /** Sends every collected reading in one LwM2M 1.1 Send (SenML CBOR, with timestamps) and waits for 2.04. */
-    public void sendCollected() {
-        try {
-            client.getSendService().getDataSender(ManualDataSender.DEFAULT_NAME, ManualDataSender.class)
-                    .sendCollectedData(server(), org.eclipse.leshan.core.request.ContentFormat.SENML_CBOR, 5000,
-                            false);
-        } catch (org.eclipse.leshan.client.send.NoDataException e) {
-            throw new IllegalStateException("nothing collected", e);
-        }
+    /**
+     * Sends every collected reading in one LwM2M 1.1 Send (SenML CBOR, with timestamps); returns the response
+     * code (e.g. {@code CHANGED}) or {@code timeout}. The readings are gone either way.
+     */
+    public String sendCollected() {
+        return sender().send(server(), org.eclipse.leshan.core.request.ContentFormat.SENML_CBOR);
+    }
+
+    private CollectingSender sender() {
+        return client.getSendService().getDataSender(CollectingSender.NAME, CollectingSender.class);
     }
 
     /** Sends the current values of these paths in one Send without timestamps; returns the response code. */
@@ -355,7 +354,7 @@ public final class TestDevice implements AutoCloseable {
                     .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
                     .setEndpointsProviders(endpoints.build())
                     .setRegistrationEngineFactory(engine)
-                    .setDataSenders(new ManualDataSender())
+                    .setDataSenders(new CollectingSender())
                     .build();
             self[0] = client;
             client.start();
