@@ -377,6 +377,13 @@ public final class TestDevice implements AutoCloseable {
                         endpoint.addInterceptor(firmware.blockCounter());
                         return endpoint;
                     }
+
+                    @Override
+                    protected CoapEndpoint.Builder createEndpointBuilder(java.net.InetSocketAddress address,
+                            ServerInfo serverInfo, Configuration configuration, ClientEndpointToolbox toolbox) {
+                        return super.createEndpointBuilder(address, serverInfo, configuration, toolbox)
+                                .setCoapStackFactory(PackageBlockGate.stack(firmware));
+                    }
                 };
             }
         };
