@@ -114,14 +114,15 @@ public class CommandRouter implements DeviceEventListener {
      * command and its result is published, but it is not stored (its issuer keeps its own state);
      * {@code onResult} gets the {@code queued} result, if any, and the final one.
      *
-     * @param afterRestart the issuer resumes after a gateway restart: wait until the device registers again
+     * A device that is not registered is waited for like a sleeping one, until the command's ttl.
+     *
+     * @param afterRestart the issuer resumes after a gateway restart: its {@code queued} went out before
      */
     public void submitInternal(CommandRequest request, Consumer<CommandResult> onResult, boolean afterRestart) {
         Pending pending = new Pending(request, CommandContext.none(), onResult, true);
-        if (afterRestart) {
-            pending.reloaded = true;
-            pending.announced = true;
-        }
+        // a campaign lists devices that may be offline when their turn comes: wait for them, like sleeping ones
+        pending.awaitsRegistration = true;
+        pending.announced = afterRestart;
         ledger.readmit(pending);
         enqueue(pending);
     }
@@ -160,7 +161,7 @@ public class CommandRouter implements DeviceEventListener {
 
     private boolean mustWait(Pending head) {
         EndpointName endpoint = head.request.endpoint();
-        return devices.isSleeping(endpoint) || head.reloaded && !devices.isRegistered(endpoint);
+        return devices.isSleeping(endpoint) || head.awaitsRegistration && !devices.isRegistered(endpoint);
     }
 
     private void execute(Pending pending) {

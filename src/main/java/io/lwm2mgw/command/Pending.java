@@ -26,8 +26,8 @@ final class Pending {
     boolean stored;
     /** Its final result is out. */
     boolean finished;
-    /** Read back from the store after a restart: waits until its device registers again. */
-    boolean reloaded;
+    /** Waits until its device registers: read back after a restart, or a campaign's update. */
+    boolean awaitsRegistration;
     /** Copies that arrived while this one was waiting or in flight. */
     final List<Copy> copies = new ArrayList<>();
 

@@ -121,7 +121,7 @@ final class SleepingCommands {
             pending.announced = true;
             pending.settled = true;
             pending.stored = true;
-            pending.reloaded = true;
+            pending.awaitsRegistration = true;
             if (!ledger.readmit(pending)) {
                 writer.execute(() -> store.remove(request));
                 continue;

@@ -13,6 +13,8 @@ import io.lwm2mgw.domain.firmware.CampaignSpec;
 import io.lwm2mgw.domain.firmware.CampaignStatus;
 import io.lwm2mgw.domain.firmware.CampaignStatus.DeviceState;
 import io.lwm2mgw.domain.firmware.CampaignStatus.State;
+import io.lwm2mgw.domain.firmware.FirmwareImage;
+import io.lwm2mgw.domain.firmware.FirmwareImageSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -21,6 +23,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +48,7 @@ public class CampaignFlow implements CampaignPort {
     private final CommandRouter router;
     private final CampaignStatusSink statuses;
     private final CampaignStore store;
+    private final FirmwareImageStore images;
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
     private final Clock clock = Clock.systemUTC();
@@ -54,12 +59,16 @@ public class CampaignFlow implements CampaignPort {
     });
     /** Confined to {@link #thread}. */
     private final Map<String, Campaign> campaigns = new HashMap<>();
+    /** Confined to {@link #thread}: campaigns whose image is being resolved before they start. */
+    private final Set<String> resolving = new HashSet<>();
 
     /** One campaign's live state. */
     private static final class Campaign {
         final CampaignSpec spec;
         State state;
         final Map<EndpointName, DeviceState> devices;
+        /** The image, held in the cache for as long as the campaign has devices to update; null once let go. */
+        FirmwareImage pinned;
 
         Campaign(CampaignSpec spec, State state, Map<EndpointName, DeviceState> devices) {
             this.spec = spec;
@@ -72,9 +81,11 @@ public class CampaignFlow implements CampaignPort {
         }
     }
 
-    public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper) {
+    public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper,
+            FirmwareImageStore images) {
         this.router = router;
         this.statuses = statuses;
+        this.images = images;
         this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper);
         this.defaultTimeout = config.firmware().totalTimeout();
         this.defaultTtl = config.commands().defaultTtl();
@@ -90,14 +101,46 @@ public class CampaignFlow implements CampaignPort {
                 publish(known, Optional.empty());
                 return;
             }
-            Map<EndpointName, DeviceState> devices = new LinkedHashMap<>();
-            spec.endpoints().forEach(ep -> devices.put(ep, DeviceState.PENDING));
-            Campaign campaign = new Campaign(spec, State.RUNNING, devices);
-            campaigns.put(spec.id(), campaign);
-            LOG.infof("campaign %s started: %d devices, %d at once, stops above %.0f%% failed", spec.id(),
-                    devices.size(), spec.maxConcurrent(), spec.maxFailureRatio() * 100);
-            advance(campaign, false);
+            if (!resolving.add(spec.id())) {
+                LOG.infof("campaign %s is already starting: its image is being fetched", spec.id());
+                return;
+            }
+            // one image for every device: fetched once now, then named by its digest in the stored campaign
+            images.resolve(spec.image()).whenComplete((image, error) -> onThread(() -> {
+                resolving.remove(spec.id());
+                if (error != null) {
+                    Throwable cause = error.getCause() != null && !(error instanceof ImageUnavailable)
+                            ? error.getCause() : error;
+                    reject(spec.id(), cause instanceof ImageUnavailable ? cause.getMessage()
+                            : "image unavailable: " + cause);
+                    return;
+                }
+                begin(pinnedTo(spec, image), image);
+            }));
         });
+    }
+
+    private void begin(CampaignSpec spec, FirmwareImage image) {
+        Map<EndpointName, DeviceState> devices = new LinkedHashMap<>();
+        spec.endpoints().forEach(ep -> devices.put(ep, DeviceState.PENDING));
+        Campaign campaign = new Campaign(spec, State.RUNNING, devices);
+        images.pin(image);
+        campaign.pinned = image;
+        campaigns.put(spec.id(), campaign);
+        LOG.infof("campaign %s started: %d devices, %d at once, stops above %.0f%% failed, image %s (%d bytes)",
+                spec.id(), devices.size(), spec.maxConcurrent(), spec.maxFailureRatio() * 100, image.sha256(),
+                image.size());
+        advance(campaign, false);
+    }
+
+    /** The campaign with its URL image pinned to the digest it had when the campaign started. */
+    private static CampaignSpec pinnedTo(CampaignSpec spec, FirmwareImage image) {
+        if (!(spec.image() instanceof FirmwareImageSource.FromUrl url)) {
+            return spec;
+        }
+        return new CampaignSpec(spec.id(), spec.endpoints(),
+                new FirmwareImageSource.FromUrl(url.url(), Optional.of(image.sha256())), spec.delivery(),
+                spec.executeUpdate(), spec.maxConcurrent(), spec.maxFailureRatio(), spec.timeout(), spec.ttl());
     }
 
     @Override
@@ -121,7 +164,8 @@ public class CampaignFlow implements CampaignPort {
     @Override
     public void reject(String id, String error) {
         LOG.infof("invalid campaign message for %s: %s", id, error);
-        statuses.publish(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
+        // not retained: an unknown id must leave nothing behind, and a known campaign keeps its status
+        statuses.answer(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
     }
 
     /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
@@ -132,6 +176,10 @@ public class CampaignFlow implements CampaignPort {
                 campaigns.put(campaign.spec.id(), campaign);
                 if (campaign.state == State.RUNNING || campaign.count(DeviceState.UPDATING) > 0
                         || campaign.count(DeviceState.QUEUED) > 0) {
+                    campaign.spec.image().expectedSha256().flatMap(images::find).ifPresent(image -> {
+                        images.pin(image);
+                        campaign.pinned = image;
+                    });
                     LOG.infof("campaign %s resumed: %d succeeded, %d failed, %d to go", campaign.spec.id(),
                             campaign.count(DeviceState.SUCCEEDED), campaign.count(DeviceState.FAILED),
                             campaign.count(DeviceState.PENDING) + campaign.count(DeviceState.UPDATING)
@@ -209,6 +257,11 @@ public class CampaignFlow implements CampaignPort {
     }
 
     private void saveAndPublish(Campaign campaign) {
+        if (campaign.pinned != null && campaign.state != State.RUNNING && campaign.count(DeviceState.UPDATING)
+                + campaign.count(DeviceState.QUEUED) == 0) {
+            images.unpin(campaign.pinned); // no device of it will ask for the image again
+            campaign.pinned = null;
+        }
         try {
             store.save(campaign.spec, campaign.state, campaign.devices);
         } catch (RuntimeException e) {

@@ -7,4 +7,10 @@ public interface CampaignStatusSink {
 
     /** Publishes the campaign's current status; never blocks. */
     void publish(CampaignStatus status);
+
+    /**
+     * Answers a campaign message that changed no campaign (an unknown id, an unreadable document) on the
+     * campaign's status topic without retaining it; never blocks.
+     */
+    void answer(CampaignStatus status);
 }

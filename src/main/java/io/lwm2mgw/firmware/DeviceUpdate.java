@@ -38,6 +38,7 @@ final class DeviceUpdate {
     private static final Logger LOG = Logger.getLogger(DeviceUpdate.class);
 
     static final Lwm2mPath OBJECT_INSTANCE = Lwm2mPath.parse("/5/0");
+    static final Lwm2mPath PACKAGE = Lwm2mPath.parse("/5/0/0");
     static final Lwm2mPath PACKAGE_URI = Lwm2mPath.parse("/5/0/1");
     static final Lwm2mPath UPDATE = Lwm2mPath.parse("/5/0/2");
     static final Lwm2mPath STATE = Lwm2mPath.parse("/5/0/3");
@@ -58,6 +59,12 @@ final class DeviceUpdate {
     private boolean ended;
     private Optional<Integer> state = Optional.empty();
     private Optional<Integer> updateResult = Optional.empty();
+    private Optional<Integer> deliveryMethod = Optional.empty();
+    /** This update's own image reached the device whole: the only case in which Update may be executed. */
+    private boolean delivered;
+    /** Set while the device's state machine is being reset: what to do once it reports Idle. */
+    private Runnable onIdle;
+    private boolean resetSent;
     private long bytesSent;
     private long lastReported = -1;
     private long lastReportedAt;
@@ -107,6 +114,7 @@ final class DeviceUpdate {
 
     private void chooseDelivery(SortedMap<Lwm2mPath, ResourceValue> object) {
         Optional<Integer> method = integer(object, DELIVERY_METHOD);
+        deliveryMethod = method;
         switch (command.delivery()) {
             case PUSH:
                 push = true;
@@ -130,7 +138,60 @@ final class DeviceUpdate {
                 return;
             }
         }
-        observe(STATE, () -> observe(UPDATE_RESULT, this::beginDownload));
+        observe(STATE, () -> observe(UPDATE_RESULT, () -> whenIdle(this::beginDownload)));
+    }
+
+    /**
+     * A package is accepted in Idle only (spec E.6): a device an earlier update left in Downloading or
+     * Downloaded refuses it, and executing Update would install that earlier package. So read State first and,
+     * when it is not Idle, reset the state machine and wait for Idle.
+     */
+    private void whenIdle(Runnable next) {
+        send(new DeviceCommand.ReadResource(STATE, Optional.empty()), r -> {
+            if (r.status() != CommandStatus.SUCCESS) {
+                fail(r.status(), r.code(), "cannot read the firmware State: " + r.error().orElse(r.status().wireName()));
+                return;
+            }
+            report(r.values());
+            int current = state.orElse(FirmwareProgressRules.IDLE);
+            if (current == FirmwareProgressRules.IDLE) {
+                next.run();
+                return;
+            }
+            LOG.infof("%s is in firmware State %d, not Idle: resetting its state machine before update %s",
+                    request.endpoint(), current, request.id());
+            onIdle = next;
+            stepTimer = flow.schedule(() -> fail(CommandStatus.TIMEOUT, Optional.empty(), "the device did not "
+                    + "return to Idle within " + flow.downloadTimeout().toSeconds() + " s"), flow.downloadTimeout());
+            if (current != FirmwareProgressRules.UPDATING_STATE) {
+                // an installation under way cannot be reset: it ends in Idle or Downloaded, then we go on
+                resetStateMachine(deliveryMethod.orElse(2) == 1);
+            }
+        });
+    }
+
+    /** An empty Package URI resets the state machine; a push-only device takes an empty Package instead. */
+    private void resetStateMachine(boolean pushOnly) {
+        resetSent = true;
+        Lwm2mPath target = pushOnly ? PACKAGE : PACKAGE_URI;
+        send(new DeviceCommand.WriteResource(target, WriteMode.REPLACE, Map.of(target, new CommandValue.Text("")),
+                Optional.empty()), r -> {
+            if (ended) {
+                return;
+            } else if (r.status() == CommandStatus.SUCCESS) {
+                // a device that does not notify the reset is read once; later changes come by observe or poll
+                send(new DeviceCommand.ReadResource(STATE, Optional.empty()), read -> {
+                    if (read.status() == CommandStatus.SUCCESS) {
+                        report(read.values());
+                    }
+                });
+            } else if (r.status() == CommandStatus.DEVICE_ERROR && !pushOnly) {
+                resetStateMachine(true);
+            } else {
+                fail(r.status(), r.code(), "resetting the firmware state machine failed: "
+                        + r.error().orElse(r.status().wireName()));
+            }
+        });
     }
 
     private void observe(Lwm2mPath path, Runnable next) {
@@ -193,6 +254,13 @@ final class DeviceUpdate {
             return;
         }
         bytesSent = Math.min(bytes, image.size());
+        if (!push && bytesSent == image.size() && !delivered) {
+            delivered = true; // the device fetched the whole image from our URI
+            if (state.orElse(-1) == FirmwareProgressRules.DOWNLOADED) {
+                report(new TreeMap<>()); // its Downloaded came before the last block's hand-off
+                return;
+            }
+        }
         long now = System.nanoTime();
         boolean tenth = bytesSent * 10 / image.size() > lastReported * 10 / image.size();
         if (tenth || now - lastReportedAt > TimeUnit.SECONDS.toNanos(2)) {
@@ -220,6 +288,7 @@ final class DeviceUpdate {
             });
             return;
         }
+        delivered = true;
         progress(image.size());
         send(new DeviceCommand.ReadResource(OBJECT_INSTANCE, Optional.empty()), r -> {
             if (r.status() == CommandStatus.SUCCESS) {
@@ -235,13 +304,29 @@ final class DeviceUpdate {
         }
         integer(values, STATE).ifPresent(s -> state = Optional.of(s));
         integer(values, UPDATE_RESULT).ifPresent(r -> updateResult = Optional.of(r));
+        if (onIdle != null) {
+            int current = state.orElse(-1);
+            if (current == FirmwareProgressRules.IDLE) {
+                Runnable next = onIdle;
+                onIdle = null;
+                cancelStepTimer();
+                updateResult = Optional.empty();
+                next.run();
+            } else if (!resetSent && current != FirmwareProgressRules.UPDATING_STATE) {
+                resetStateMachine(deliveryMethod.orElse(2) == 1);
+            }
+            return;
+        }
         if (phase == null) {
             return;
         }
         Action action = FirmwareProgressRules.decide(phase, state, updateResult);
         switch (action) {
             case DOWNLOADED:
-                downloaded();
+                if (delivered) {
+                    downloaded();
+                }
+                // else the Downloaded is not (yet) ours: never execute Update on a package we did not deliver
                 break;
             case SUCCEEDED:
                 succeeded();

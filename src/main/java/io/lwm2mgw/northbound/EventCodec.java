@@ -8,6 +8,7 @@ import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceAwake;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceSleeping;
@@ -78,6 +79,9 @@ public final class EventCodec {
         }
         if (event instanceof BootstrapEnded bootstrap) {
             return List.of(encodeBootstrap(bootstrap));
+        }
+        if (event instanceof DataSent sent) {
+            return encodeSend(sent);
         }
         return List.of(encodeNotification((ResourceNotified) event));
     }
@@ -170,10 +174,7 @@ public final class EventCodec {
         doc.put("time", Rfc3339.format(event.time()));
         doc.put("path", event.path().toString());
         doc.put("observationId", event.observationId());
-        ObjectNode values = doc.putObject("values");
-        for (Map.Entry<Lwm2mPath, ResourceValue> e : event.values().entrySet()) {
-            values.set(e.getKey().toString(), ValueJson.toJson(e.getValue()));
-        }
+        putValues(doc, event.values());
         return new OutboundMessage(Channel.TELEMETRY, event.endpoint(), event.path().toString(), bytes(doc),
                 attributes("lwm2m.notification", event.endpoint().value(), event.time()));
     }
@@ -183,6 +184,32 @@ public final class EventCodec {
         Instant now = Instant.now();
         return new OutboundMessage(Channel.STATUS, status.endpoint(), "", bytes(statusDocument(status, now)),
                 attributes("lwm2m.status", status.endpoint().value(), now));
+    }
+
+    /**
+     * A Send: one telemetry message per reading, in the Send's order, shaped like a notification with
+     * {@code "source":"send"} in place of the observation id, each at the reading's own time.
+     */
+    private List<OutboundMessage> encodeSend(DataSent event) {
+        List<OutboundMessage> messages = new java.util.ArrayList<>(event.readings().size());
+        for (DataSent.Reading reading : event.readings()) {
+            ObjectNode doc = JSON.objectNode();
+            doc.put("endpoint", event.endpoint().value());
+            doc.put("time", Rfc3339.format(reading.time()));
+            doc.put("path", reading.path().toString());
+            doc.put("source", "send");
+            putValues(doc, reading.values());
+            messages.add(new OutboundMessage(Channel.TELEMETRY, event.endpoint(), reading.path().toString(),
+                    bytes(doc), attributes("lwm2m.send", event.endpoint().value(), reading.time())));
+        }
+        return messages;
+    }
+
+    private static void putValues(ObjectNode doc, Map<Lwm2mPath, ResourceValue> source) {
+        ObjectNode values = doc.putObject("values");
+        for (Map.Entry<Lwm2mPath, ResourceValue> e : source.entrySet()) {
+            values.set(e.getKey().toString(), ValueJson.toJson(e.getValue()));
+        }
     }
 
     /** The status document of the contract ({@code lwm2m/{ep}/status}). */

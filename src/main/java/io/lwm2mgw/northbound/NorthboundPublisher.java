@@ -83,9 +83,19 @@ public class NorthboundPublisher implements DeviceEventListener, ResultSink, Cam
     /** Publishes a campaign's status (retained on MQTT, compacted on Kafka). */
     @Override
     public void publish(CampaignStatus status) {
+        publish(status, OutboundMessage.Channel.CAMPAIGN);
+    }
+
+    /** Answers a campaign message that changed no campaign on its status topic, never retained. */
+    @Override
+    public void answer(CampaignStatus status) {
+        publish(status, OutboundMessage.Channel.CAMPAIGN_ANSWER);
+    }
+
+    private void publish(CampaignStatus status, OutboundMessage.Channel channel) {
         OutboundMessage message;
         try {
-            message = new OutboundMessage(OutboundMessage.Channel.CAMPAIGN,
+            message = new OutboundMessage(channel,
                     io.lwm2mgw.domain.device.EndpointName.of(status.id()), "status",
                     campaigns.bytes(campaigns.status(status)), new CloudEventAttributes(
                             EventCodec.randomId(), source, "lwm2m.campaign", status.id(), status.time()));

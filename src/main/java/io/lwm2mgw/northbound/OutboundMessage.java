@@ -46,6 +46,11 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
          * The retained / compacted status of a firmware campaign; {@link #endpoint()} carries the campaign id
          * (the Kafka key and the MQTT topic level).
          */
-        CAMPAIGN
+        CAMPAIGN,
+        /**
+         * An answer to a campaign message that changed no campaign (an unknown id, an unreadable document): the
+         * campaign's status topic, but never retained, so it cannot hide or fake a campaign's status.
+         */
+        CAMPAIGN_ANSWER
     }
 }

@@ -1,5 +1,6 @@
 package io.lwm2mgw.ops;
 
+import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.domain.event.DeviceExpired;
@@ -30,6 +31,7 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
     private final Counter deregistrations;
     private final Counter expirations;
     private final Counter notifications;
+    private final Counter sends;
     // meters keep their objects weakly: this bean keeps them alive for as long as the application runs
     private final Lwm2mEndpoint endpoint;
     private final List<EventSink> sinks;
@@ -53,6 +55,8 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
         notifications = track(Counter.builder("lwm2m.notifications")
                 .description("Observed values received (notifications and first observe responses)")
                 .register(registry));
+        sends = track(Counter.builder("lwm2m.sends")
+                .description("LwM2M 1.1 Sends received (each may carry several readings)").register(registry));
         for (EventSink sink : this.sinks) {
             track(Gauge.builder("northbound.buffer.depth", sink, EventSink::bufferDepth).strongReference(true)
                     .tag("sink", sink.name()).description("Messages waiting for delivery to the broker")
@@ -82,6 +86,8 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
     public void onEvent(DeviceEvent event) {
         if (event instanceof ResourceNotified) {
             notifications.increment();
+        } else if (event instanceof DataSent) {
+            sends.increment();
         } else if (event instanceof DeviceUpdated) {
             updates.increment();
         } else if (event instanceof DeviceRegistered) {

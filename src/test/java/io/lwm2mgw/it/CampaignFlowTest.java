@@ -8,16 +8,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.sun.net.httpserver.HttpServer;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,5 +143,93 @@ class CampaignFlowTest {
         await().atMost(WAIT).until(() -> last("broken") != null);
         assertThat(last("broken").get("state").asText()).isEqualTo("invalid");
         assertThat(last("broken").get("error").asText()).isNotEmpty();
+        assertThat(mqtt.on("lwm2m/campaigns/broken/status")).as("an answer, not a status").allSatisfy(m ->
+                assertThat(m.retain()).isFalse());
+    }
+
+    @Test
+    void a_cancel_for_an_unknown_campaign_is_answered_and_leaves_nothing_retained() {
+        String known = "known-" + UUID.randomUUID().toString().substring(0, 6);
+        start(known, fleet(known, 1, new FirmwareBehaviour()), TestFirmwareImages.valid("2.4.0", 2000), 1, 1.0);
+        await().atMost(WAIT).until(() -> last(known) != null && last(known).get("state").asText().equals("completed"));
+        String ghost = "ghost-" + UUID.randomUUID().toString().substring(0, 6);
+
+        app.publishWith().topic("lwm2m/campaigns/" + ghost + "/cancel").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[0]).send();
+
+        await().atMost(WAIT).until(() -> last(ghost) != null);
+        assertThat(last(ghost).get("state").asText()).isEqualTo("invalid");
+        assertThat(last(ghost).get("error").asText()).contains(ghost);
+        assertThat(mqtt.on("lwm2m/campaigns/" + ghost + "/status").get(0).retain()).isFalse();
+        // a subscriber that comes later gets the retained statuses: the known campaign's, none for the ghost
+        try (MqttProbe later = new MqttProbe(TestBrokers.mqttPort(), "lwm2m/campaigns/#")) {
+            await().atMost(WAIT).until(() -> !later.on("lwm2m/campaigns/" + known + "/status").isEmpty());
+            assertThat(later.on("lwm2m/campaigns/" + ghost + "/status")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_campaign_without_a_digest_downloads_its_image_once_and_gives_every_device_the_same_bytes()
+            throws Exception {
+        String id = "once-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> endpoints = fleet(id, 2, new FirmwareBehaviour());
+        byte[] image = TestFirmwareImages.valid("2.5.0", 6000);
+        AtomicInteger downloads = new AtomicInteger();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/lamp.bin", exchange -> {
+            downloads.incrementAndGet();
+            exchange.sendResponseHeaders(200, image.length);
+            exchange.getResponseBody().write(image);
+            exchange.close();
+        });
+        http.start();
+        try {
+            startWith(id, endpoints, "{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort()
+                    + "/lamp.bin\"}", 1, ""); // one at a time: no download in flight to share
+
+            await().atMost(WAIT).until(() -> last(id) != null && last(id).get("state").asText().equals("completed"));
+            assertThat(last(id).get("succeeded").asInt()).isEqualTo(2);
+            assertThat(downloads.get()).as("one download for the campaign, not one per device").isEqualTo(1);
+            assertThat(devices).allSatisfy(d -> {
+                assertThat(d.firmwareVersion()).isEqualTo("2.5.0");
+                assertThat(d.firmware().bytesReceived()).isEqualTo(image.length);
+            });
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void a_campaign_device_that_registers_late_waits_and_is_updated_without_an_early_started_event() {
+        String id = "late-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> endpoints = new ArrayList<>(fleet(id, 1, new FirmwareBehaviour()));
+        String late = id + "-late";
+        endpoints.add(late);
+        try (MqttProbe firmwareEvents = new MqttProbe(TestBrokers.mqttPort(), "lwm2m/" + late + "/events/firmware")) {
+            startWith(id, endpoints, "{\"base64\":\"" + Base64.getEncoder()
+                    .encodeToString(TestFirmwareImages.valid("2.6.0", 3000)) + "\"}", 2, ",\"ttl\":120");
+
+            await().atMost(WAIT).until(() -> last(id) != null && last(id).get("succeeded").asInt() == 1
+                    && last(id).get("devices").get(late).asText().equals("queued"));
+            assertThat(last(id).get("state").asText()).isEqualTo("running");
+            assertThat(firmwareEvents.all()).as("nothing started for a device that is not there").isEmpty();
+
+            TestDevice device = givenDevice(late).withFirmware(new FirmwareBehaviour())
+                    .registeredAt(lwm2m.boundPort().orElseThrow());
+            devices.add(device);
+
+            await().atMost(WAIT).until(() -> last(id).get("state").asText().equals("completed"));
+            assertThat(last(id).get("succeeded").asInt()).isEqualTo(2);
+            assertThat(device.firmwareVersion()).isEqualTo("2.6.0");
+            assertThat(firmwareEvents.all().get(0).json().get("state").asText()).isEqualTo("started");
+        }
+    }
+
+    private void startWith(String id, List<String> endpoints, String image, int maxConcurrent, String more) {
+        String body = "{\"id\":\"" + id + "\",\"endpoints\":[" + endpoints.stream().map(e -> "\"" + e + "\"")
+                .collect(Collectors.joining(",")) + "],\"image\":" + image + ",\"method\":\"push\",\"maxConcurrent\":"
+                + maxConcurrent + ",\"maxFailureRatio\":1.0" + more + "}";
+        app.publishWith().topic("lwm2m/campaigns/" + id + "/start").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(body.getBytes(StandardCharsets.UTF_8)).send();
     }
 }

@@ -60,9 +60,10 @@ public final class Contract {
             }
             if (m.topic().startsWith("lwm2m/campaigns/")) {
                 assertThat(m.topic()).matches("lwm2m/campaigns/[^/]+/status");
-                assertThat(m.retain()).as("campaign status retained").isTrue();
                 assertThat(m.json().path("state").asText())
                         .isIn("running", "completed", "stopped", "cancelled", "invalid");
+                assertThat(m.retain()).as("campaign status retained, an invalid answer not: %s", m.text())
+                        .isEqualTo(!m.json().path("state").asText().equals("invalid"));
                 continue;
             }
             if (m.topic().matches("lwm2m/[^/]+/commands/.*")) {
@@ -85,9 +86,9 @@ public final class Contract {
                 assertEventFields(event, doc);
             } else if (kind.startsWith("data/")) {
                 assertThat(m.retain()).as("data not retained by default: %s", m.topic()).isFalse();
-                assertMqttMessage(m, ep.value(), "lwm2m.notification");
+                assertTelemetryFields(doc);
+                assertMqttMessage(m, ep.value(), doc.has("observationId") ? "lwm2m.notification" : "lwm2m.send");
                 assertThat(doc.path("path").asText()).isEqualTo("/" + kind.substring("data/".length()));
-                assertThat(doc.path("observationId").asText()).isNotBlank();
                 assertThat(doc.path("values").isObject()).isTrue();
                 doc.path("values").fields().forEachRemaining(e -> assertThat(e.getKey())
                         .as("value paths lie below the observed path").startsWith(doc.path("path").asText()));
@@ -119,7 +120,8 @@ public final class Contract {
                     assertEventFields(doc.path("event").asText(), doc);
                     break;
                 case "lwm2m.telemetry":
-                    assertKafkaRecord(r, endpoint, "lwm2m.notification");
+                    assertTelemetryFields(doc);
+                    assertKafkaRecord(r, endpoint, doc.has("observationId") ? "lwm2m.notification" : "lwm2m.send");
                     assertThat(doc.path("values").isObject()).isTrue();
                     break;
                 case "lwm2m.command-results":
@@ -157,6 +159,18 @@ public final class Contract {
             default:
                 assertStatusFields(doc);
         }
+    }
+
+    /** Telemetry comes from an observation (with its id) or from a Send ({@code "source":"send"}), never both. */
+    public static void assertTelemetryFields(JsonNode doc) {
+        if (doc.has("observationId")) {
+            assertThat(doc.path("observationId").asText()).isNotBlank();
+            assertThat(doc.has("source")).as("a notification has no source: %s", doc).isFalse();
+        } else {
+            assertThat(doc.path("source").asText()).as("telemetry without an observation id: %s", doc)
+                    .isEqualTo("send");
+        }
+        assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "path", "values");
     }
 
     /** The status document's fields. */

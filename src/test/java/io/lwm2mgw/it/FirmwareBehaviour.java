@@ -20,6 +20,8 @@ public final class FirmwareBehaviour {
     Optional<Integer> preferredBlockSize = Optional.empty();
     long flashSize = Long.MAX_VALUE;
     Optional<Psk> coapsPsk = Optional.empty();
+    boolean refusePackages;
+    Optional<Integer> maxBlock1Size = Optional.empty();
 
     /** A pre-shared key the device uses for a {@code coaps://} Package URI. */
     record Psk(String identity, byte[] secret) { }
@@ -88,6 +90,21 @@ public final class FirmwareBehaviour {
     /** Flash available for a package: a larger one ends with Update Result 2 (not enough flash). Default unlimited. */
     public FirmwareBehaviour withFlashSize(long bytes) {
         flashSize = bytes;
+        return this;
+    }
+
+    /** Answers 4.00 to the first Block1 block of every Package write, as a device that will not take a package. */
+    public FirmwareBehaviour refusingPackages() {
+        refusePackages = true;
+        return this;
+    }
+
+    /**
+     * A small input buffer: a Package block larger than this is answered 4.13 Request Entity Too Large with a
+     * Block1 option of this size (RFC 7959 2.9.3).
+     */
+    public FirmwareBehaviour acceptingBlocksUpTo(int bytes) {
+        maxBlock1Size = Optional.of(bytes);
         return this;
     }
 

@@ -35,7 +35,8 @@ import org.eclipse.leshan.core.response.WriteResponse;
  * delay to a "reboot": the Device object's Firmware Version becomes the image's, State Idle, Update Result 1, and
  * the client registers anew. Every change of State or Update Result notifies observers, except the reboot's:
  * a rebooting device loses its observations, the server sees the outcome after the new registration. Images are
- * checked like a bootloader would ({@link TestFirmwareImages}).
+ * checked like a bootloader would ({@link TestFirmwareImages}). As the spec says, a new package is refused in
+ * Downloaded and Updating: the first Block1 block of its write is answered 4.00 before any reassembly.
  *
  * <p>Threading: the Leshan handlers and the block counter run on Californium threads, downloads and the update
  * on the object's own worker; all state changes hold the object's monitor.
@@ -216,6 +217,27 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
             }
         });
         return WriteResponse.success();
+    }
+
+    /** Why the device answers a Block1 block of a Package write itself, before reassembly. */
+    record Refusal(org.eclipse.californium.core.coap.CoAP.ResponseCode code, java.util.Optional<Integer> blockSize) { }
+
+    /** Blocks answered with a refusal so far. */
+    final AtomicInteger refusedBlocks = new AtomicInteger();
+
+    /** Whether this block of a Package write is refused, and how; empty when it goes on to reassembly. */
+    synchronized java.util.Optional<Refusal> refusal(BlockOption block) {
+        var badRequest = org.eclipse.californium.core.coap.CoAP.ResponseCode.BAD_REQUEST;
+        java.util.Optional<Refusal> refusal = java.util.Optional.empty();
+        if (block.getOffset() == 0 && (state == DOWNLOADED || state == UPDATING || behaviour.refusePackages)) {
+            refusal = java.util.Optional.of(new Refusal(badRequest, java.util.Optional.empty()));
+        } else if (behaviour.maxBlock1Size.isPresent() && block.getSize() > behaviour.maxBlock1Size.get()) {
+            refusal = java.util.Optional.of(new Refusal(
+                    org.eclipse.californium.core.coap.CoAP.ResponseCode.REQUEST_ENTITY_TOO_LARGE,
+                    behaviour.maxBlock1Size));
+        }
+        refusal.ifPresent(r -> refusedBlocks.incrementAndGet());
+        return refusal;
     }
 
     /** Called for every inbound request before Californium's block-wise layer: counts the blocks of a push. */

@@ -104,6 +104,41 @@ public final class TestDevice implements AutoCloseable {
         return device.lastArguments;
     }
 
+    /**
+     * Records the current values of these paths, each with the time of this call, for a later
+     * {@link #sendCollected()}.
+     */
+    public void collect(String... paths) {
+        sender().collect(server(), paths);
+    }
+
+    /**
+     * Sends every collected reading in one LwM2M 1.1 Send (SenML CBOR, with timestamps); returns the response
+     * code (e.g. {@code CHANGED}) or {@code timeout}. The readings are gone either way.
+     */
+    public String sendCollected() {
+        return sender().send(server(), org.eclipse.leshan.core.request.ContentFormat.SENML_CBOR);
+    }
+
+    private CollectingSender sender() {
+        return client.getSendService().getDataSender(CollectingSender.NAME, CollectingSender.class);
+    }
+
+    /** Sends the current values of these paths in one Send without timestamps; returns the response code. */
+    public String send(org.eclipse.leshan.core.request.ContentFormat format, String... paths) {
+        try {
+            var response = client.getSendService().sendData(server(), format, List.of(paths), 5000);
+            return response == null ? "timeout" : response.getCode().getName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private LwM2mServer server() {
+        return client.getRegisteredServers().values().iterator().next();
+    }
+
     /** Sends a registration update now. */
     public void update() {
         client.triggerRegistrationUpdate();
@@ -319,6 +354,7 @@ public final class TestDevice implements AutoCloseable {
                     .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
                     .setEndpointsProviders(endpoints.build())
                     .setRegistrationEngineFactory(engine)
+                    .setDataSenders(new CollectingSender())
                     .build();
             self[0] = client;
             client.start();
@@ -340,6 +376,13 @@ public final class TestDevice implements AutoCloseable {
                                 serverInfo, clientInitiatedOnly, trustStore, toolbox);
                         endpoint.addInterceptor(firmware.blockCounter());
                         return endpoint;
+                    }
+
+                    @Override
+                    protected CoapEndpoint.Builder createEndpointBuilder(java.net.InetSocketAddress address,
+                            ServerInfo serverInfo, Configuration configuration, ClientEndpointToolbox toolbox) {
+                        return super.createEndpointBuilder(address, serverInfo, configuration, toolbox)
+                                .setCoapStackFactory(PackageBlockGate.stack(firmware));
                     }
                 };
             }

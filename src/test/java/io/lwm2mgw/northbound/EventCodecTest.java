@@ -12,6 +12,7 @@ import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ObjectLink;
 import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
@@ -123,6 +124,30 @@ class EventCodecTest {
             assertThat(m.cloudEvent().subject()).isEqualTo("lamp-1");
             assertThat(m.cloudEvent().id()).isEqualTo("ce-1");
         });
+    }
+
+    @Test
+    void a_send_gives_one_telemetry_message_per_reading_each_at_its_own_time_as_in_the_golden_file() {
+        Lwm2mPath temperature = Lwm2mPath.parse("/3303/0/5700");
+        Instant later = TIME.plusSeconds(10);
+        DataSent sent = new DataSent(TIME.plusSeconds(60), LAMP, List.of(
+                DataSent.Reading.of(TIME, temperature, Map.of(temperature, new ResourceValue.FloatValue(21.5))),
+                DataSent.Reading.of(TIME, Lwm2mPath.parse("/3/0/9"),
+                        Map.of(Lwm2mPath.parse("/3/0/9"), new ResourceValue.IntegerValue(87))),
+                DataSent.Reading.of(later, temperature, Map.of(temperature, new ResourceValue.FloatValue(22.0)))));
+
+        List<OutboundMessage> messages = codec.encode(sent);
+
+        assertThat(messages).hasSize(3).allSatisfy(m -> {
+            assertThat(m.channel()).isEqualTo(Channel.TELEMETRY);
+            assertThat(m.cloudEvent().type()).isEqualTo("lwm2m.send");
+            assertThat(m.cloudEvent().subject()).isEqualTo("lamp-1");
+        });
+        assertThat(messages).extracting(OutboundMessage::qualifier)
+                .containsExactly("/3303/0/5700", "/3/0/9", "/3303/0/5700");
+        assertThat(messages.get(2).cloudEvent().time()).isEqualTo(later);
+        assertThat(json(messages.get(0).payload())).isEqualTo(golden("send-reading.json"));
+        assertThat(json(messages.get(2).payload()).get("values").get("/3303/0/5700").asDouble()).isEqualTo(22.0);
     }
 
     @Test

@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /** Something that happened to a device, as the northbound publishes it. */
 public sealed interface DeviceEvent
-        permits DeviceLifecycleEvent, ResourceNotified, FirmwareProgressed, RegistrationRefused, BootstrapEnded {
+        permits DeviceLifecycleEvent, ResourceNotified, DataSent, FirmwareProgressed, RegistrationRefused,
+        BootstrapEnded {
 
     EndpointName endpoint();
 

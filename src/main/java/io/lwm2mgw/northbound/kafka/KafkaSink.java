@@ -246,6 +246,7 @@ public class KafkaSink implements EventSink {
             case RESULT:
                 return topics.commandResultsTopic();
             case CAMPAIGN:
+            case CAMPAIGN_ANSWER:
                 return topics.campaignStatusTopic();
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());

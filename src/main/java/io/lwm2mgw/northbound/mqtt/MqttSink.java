@@ -273,6 +273,7 @@ public class MqttSink implements EventSink {
                 return message.replyTo().map(ReplyAddress::topic)
                         .orElseGet(() -> topics.result(message.endpoint(), message.qualifier()));
             case CAMPAIGN:
+            case CAMPAIGN_ANSWER:
                 return topics.campaignStatus(message.endpoint().value());
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());

@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * One streamed write of Package /5/0/0 (RFC 7959 Block1): each block is read from the image file just before
  * it is sent, so a device costs one block of heap whatever the image size. One block in flight at a time (CoAP
  * NSTART = 1); a lost block is retransmitted by the CoAP reliability layer; when the device asks for smaller
- * blocks in its 2.31 Continue, the rest goes in its size.
+ * blocks in its 2.31 Continue, the rest goes in its size, and when it answers 4.13 with a smaller Block1 size
+ * (RFC 7959 2.9.3) the refused block goes again in that size.
  */
 final class FirmwarePush implements FirmwareTransferPort.Transfer {
 
@@ -165,6 +166,12 @@ final class FirmwarePush implements FirmwareTransferPort.Transfer {
                 LOG.debugf("device asks for %d-byte blocks", ack.getSize());
                 szx = ack.getSzx();
             }
+            sendBlock();
+        } else if (code == ResponseCode.REQUEST_ENTITY_TOO_LARGE && ack != null && ack.getSzx() < szx) {
+            // RFC 7959 2.9.3: the device names the block size it can take; send this block again in that size
+            LOG.debugf("device answered 4.13 to %d-byte blocks: continuing with %d", BlockOption.szx2Size(szx),
+                    ack.getSize());
+            szx = ack.getSzx();
             sendBlock();
         } else if (!more && code.isSuccess()) {
             offset += length;

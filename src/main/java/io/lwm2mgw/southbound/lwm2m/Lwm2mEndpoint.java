@@ -101,6 +101,7 @@ public class Lwm2mEndpoint implements DevicePort {
         leshan.getRegistrationService().addListener(lifecycle);
         leshan.getPresenceService().addListener(lifecycle);
         leshan.getObservationService().addListener(notifications);
+        leshan.getSendService().addListener(new SendDataListener(bus::publish, clock));
         executor = new Lwm2mCommandExecutor(leshan, clock,
                 o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
         secure.onRevoked(endpoint -> endRegistration(leshan, endpoint));
