@@ -105,14 +105,15 @@ public class MqttCommandSource {
         }
         Optional<ReplyAddress> replyTo = publish.getResponseTopic().map(responseTopic -> new ReplyAddress(
                 responseTopic.toString(), publish.getCorrelationData().map(MqttCommandSource::bytes)));
-        if (replyTo.isPresent() && topics.isCommandInput(replyTo.get().topic())) {
-            // the result would come back as a command: refuse it, answering on the usual results topic
+        Optional<String> replyProblem = replyProblem(publish, replyTo);
+        if (replyProblem.isPresent()) {
+            // refused, answering on the usual results topic: the response topic is unusable or not allowed
             CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(),
                     Optional.of(command.get().endpoint()), Optional.of(command.get().op()), Optional.empty(),
                     clock.instant());
             CommandResult refused = decoded instanceof CommandCodec.Decoded.Accepted accepted
                     ? CommandResult.of(accepted.request(), clock.instant(), CommandStatus.INVALID,
-                            "response topic " + replyTo.get().topic() + " is a command topic of this gateway")
+                            replyProblem.get())
                     : ((CommandCodec.Decoded.Rejected) decoded).result();
             router.reject(refused, publish::acknowledge);
             return;
@@ -124,6 +125,23 @@ public class MqttCommandSource {
         } else {
             router.reject(((CommandCodec.Decoded.Rejected) decoded).result(), publish::acknowledge);
         }
+    }
+
+    /**
+     * Why a command's reply address cannot be used: a property the MQTT client could not decode (removed by
+     * {@link PublishPropertyRepair}), or a response topic among the gateway's command topics (the result would
+     * come back as a command).
+     */
+    private Optional<String> replyProblem(Mqtt5Publish publish, Optional<ReplyAddress> replyTo) {
+        for (var property : publish.getUserProperties().asList()) {
+            if (property.getName().toString().equals(PublishPropertyRepair.MARKER)) {
+                return Optional.of(property.getValue().toString());
+            }
+        }
+        if (replyTo.isPresent() && topics.isCommandInput(replyTo.get().topic())) {
+            return Optional.of("response topic " + replyTo.get().topic() + " is a command topic of this gateway");
+        }
+        return Optional.empty();
     }
 
     /** Campaigns keep their own durable state: a start is acknowledged once handed over. */
