@@ -97,18 +97,48 @@ public final class TopicScheme {
         return root + "/+/commands/+";
     }
 
+    /** Whether a topic is the topic root or lies under it: the gateway's own namespace. */
+    public boolean isUnderRoot(String topic) {
+        return topic.equals(root) || topic.startsWith(root + "/");
+    }
+
     /**
-     * Whether a topic is one the gateway takes commands or campaign requests from, or lies under one: a
-     * response topic there would feed results back in as commands.
+     * Whether a topic name matches an MQTT topic filter ({@code +} one level, {@code #} the rest, MQTT 5 section
+     * 4.7); a topic starting with {@code $} is not matched by a wildcard in the first level.
      */
-    public boolean isCommandInput(String topic) {
-        String prefix = root + "/";
-        if (!topic.startsWith(prefix)) {
+    public static boolean matches(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
             return false;
         }
-        String[] levels = topic.substring(prefix.length()).split("/", -1);
-        return levels.length >= 3 && levels[1].equals("commands")
-                || levels.length >= 3 && levels[0].equals(CAMPAIGNS);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return f.length == t.length;
+    }
+
+    /** Why a string is not a valid MQTT topic filter (MQTT 5 section 4.7.1), empty when it is one. */
+    public static Optional<String> filterProblem(String filter) {
+        if (filter.isEmpty()) {
+            return Optional.of("must not be empty");
+        }
+        String[] levels = filter.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
+            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
+                return Optional.of("# must be a whole level and the last one");
+            }
+            if (level.contains("+") && !level.equals("+")) {
+                return Optional.of("+ must be a whole level");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Parses {@code {root}/{ep}/commands/{op}}; empty when the topic is not a command topic. */

@@ -125,17 +125,33 @@ class TopicSchemeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands/read/replies", "lwm2m/x/commands/",
-        "lwm2m/campaigns/c-1/start", "lwm2m/campaigns/c-1/start/more"})
-    void topics_the_gateway_takes_commands_from_are_command_input(String topic) {
-        assertThat(topics.isCommandInput(topic)).isTrue();
+    @ValueSource(strings = {"lwm2m", "lwm2m/dev-1/commands/read", "lwm2m/dev-1/events/registered",
+        "lwm2m/gateway/gw-1/status", "lwm2m/campaigns/c-1/start", "lwm2m/"})
+    void topics_under_the_root_are_the_gateways_own(String topic) {
+        assertThat(topics.isUnderRoot(topic)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lwm2m/dev-1/results/read", "app/lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands",
-        "replies/1", "lwm2m/campaigns/c-1"})
-    void other_topics_are_not_command_input(String topic) {
-        assertThat(topics.isCommandInput(topic)).isFalse();
+    @ValueSource(strings = {"replies/1", "app/lwm2m/dev-1/commands/read", "lwm2m2/x", "lwm2", "Lwm2m/x"})
+    void other_topics_are_not_under_the_root(String topic) {
+        assertThat(topics.isUnderRoot(topic)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "app/+/replies/# | app/a/replies | true",
+        "app/+/replies/# | app/a/replies/x/y | true",
+        "app/+/replies/# | app/a/b/replies | false",
+        "app/+/replies/# | other/a/replies | false",
+        "# | $SYS/x | false",
+        "+/x | $SYS/x | false",
+        "$SYS/# | $SYS/x | true",
+        "a/+ | a/ | true",
+        "a/+ | a | false",
+        "a/b | a/b/c | false",
+    })
+    void topic_filters_match_as_in_mqtt(String filter, String topic, boolean matches) {
+        assertThat(TopicScheme.matches(filter, topic)).isEqualTo(matches);
     }
 
     @ParameterizedTest

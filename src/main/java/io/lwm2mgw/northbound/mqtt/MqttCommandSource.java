@@ -33,6 +33,7 @@ public class MqttCommandSource {
     private final io.lwm2mgw.northbound.CampaignCodec campaignCodec;
     private final CommandCodec codec;
     private final TopicScheme topics;
+    private final Optional<String> responseTopicFilter;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopped;
 
@@ -43,6 +44,7 @@ public class MqttCommandSource {
         this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
         this.codec = CommandCodec.of(mapper, config);
         this.topics = new TopicScheme(config.mqtt().topicRoot());
+        this.responseTopicFilter = config.mqtt().responseTopicFilter();
     }
 
     /** Called before the first connect: catches every command, also those the session kept meanwhile. */
@@ -129,8 +131,8 @@ public class MqttCommandSource {
 
     /**
      * Why a command's reply address cannot be used: a property the MQTT client could not decode (removed by
-     * {@link PublishPropertyRepair}), or a response topic among the gateway's command topics (the result would
-     * come back as a command).
+     * {@link PublishPropertyRepair}), a response topic under the gateway's topic root, or one outside
+     * {@code gateway.mqtt.response-topic-filter}.
      */
     private Optional<String> replyProblem(Mqtt5Publish publish, Optional<ReplyAddress> replyTo) {
         for (var property : publish.getUserProperties().asList()) {
@@ -138,8 +140,18 @@ public class MqttCommandSource {
                 return Optional.of(property.getValue().toString());
             }
         }
-        if (replyTo.isPresent() && topics.isCommandInput(replyTo.get().topic())) {
-            return Optional.of("response topic " + replyTo.get().topic() + " is a command topic of this gateway");
+        if (replyTo.isEmpty()) {
+            return Optional.empty();
+        }
+        String topic = replyTo.get().topic();
+        if (topics.isUnderRoot(topic)) {
+            // results there would pose as the gateway's own statuses, events or commands
+            return Optional.of("response topic '" + topic + "' lies under the gateway's topic root '" + topics.root()
+                    + "'");
+        }
+        if (responseTopicFilter.isPresent() && !TopicScheme.matches(responseTopicFilter.get(), topic)) {
+            return Optional.of("response topic '" + topic + "' does not match gateway.mqtt.response-topic-filter '"
+                    + responseTopicFilter.get() + "'");
         }
         return Optional.empty();
     }

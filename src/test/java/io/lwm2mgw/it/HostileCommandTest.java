@@ -17,14 +17,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A PUBLISH the HiveMQ client cannot decode (a Response Topic with a wildcard, which mosquitto 2 passes on) must
- * not cut the gateway off: the command gets one {@code invalid} result on its results topic, is acknowledged, and
- * the connection stays up, also when the broker hands the PUBLISH over right after the CONNACK of a resumed
- * session. Runs against Debian's mosquitto, reached through a proxy that can take the broker away.
+ * Commands an attacker (or a careless application) sends, against Debian's mosquitto reached through a proxy that
+ * can take the broker away. A PUBLISH the HiveMQ client cannot decode (a Response Topic with a wildcard, which
+ * mosquitto 2 passes on) must not cut the gateway off: the command gets one {@code invalid} result on its results
+ * topic, is acknowledged, and the connection stays up, also when the broker hands the PUBLISH over right after
+ * the CONNACK of a resumed session. A response topic may not point into the gateway's own topics nor outside
+ * {@code gateway.mqtt.response-topic-filter}.
  */
 @QuarkusTest
-@TestProfile(PoisonPublishTest.OnMosquitto.class)
-class PoisonPublishTest {
+@TestProfile(HostileCommandTest.OnMosquitto.class)
+class HostileCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String STATUS = "lwm2m/gateway/gw-test/status";
@@ -35,11 +37,12 @@ class PoisonPublishTest {
         return TestBrokers.sharedFreePort("test.poison.proxy-port");
     }
 
-    /** MQTT on mosquitto through the proxy, Kafka off. */
+    /** MQTT on mosquitto through the proxy, Kafka off, response topics only under {@code app/+/replies}. */
     public static class OnMosquitto implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.mqtt.host", "127.0.0.1", "gateway.mqtt.port", String.valueOf(proxyPort()));
+            return Map.of("gateway.mqtt.host", "127.0.0.1", "gateway.mqtt.port", String.valueOf(proxyPort()),
+                    "gateway.mqtt.response-topic-filter", "app/+/replies/#");
         }
     }
 
@@ -99,6 +102,38 @@ class PoisonPublishTest {
             assertThat(results.all().get(0).json().path("id").asText()).isEqualTo("queued");
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> results.all().size() == 1
                     && status.on(STATUS).stream().filter(m -> m.text().equals("online")).count() == 2);
+        }
+    }
+
+    @Test
+    void a_response_topic_under_the_topic_root_or_outside_the_filter_is_refused() {
+        try (TestDevice device = givenDevice("reply-1").registeredAt(lwm2m.boundPort().orElseThrow());
+                MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/reply-1/results/+");
+                MqttProbe elsewhere = new MqttProbe(Mosquitto.port(), "#")) {
+            String read = "lwm2m/reply-1/commands/read";
+            Mosquitto.publish(Mosquitto.port(), read, "{\"id\":\"r-1\",\"path\":\"/3/0/0\"}",
+                    "-D", "publish", "response-topic", "lwm2m/victim/events/registered");
+            Mosquitto.publish(Mosquitto.port(), read, "{\"id\":\"r-2\",\"path\":\"/3/0/0\"}",
+                    "-D", "publish", "response-topic", "lwm2m/gateway/gw-test/status");
+            Mosquitto.publish(Mosquitto.port(), read, "{\"id\":\"r-3\",\"path\":\"/3/0/0\"}",
+                    "-D", "publish", "response-topic", "unrelated/topic");
+            Mosquitto.publish(Mosquitto.port(), read, "{\"id\":\"r-4\",\"path\":\"/3/0/0\"}",
+                    "-D", "publish", "response-topic", "app/a1/replies/7");
+
+            await().atMost(WAIT).until(() -> results.all().size() >= 3 && !elsewhere.on("app/a1/replies/7").isEmpty());
+            assertThat(results.all()).extracting(m -> m.json().path("id").asText() + ":"
+                    + m.json().path("status").asText() + ":" + m.json().path("error").asText()).containsExactly(
+                    "r-1:invalid:response topic 'lwm2m/victim/events/registered' lies under the gateway's topic root"
+                            + " 'lwm2m'",
+                    "r-2:invalid:response topic 'lwm2m/gateway/gw-test/status' lies under the gateway's topic root"
+                            + " 'lwm2m'",
+                    "r-3:invalid:response topic 'unrelated/topic' does not match gateway.mqtt.response-topic-filter"
+                            + " 'app/+/replies/#'");
+            assertThat(elsewhere.on("app/a1/replies/7").get(0).json().path("status").asText()).isEqualTo("success");
+            assertThat(elsewhere.on("lwm2m/victim/events/registered")).isEmpty();
+            assertThat(elsewhere.on("unrelated/topic")).isEmpty();
+            assertThat(elsewhere.on("lwm2m/gateway/gw-test/status")).extracting(MqttProbe.Received::text)
+                    .containsExactly("online");
         }
     }
 }
