@@ -167,6 +167,44 @@ public final class TopicScheme {
         }
     }
 
+    /**
+     * For a topic of command shape ({@code {root}/{level}/commands/{op}}) that {@link #parseCommand} refuses:
+     * whom to answer and why. The endpoint is the decoded name when the level only lacks its canonical spelling
+     * ({@code dev%2D1}), else the raw level itself (so {@code %ZZ} is answered on {@code {root}/%25ZZ/results/op}).
+     * Empty for any other topic, and for an empty level, which no endpoint name can stand for.
+     */
+    public Optional<RefusedCommandTopic> refusedCommand(String topic) {
+        String prefix = root + "/";
+        if (!topic.startsWith(prefix) || parseCommand(topic).isPresent()) {
+            return Optional.empty();
+        }
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        if (levels.length != 3 || !levels[1].equals("commands") || levels[0].isEmpty()) {
+            return Optional.empty();
+        }
+        String level = levels[0];
+        EndpointName raw = EndpointName.of(level);
+        if (level.equals(CAMPAIGNS)) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2], "the endpoint name '" + CAMPAIGNS
+                    + "' is reserved for firmware campaigns"));
+        }
+        String endpoint;
+        try {
+            endpoint = decodeLevel(level);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2], "endpoint level: " + e.getMessage()));
+        }
+        if (endpoint.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2],
+                    "endpoint level '" + level + "' decodes to a name with a control character"));
+        }
+        return Optional.of(new RefusedCommandTopic(EndpointName.of(endpoint), levels[2], "endpoint level '" + level
+                + "' is not the canonical spelling; use " + command(EndpointName.of(endpoint), levels[2])));
+    }
+
+    /** A command topic {@link #parseCommand} refuses: the endpoint and op to answer under, and the reason. */
+    public record RefusedCommandTopic(EndpointName endpoint, String op, String problem) { }
+
     /** Parses a data topic back into endpoint and path; empty when the topic is not a data topic. */
     public Optional<DataTopic> parseData(String topic) {
         String prefix = root + "/";

@@ -136,4 +136,22 @@ class HostileCommandTest {
                     .containsExactly("online");
         }
     }
+
+    @Test
+    void a_command_on_an_undecodable_topic_or_with_an_endless_timeout_gets_one_invalid_result() {
+        try (TestDevice device = givenDevice("edge-1").registeredAt(lwm2m.boundPort().orElseThrow());
+                MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/+/results/+")) {
+            Mosquitto.publish(Mosquitto.port(), "lwm2m/%ZZ/commands/read", "{\"id\":\"zz\",\"path\":\"/3/0/0\"}");
+            Mosquitto.publish(Mosquitto.port(), "lwm2m/edge-1/commands/read",
+                    "{\"id\":\"long\",\"path\":\"/3/0/0\",\"timeout\":1e308}");
+
+            await().atMost(WAIT).until(() -> results.all().size() >= 2);
+            assertThat(results.all()).extracting(m -> m.topic() + " " + m.json().path("id").asText() + ":"
+                    + m.json().path("status").asText()).containsExactly(
+                    "lwm2m/%25ZZ/results/read zz:invalid", "lwm2m/edge-1/results/read long:invalid");
+            assertThat(results.all().get(0).json().path("error").asText()).contains("bad percent escape in '%ZZ'");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> results.all().size() == 2);
+        }
+    }
 }

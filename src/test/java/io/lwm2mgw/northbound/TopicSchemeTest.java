@@ -125,6 +125,28 @@ class TopicSchemeTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "lwm2m/%ZZ/commands/read | %ZZ | read | endpoint level: bad percent escape in '%ZZ'",
+        "lwm2m/a%2/commands/read | a%2 | read | endpoint level: truncated percent escape in 'a%2'",
+        "lwm2m/coll%FF/commands/read | coll%FF | read | endpoint level: percent escapes in 'coll%FF' are not UTF-8",
+        "lwm2m/a%00b/commands/write | a%00b | write | endpoint level 'a%00b' decodes to a name with a control character",
+        "lwm2m/dev%2D1/commands/read | dev-1 | read | endpoint level 'dev%2D1' is not the canonical spelling; use lwm2m/dev-1/commands/read",
+        "lwm2m/campaigns/commands/read | campaigns | read | the endpoint name 'campaigns' is reserved for firmware campaigns",
+    })
+    void command_topics_that_do_not_parse_name_whom_to_answer_and_why(String topic, String endpoint, String op,
+            String problem) {
+        assertThat(topics.refusedCommand(topic))
+                .contains(new TopicScheme.RefusedCommandTopic(EndpointName.of(endpoint), op, problem));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lwm2m/dev-1/commands/read", "lwm2m//commands/read", "lwm2m/dev-1/results/read",
+        "other/%ZZ/commands/read", "lwm2m/%ZZ/commands/read/x"})
+    void well_formed_and_non_command_topics_are_not_refused_commands(String topic) {
+        assertThat(topics.refusedCommand(topic)).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"lwm2m", "lwm2m/dev-1/commands/read", "lwm2m/dev-1/events/registered",
         "lwm2m/gateway/gw-1/status", "lwm2m/campaigns/c-1/start", "lwm2m/"})
     void topics_under_the_root_are_the_gateways_own(String topic) {

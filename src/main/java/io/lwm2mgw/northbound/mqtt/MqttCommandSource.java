@@ -100,14 +100,21 @@ public class MqttCommandSource {
             return;
         }
         Optional<TopicScheme.CommandTopic> command = topics.parseCommand(topic);
+        Optional<String> topicProblem = Optional.empty();
         if (command.isEmpty()) {
-            LOG.debugf("ignoring a message on %s", topic);
-            publish.acknowledge();
-            return;
+            Optional<TopicScheme.RefusedCommandTopic> refused = topics.refusedCommand(topic);
+            if (refused.isEmpty()) {
+                LOG.debugf("ignoring a message on %s", topic);
+                publish.acknowledge();
+                return;
+            }
+            // a command all the same: it gets its one invalid result, under the name it can be answered with
+            command = Optional.of(new TopicScheme.CommandTopic(refused.get().endpoint(), refused.get().op()));
+            topicProblem = Optional.of(refused.get().problem());
         }
         Optional<ReplyAddress> replyTo = publish.getResponseTopic().map(responseTopic -> new ReplyAddress(
                 responseTopic.toString(), publish.getCorrelationData().map(MqttCommandSource::bytes)));
-        Optional<String> replyProblem = replyProblem(publish, replyTo);
+        Optional<String> replyProblem = topicProblem.or(() -> replyProblem(publish, replyTo));
         if (replyProblem.isPresent()) {
             // refused, answering on the usual results topic: the response topic is unusable or not allowed
             CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(),
