@@ -27,6 +27,13 @@ public interface MqttConfig {
     @WithDefault("lwm2m")
     String topicRoot();
 
+    /**
+     * An MQTT topic filter (e.g. {@code app/+/replies/#}) that a command's MQTT 5 Response Topic must match; a
+     * command whose response topic does not is answered {@code invalid} on its usual results topic. Absent
+     * (default): any response topic outside {@link #topicRoot()} (one under it is always refused).
+     */
+    Optional<String> responseTopicFilter();
+
     /** QoS of everything the gateway publishes (0, 1 or 2). */
     @WithDefault("1")
     int qos();

@@ -155,13 +155,6 @@ public final class CampaignCodec {
     }
 
     private static Optional<Duration> seconds(JsonNode doc, String field) {
-        if (!doc.hasNonNull(field)) {
-            return Optional.empty();
-        }
-        JsonNode node = doc.get(field);
-        if (!node.isNumber() || node.asDouble() <= 0) {
-            throw new IllegalArgumentException("'" + field + "' must be a positive number of seconds");
-        }
-        return Optional.of(Duration.ofMillis((long) (node.asDouble() * 1000)));
+        return CommandCodec.seconds(doc, field);
     }
 }

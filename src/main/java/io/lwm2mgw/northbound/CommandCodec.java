@@ -408,15 +408,24 @@ public final class CommandCodec {
         return attributes;
     }
 
-    private static Optional<Duration> seconds(JsonNode doc, String field) {
+    /** The longest {@code timeout} or {@code ttl} a command may give: 30 days. */
+    static final long MAX_SECONDS = 30L * 24 * 3600;
+
+    /**
+     * A duration field in seconds (a JSON number, fractions allowed): from 1 ms up to {@link #MAX_SECONDS}, so
+     * that {@code 1e308} cannot overflow a deadline into the past or keep a command for ever.
+     */
+    static Optional<Duration> seconds(JsonNode doc, String field) {
         JsonNode node = doc.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        if (!node.isNumber() || node.asDouble() <= 0) {
-            throw new IllegalArgumentException("'" + field + "' must be a positive number of seconds");
+        double value = node.asDouble();
+        if (!node.isNumber() || !(value >= 0.001 && value <= MAX_SECONDS)) {
+            throw new IllegalArgumentException("'" + field + "' must be a number of seconds from 0.001 to "
+                    + MAX_SECONDS + " (30 days)");
         }
-        return Optional.of(Duration.ofMillis(Math.round(node.asDouble() * 1000)));
+        return Optional.of(Duration.ofMillis(Math.round(value * 1000)));
     }
 
     private static boolean bool(JsonNode doc, String field) {

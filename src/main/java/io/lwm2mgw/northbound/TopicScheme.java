@@ -97,18 +97,48 @@ public final class TopicScheme {
         return root + "/+/commands/+";
     }
 
+    /** Whether a topic is the topic root or lies under it: the gateway's own namespace. */
+    public boolean isUnderRoot(String topic) {
+        return topic.equals(root) || topic.startsWith(root + "/");
+    }
+
     /**
-     * Whether a topic is one the gateway takes commands or campaign requests from, or lies under one: a
-     * response topic there would feed results back in as commands.
+     * Whether a topic name matches an MQTT topic filter ({@code +} one level, {@code #} the rest, MQTT 5 section
+     * 4.7); a topic starting with {@code $} is not matched by a wildcard in the first level.
      */
-    public boolean isCommandInput(String topic) {
-        String prefix = root + "/";
-        if (!topic.startsWith(prefix)) {
+    public static boolean matches(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
             return false;
         }
-        String[] levels = topic.substring(prefix.length()).split("/", -1);
-        return levels.length >= 3 && levels[1].equals("commands")
-                || levels.length >= 3 && levels[0].equals(CAMPAIGNS);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return f.length == t.length;
+    }
+
+    /** Why a string is not a valid MQTT topic filter (MQTT 5 section 4.7.1), empty when it is one. */
+    public static Optional<String> filterProblem(String filter) {
+        if (filter.isEmpty()) {
+            return Optional.of("must not be empty");
+        }
+        String[] levels = filter.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
+            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
+                return Optional.of("# must be a whole level and the last one");
+            }
+            if (level.contains("+") && !level.equals("+")) {
+                return Optional.of("+ must be a whole level");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Parses {@code {root}/{ep}/commands/{op}}; empty when the topic is not a command topic. */
@@ -136,6 +166,44 @@ public final class TopicScheme {
             return Optional.empty();
         }
     }
+
+    /**
+     * For a topic of command shape ({@code {root}/{level}/commands/{op}}) that {@link #parseCommand} refuses:
+     * whom to answer and why. The endpoint is the decoded name when the level only lacks its canonical spelling
+     * ({@code dev%2D1}), else the raw level itself (so {@code %ZZ} is answered on {@code {root}/%25ZZ/results/op}).
+     * Empty for any other topic, and for an empty level, which no endpoint name can stand for.
+     */
+    public Optional<RefusedCommandTopic> refusedCommand(String topic) {
+        String prefix = root + "/";
+        if (!topic.startsWith(prefix) || parseCommand(topic).isPresent()) {
+            return Optional.empty();
+        }
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        if (levels.length != 3 || !levels[1].equals("commands") || levels[0].isEmpty()) {
+            return Optional.empty();
+        }
+        String level = levels[0];
+        EndpointName raw = EndpointName.of(level);
+        if (level.equals(CAMPAIGNS)) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2], "the endpoint name '" + CAMPAIGNS
+                    + "' is reserved for firmware campaigns"));
+        }
+        String endpoint;
+        try {
+            endpoint = decodeLevel(level);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2], "endpoint level: " + e.getMessage()));
+        }
+        if (endpoint.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return Optional.of(new RefusedCommandTopic(raw, levels[2],
+                    "endpoint level '" + level + "' decodes to a name with a control character"));
+        }
+        return Optional.of(new RefusedCommandTopic(EndpointName.of(endpoint), levels[2], "endpoint level '" + level
+                + "' is not the canonical spelling; use " + command(EndpointName.of(endpoint), levels[2])));
+    }
+
+    /** A command topic {@link #parseCommand} refuses: the endpoint and op to answer under, and the reason. */
+    public record RefusedCommandTopic(EndpointName endpoint, String op, String problem) { }
 
     /** Parses a data topic back into endpoint and path; empty when the topic is not a data topic. */
     public Optional<DataTopic> parseData(String topic) {

@@ -56,6 +56,8 @@ public class ConfigValidation {
         port(problems, "gateway.mqtt.port", mqtt.port());
         port(problems, "gateway.mqtt.embedded.port", mqtt.embedded().port());
         between(problems, "gateway.mqtt.qos", mqtt.qos(), 0, 2);
+        mqtt.responseTopicFilter().flatMap(io.lwm2mgw.northbound.TopicScheme::filterProblem).ifPresent(problem ->
+                problems.add("gateway.mqtt.response-topic-filter: " + problem));
         between(problems, "gateway.mqtt.max-in-flight", mqtt.maxInFlight(), 1, 65535);
         positive(problems, "gateway.mqtt.max-reconnect-delay", mqtt.maxReconnectDelay());
         String root = mqtt.topicRoot();

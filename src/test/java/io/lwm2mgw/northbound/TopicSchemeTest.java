@@ -125,17 +125,55 @@ class TopicSchemeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands/read/replies", "lwm2m/x/commands/",
-        "lwm2m/campaigns/c-1/start", "lwm2m/campaigns/c-1/start/more"})
-    void topics_the_gateway_takes_commands_from_are_command_input(String topic) {
-        assertThat(topics.isCommandInput(topic)).isTrue();
+    @CsvSource(delimiter = '|', value = {
+        "lwm2m/%ZZ/commands/read | %ZZ | read | endpoint level: bad percent escape in '%ZZ'",
+        "lwm2m/a%2/commands/read | a%2 | read | endpoint level: truncated percent escape in 'a%2'",
+        "lwm2m/coll%FF/commands/read | coll%FF | read | endpoint level: percent escapes in 'coll%FF' are not UTF-8",
+        "lwm2m/a%00b/commands/write | a%00b | write | endpoint level 'a%00b' decodes to a name with a control character",
+        "lwm2m/dev%2D1/commands/read | dev-1 | read | endpoint level 'dev%2D1' is not the canonical spelling; use lwm2m/dev-1/commands/read",
+        "lwm2m/campaigns/commands/read | campaigns | read | the endpoint name 'campaigns' is reserved for firmware campaigns",
+    })
+    void command_topics_that_do_not_parse_name_whom_to_answer_and_why(String topic, String endpoint, String op,
+            String problem) {
+        assertThat(topics.refusedCommand(topic))
+                .contains(new TopicScheme.RefusedCommandTopic(EndpointName.of(endpoint), op, problem));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lwm2m/dev-1/results/read", "app/lwm2m/dev-1/commands/read", "lwm2m/dev-1/commands",
-        "replies/1", "lwm2m/campaigns/c-1"})
-    void other_topics_are_not_command_input(String topic) {
-        assertThat(topics.isCommandInput(topic)).isFalse();
+    @ValueSource(strings = {"lwm2m/dev-1/commands/read", "lwm2m//commands/read", "lwm2m/dev-1/results/read",
+        "other/%ZZ/commands/read", "lwm2m/%ZZ/commands/read/x"})
+    void well_formed_and_non_command_topics_are_not_refused_commands(String topic) {
+        assertThat(topics.refusedCommand(topic)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lwm2m", "lwm2m/dev-1/commands/read", "lwm2m/dev-1/events/registered",
+        "lwm2m/gateway/gw-1/status", "lwm2m/campaigns/c-1/start", "lwm2m/"})
+    void topics_under_the_root_are_the_gateways_own(String topic) {
+        assertThat(topics.isUnderRoot(topic)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"replies/1", "app/lwm2m/dev-1/commands/read", "lwm2m2/x", "lwm2", "Lwm2m/x"})
+    void other_topics_are_not_under_the_root(String topic) {
+        assertThat(topics.isUnderRoot(topic)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "app/+/replies/# | app/a/replies | true",
+        "app/+/replies/# | app/a/replies/x/y | true",
+        "app/+/replies/# | app/a/b/replies | false",
+        "app/+/replies/# | other/a/replies | false",
+        "# | $SYS/x | false",
+        "+/x | $SYS/x | false",
+        "$SYS/# | $SYS/x | true",
+        "a/+ | a/ | true",
+        "a/+ | a | false",
+        "a/b | a/b/c | false",
+    })
+    void topic_filters_match_as_in_mqtt(String filter, String topic, boolean matches) {
+        assertThat(TopicScheme.matches(filter, topic)).isEqualTo(matches);
     }
 
     @ParameterizedTest

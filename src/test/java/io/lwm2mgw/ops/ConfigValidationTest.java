@@ -102,6 +102,8 @@ class ConfigValidationTest {
         "gateway.lwm2m.awake-time | 2147483648s | gateway.lwm2m.awake-time: PT596523H14M8S is outside 0..2147483647 seconds",
         "gateway.mqtt.keep-alive | 65536s | gateway.mqtt.keep-alive: PT18H12M16S is outside 0..65535 seconds",
         "gateway.mqtt.session-expiry | 4294967296s | gateway.mqtt.session-expiry: PT1193046H28M16S is outside 0..4294967295 seconds",
+        "gateway.mqtt.response-topic-filter | app/#/x | gateway.mqtt.response-topic-filter: # must be a whole level and the last one",
+        "gateway.mqtt.response-topic-filter | app/x+ | gateway.mqtt.response-topic-filter: + must be a whole level",
         "gateway.kafka.status-topic | ' ' | gateway.kafka.status-topic: must not be empty",
         "gateway.kafka.events-topic | ' ' | gateway.kafka.events-topic: must not be empty",
         "gateway.kafka.telemetry-topic | ' ' | gateway.kafka.telemetry-topic: must not be empty",

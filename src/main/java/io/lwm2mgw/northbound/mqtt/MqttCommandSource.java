@@ -33,6 +33,7 @@ public class MqttCommandSource {
     private final io.lwm2mgw.northbound.CampaignCodec campaignCodec;
     private final CommandCodec codec;
     private final TopicScheme topics;
+    private final Optional<String> responseTopicFilter;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopped;
 
@@ -43,6 +44,7 @@ public class MqttCommandSource {
         this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
         this.codec = CommandCodec.of(mapper, config);
         this.topics = new TopicScheme(config.mqtt().topicRoot());
+        this.responseTopicFilter = config.mqtt().responseTopicFilter();
     }
 
     /** Called before the first connect: catches every command, also those the session kept meanwhile. */
@@ -98,21 +100,29 @@ public class MqttCommandSource {
             return;
         }
         Optional<TopicScheme.CommandTopic> command = topics.parseCommand(topic);
+        Optional<String> topicProblem = Optional.empty();
         if (command.isEmpty()) {
-            LOG.debugf("ignoring a message on %s", topic);
-            publish.acknowledge();
-            return;
+            Optional<TopicScheme.RefusedCommandTopic> refused = topics.refusedCommand(topic);
+            if (refused.isEmpty()) {
+                LOG.debugf("ignoring a message on %s", topic);
+                publish.acknowledge();
+                return;
+            }
+            // a command all the same: it gets its one invalid result, under the name it can be answered with
+            command = Optional.of(new TopicScheme.CommandTopic(refused.get().endpoint(), refused.get().op()));
+            topicProblem = Optional.of(refused.get().problem());
         }
         Optional<ReplyAddress> replyTo = publish.getResponseTopic().map(responseTopic -> new ReplyAddress(
                 responseTopic.toString(), publish.getCorrelationData().map(MqttCommandSource::bytes)));
-        if (replyTo.isPresent() && topics.isCommandInput(replyTo.get().topic())) {
-            // the result would come back as a command: refuse it, answering on the usual results topic
+        Optional<String> replyProblem = topicProblem.or(() -> replyProblem(publish, replyTo));
+        if (replyProblem.isPresent()) {
+            // refused, answering on the usual results topic: the response topic is unusable or not allowed
             CommandCodec.Decoded decoded = codec.decode(publish.getPayloadAsBytes(),
                     Optional.of(command.get().endpoint()), Optional.of(command.get().op()), Optional.empty(),
                     clock.instant());
             CommandResult refused = decoded instanceof CommandCodec.Decoded.Accepted accepted
                     ? CommandResult.of(accepted.request(), clock.instant(), CommandStatus.INVALID,
-                            "response topic " + replyTo.get().topic() + " is a command topic of this gateway")
+                            replyProblem.get())
                     : ((CommandCodec.Decoded.Rejected) decoded).result();
             router.reject(refused, publish::acknowledge);
             return;
@@ -124,6 +134,33 @@ public class MqttCommandSource {
         } else {
             router.reject(((CommandCodec.Decoded.Rejected) decoded).result(), publish::acknowledge);
         }
+    }
+
+    /**
+     * Why a command's reply address cannot be used: a property the MQTT client could not decode (removed by
+     * {@link PublishPropertyRepair}), a response topic under the gateway's topic root, or one outside
+     * {@code gateway.mqtt.response-topic-filter}.
+     */
+    private Optional<String> replyProblem(Mqtt5Publish publish, Optional<ReplyAddress> replyTo) {
+        for (var property : publish.getUserProperties().asList()) {
+            if (property.getName().toString().equals(PublishPropertyRepair.MARKER)) {
+                return Optional.of(property.getValue().toString());
+            }
+        }
+        if (replyTo.isEmpty()) {
+            return Optional.empty();
+        }
+        String topic = replyTo.get().topic();
+        if (topics.isUnderRoot(topic)) {
+            // results there would pose as the gateway's own statuses, events or commands
+            return Optional.of("response topic '" + topic + "' lies under the gateway's topic root '" + topics.root()
+                    + "'");
+        }
+        if (responseTopicFilter.isPresent() && !TopicScheme.matches(responseTopicFilter.get(), topic)) {
+            return Optional.of("response topic '" + topic + "' does not match gateway.mqtt.response-topic-filter '"
+                    + responseTopicFilter.get() + "'");
+        }
+        return Optional.empty();
     }
 
     /** Campaigns keep their own durable state: a start is acknowledged once handed over. */

@@ -109,6 +109,8 @@ public class MqttSink implements EventSink {
                 .initialDelay(100, TimeUnit.MILLISECONDS)
                 .maxDelay(mqtt.maxReconnectDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
+                // first: on the event loop, before anything after the CONNACK is decoded (see the README)
+                .addConnectedListener(PublishPropertyRepair::install)
                 .addConnectedListener(ctx -> onConnected(host + ":" + port,
                         ctx instanceof com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext v5
                                 && v5.getConnAck().isSessionPresent()))

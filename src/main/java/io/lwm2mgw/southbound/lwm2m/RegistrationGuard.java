@@ -31,7 +31,8 @@ final class RegistrationGuard implements MessageDeliverer {
         Request request = exchange.getRequest();
         String path = request.getOptions().getUriPathString();
         if (request.getCode() == CoAP.Code.POST && (path.equals("rd") || path.startsWith("rd/"))) {
-            Optional<String> problem = problem(request.getOptions().getUriQueryStrings(), path.equals("rd"));
+            Optional<String> problem = notUtf8(request.getOptions().getUriQuery())
+                    .or(() -> problem(request.getOptions().getUriQueryStrings(), path.equals("rd")));
             if (problem.isPresent()) {
                 LOG.warnf("refused registration request from %s: %s", request.getSourceContext().getPeerAddress(),
                         problem.get());
@@ -77,6 +78,42 @@ final class RegistrationGuard implements MessageDeliverer {
         }
     }
 
+    /**
+     * A query parameter whose bytes are not well-formed UTF-8 (RFC 7252 section 5.10.1 requires it): Californium
+     * would decode it lossily, so {@code coll\xff} and {@code coll\xfe} would both become {@code coll\ufffd},
+     * one name for two devices.
+     */
+    static Optional<String> notUtf8(List<org.eclipse.californium.core.coap.option.StringOption> query) {
+        for (var option : query) {
+            try {
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(option.getValue()));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                String value = option.getStringValue();
+                int eq = value.indexOf('=');
+                String key = eq < 0 ? value : value.substring(0, eq);
+                return Optional.of((key.equals("ep") ? "endpoint name (ep)" : "query parameter '" + printable(key)
+                        + "'") + " is not UTF-8");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The key as a log line may show it: the replacement character and control characters as '?'. */
+    private static String printable(String key) {
+        StringBuilder sb = new StringBuilder(key.length());
+        for (int i = 0; i < key.length() && i < 40; i++) {
+            char c = key.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f || c == '\ufffd' ? '?' : c);
+        }
+        return sb.toString();
+    }
+
+    /** The parameters of the registration interface that must not be given twice (which one would count?). */
+    private static final List<String> SINGLE = List.of("ep", "lt", "lwm2m", "b", "sms", "Q");
+
     /** The MQTT topic level of campaigns ({@code lwm2m/campaigns/...}); no device may take it as its name. */
     static final String RESERVED_ENDPOINT = "campaigns";
 
@@ -91,40 +128,62 @@ final class RegistrationGuard implements MessageDeliverer {
         if (register && query.contains("ep=" + RESERVED_ENDPOINT)) {
             return Optional.of("endpoint name '" + RESERVED_ENDPOINT + "' is reserved for firmware campaigns");
         }
+        boolean[] seen = new boolean[SINGLE.size()];
         for (String param : query) {
             int eq = param.indexOf('=');
             String key = eq < 0 ? param : param.substring(0, eq);
             String value = eq < 0 ? "" : param.substring(eq + 1);
-            switch (key) {
-                case "ep":
-                    if (value.isEmpty()) {
-                        return Optional.of("endpoint name (ep) is empty");
-                    }
-                    if (hasControlCharacter(value)) {
-                        // a NUL or other control character cannot be carried in MQTT 5 strings or shown in logs
-                        return Optional.of("endpoint name (ep) contains a control character");
-                    }
-                    break;
-                case "lt":
-                    if (!isLifetime(value)) {
-                        return Optional.of("lifetime (lt) '" + value + "' is not a number of seconds");
-                    }
-                    break;
-                case "lwm2m":
-                    String unquoted = value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")
-                            ? value.substring(1, value.length() - 1) : value;
-                    if (!isVersion(unquoted)) {
-                        return Optional.of("LwM2M version (lwm2m) '" + value + "' is not of the form major.minor");
-                    }
-                    break;
-                case "b":
-                    if (!isBinding(value)) {
-                        return Optional.of("binding (b) '" + value + "' has letters other than U, S, Q, T, N");
-                    }
-                    break;
-                default:
-                    break;
+            Optional<String> malformed = malformed(key, value);
+            if (malformed.isPresent()) {
+                return malformed;
             }
+            int single = SINGLE.indexOf(key);
+            if (single >= 0) {
+                if (seen[single]) {
+                    return Optional.of((key.equals("ep") ? "endpoint name (ep)" : "parameter '" + key + "'")
+                            + " is given more than once");
+                }
+                seen[single] = true;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What is wrong with the value of one parameter, if anything. */
+    private static Optional<String> malformed(String key, String value) {
+        switch (key) {
+            case "ep":
+                if (value.isEmpty()) {
+                    return Optional.of("endpoint name (ep) is empty");
+                }
+                if (hasControlCharacter(value)) {
+                    // a NUL or other control character cannot be carried in MQTT 5 strings or shown in logs
+                    return Optional.of("endpoint name (ep) contains a control character");
+                }
+                break;
+            case "lt":
+                if (!isLifetime(value)) {
+                    return Optional.of("lifetime (lt) '" + value + "' is not a number of seconds");
+                }
+                if (Long.parseLong(value) == 0) {
+                    // a registration that expires at once: the expiry sweep would race the device's update
+                    return Optional.of("lifetime (lt) '" + value + "' must be at least 1 second");
+                }
+                break;
+            case "lwm2m":
+                String unquoted = value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+                if (!isVersion(unquoted)) {
+                    return Optional.of("LwM2M version (lwm2m) '" + value + "' is not of the form major.minor");
+                }
+                break;
+            case "b":
+                if (!isBinding(value)) {
+                    return Optional.of("binding (b) '" + value + "' has letters other than U, S, Q, T, N");
+                }
+                break;
+            default:
+                break;
         }
         return Optional.empty();
     }

@@ -43,7 +43,7 @@ class RegistrationGuardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lt=1", "lt=0", "lt=4294967295", "b=U", "b=S", "b=UQS", "b=TN", "lwm2m=1.0", "lwm2m=1.2"})
+    @ValueSource(strings = {"lt=1", "lt=4294967295", "b=U", "b=S", "b=UQS", "b=TN", "lwm2m=1.0", "lwm2m=1.2"})
     void accepts_boundary_values(String param) {
         assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param), true)).isEmpty();
     }
@@ -51,6 +51,10 @@ class RegistrationGuardTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "lt=abc         | lifetime (lt) 'abc'",
+        "lt=0           | lifetime (lt) '0' must be at least 1 second",
+        "lt=00          | lifetime (lt) '00' must be at least 1 second",
+        "ep=dev-2       | endpoint name (ep) is given more than once",
+        "lwm2m=1.1      | parameter 'lwm2m' is given more than once",
         "lt=-1          | lifetime (lt) '-1'",
         "lt=            | lifetime (lt) ''",
         "lt=1.5         | lifetime (lt) '1.5'",
@@ -65,7 +69,7 @@ class RegistrationGuardTest {
         "ep             | endpoint name (ep)",
     })
     void rejects_a_malformed_parameter_and_names_it(String param, String expected) {
-        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", param), true)).hasValueSatisfying(
+        assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "lwm2m=1.0", param), true)).hasValueSatisfying(
                 problem -> assertThat(problem).startsWith(expected));
     }
 
@@ -73,5 +77,19 @@ class RegistrationGuardTest {
     void reports_the_first_problem() {
         assertThat(RegistrationGuard.problem(List.of("ep=dev-1", "b=X", "lt=abc"), true))
                 .hasValueSatisfying(problem -> assertThat(problem).contains("(b)").doesNotContain("(lt)"));
+    }
+
+    @Test
+    void a_parameter_that_is_not_utf8_is_refused_before_it_is_decoded_lossily() {
+        var ff = org.eclipse.californium.core.coap.option.StandardOptionRegistry.URI_QUERY.create(
+                new byte[] {'e', 'p', '=', 'c', 'o', 'l', 'l', (byte) 0xff});
+        var ok = org.eclipse.californium.core.coap.option.StandardOptionRegistry.URI_QUERY.create("lt=60");
+        var vendor = org.eclipse.californium.core.coap.option.StandardOptionRegistry.URI_QUERY.create(
+                new byte[] {'x', (byte) 0xc0, (byte) 0x80, '=', '1'});
+
+        assertThat(RegistrationGuard.notUtf8(List.of(ok, ff))).contains("endpoint name (ep) is not UTF-8");
+        assertThat(RegistrationGuard.notUtf8(List.of(vendor))).contains("query parameter 'x??' is not UTF-8");
+        assertThat(RegistrationGuard.notUtf8(List.of(ok,
+                org.eclipse.californium.core.coap.option.StandardOptionRegistry.URI_QUERY.create("ep=caf\u00e9")))).isEmpty();
     }
 }
