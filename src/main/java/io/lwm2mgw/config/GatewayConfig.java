@@ -110,6 +110,13 @@ public interface GatewayConfig {
         @WithDefault("lwm2m-gateway")
         String commandsGroup();
 
+        /**
+         * Kafka commands taken but not yet ended (final result confirmed, or durably queued) before the command
+         * consumer pauses its partitions; it resumes as commands end. Default 512.
+         */
+        @WithDefault("512")
+        int maxInFlightCommands();
+
         /** How long one send may wait for metadata or buffer space before it is retried. */
         @WithDefault("5s")
         java.time.Duration maxBlock();

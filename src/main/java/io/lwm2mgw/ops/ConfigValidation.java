@@ -67,6 +67,7 @@ public class ConfigValidation {
         }
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
+        atLeast(problems, "gateway.kafka.max-in-flight-commands", config.kafka().maxInFlightCommands(), 1);
         firmware(problems, config.firmware());
         secondsWithin(problems, "gateway.lwm2m.awake-time", lwm2m.awakeTime(), Integer.MAX_VALUE);
         secondsWithin(problems, "gateway.mqtt.keep-alive", mqtt.keepAlive(), 65535);

@@ -1,7 +1,6 @@
 package io.lwm2mgw.ops;
 
 import io.lwm2mgw.northbound.EventSink;
-import io.lwm2mgw.northbound.kafka.KafkaCommandSource;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Kubernetes probes. Live: the LwM2M endpoint is bound (a gateway that lost its socket must be restarted) and
- * the northbound threads run. Ready: the LwM2M endpoint is bound (DOWN while starting, and while stopping
+ * the northbound threads run (the Kafka command channel reports its own liveness, "SmallRye Reactive Messaging").
+ * Ready: the LwM2M endpoint is bound (DOWN while starting, and while stopping
  * through Quarkus' shutdown delay); broker outages are reported as data, not as DOWN.
  */
 @ApplicationScoped
@@ -23,24 +23,10 @@ public class GatewayHealth {
 
     private final Lwm2mEndpoint endpoint;
     private final List<EventSink> sinks;
-    private final KafkaCommandSource kafkaCommands;
 
-    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks, KafkaCommandSource kafkaCommands) {
+    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks) {
         this.endpoint = endpoint;
         this.sinks = sinks;
-        this.kafkaCommands = kafkaCommands;
-    }
-
-    @Produces
-    @Liveness
-    HealthCheck kafkaCommandsLiveness() {
-        return () -> commandConsumerLiveness(kafkaCommands.alive(), kafkaCommands.restarts());
-    }
-
-    /** DOWN when the Kafka command consumer's thread died; restarts after failures are reported as data. */
-    static HealthCheckResponse commandConsumerLiveness(boolean alive, int restarts) {
-        return HealthCheckResponse.named("kafka-commands").status(alive)
-                .withData("consumer", alive ? "running" : "dead").withData("restarts", restarts).build();
     }
 
     @Produces

@@ -15,11 +15,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -365,5 +372,39 @@ class CommandFlowTest {
                 .containsExactly(java.util.Arrays.stream(commands).map(c -> c[0] + ":" + c[1] + ":success")
                         .toArray(String[]::new));
         assertThat(device.reboots()).isEqualTo(1);
+    }
+
+    @Test
+    void a_kafka_command_offset_is_committed_only_once_its_result_is_confirmed() throws Exception {
+        await().atMost(WAIT).until(kafkaCommands::assigned);
+        device.vanish(); // still registered, answers nothing: the read ends in a timeout after a few seconds
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        RecordMetadata sent;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            sent = producer.send(new ProducerRecord<>("lwm2m.commands", device.endpoint(), "{\"id\":\"silent-1\","
+                    + "\"endpoint\":\"" + device.endpoint() + "\",\"op\":\"read\",\"path\":\"/3/0\"}")).get();
+        }
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap()))) {
+            await().atMost(WAIT).until(() -> kafkaCommands.inFlight() > 0);
+            await().during(Duration.ofSeconds(1)).atMost(WAIT)
+                    .until(() -> kafka.on("lwm2m.command-results", device.endpoint()).isEmpty()
+                            && committed(admin, partition) <= sent.offset());
+
+            await().atMost(WAIT).until(() -> kafka.on("lwm2m.command-results", device.endpoint()).size() == 1);
+            assertThat(kafka.on("lwm2m.command-results", device.endpoint()).get(0).json().get("status").asText())
+                    .isEqualTo("timeout");
+            await().atMost(WAIT).until(() -> committed(admin, partition) > sent.offset());
+        }
+    }
+
+    /** The command group's committed offset on a partition, -1 when none. */
+    private static long committed(Admin admin, TopicPartition partition) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets("lwm2m-gateway").partitionsToOffsetAndMetadata()
+                .get(5, TimeUnit.SECONDS).get(partition);
+        return offset == null ? -1 : offset.offset();
     }
 }

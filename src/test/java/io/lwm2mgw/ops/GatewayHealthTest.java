@@ -47,14 +47,6 @@ class GatewayHealthTest {
     }
 
     @Test
-    void liveness_is_down_when_the_kafka_command_consumer_thread_died() {
-        assertThat(GatewayHealth.commandConsumerLiveness(false, 3).getStatus())
-                .isEqualTo(HealthCheckResponse.Status.DOWN);
-        assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-        assertThat(GatewayHealth.commandConsumerLiveness(true, 3).getData().orElseThrow()).containsEntry("restarts", 3L);
-    }
-
-    @Test
     void readiness_stays_up_while_a_broker_is_unreachable_and_says_so_in_its_data() {
         HealthCheckResponse response = GatewayHealth.northboundState(List.of(
                 new FixedSink("mqtt", true, true, false), new FixedSink("kafka", true, true, true)));
