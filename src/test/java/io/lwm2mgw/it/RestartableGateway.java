@@ -124,11 +124,20 @@ final class RestartableGateway implements AutoCloseable {
 
     /** Publishes a command document to {@code {root}/{endpoint}/commands/{op}} with QoS 1, as an application. */
     void command(String endpoint, String op, String document) {
+        publish(root() + "/" + endpoint + "/commands/" + op, document);
+    }
+
+    private void publish(String topic, String document) {
         if (!app.getState().isConnected()) {
             app.connect();
         }
-        app.publishWith().topic(root() + "/" + endpoint + "/commands/" + op).qos(MqttQos.AT_LEAST_ONCE)
+        app.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
                 .payload(document.getBytes(StandardCharsets.UTF_8)).send();
+    }
+
+    /** Publishes a campaign start document to {@code {root}/campaigns/{id}/start} with QoS 1. */
+    void campaign(String id, String document) {
+        publish(root() + "/campaigns/" + id + "/start", document);
     }
 
     /** A probe on everything this gateway publishes under its root. */
