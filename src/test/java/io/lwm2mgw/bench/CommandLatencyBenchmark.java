@@ -12,7 +12,7 @@ import io.lwm2mgw.it.BrokersResource;
 import io.lwm2mgw.it.TestBrokers;
 import io.lwm2mgw.it.TestDevice;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 @QuarkusTest
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class CommandLatencyBenchmark {
 
     private static final int WARMUP = Integer.getInteger("bench.warmup", 500);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lwm2mgw.it.BrokersResource;
 import io.lwm2mgw.it.SecurityProfile;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class DtlsHandshakeBenchmark {
 
     private static final int CLIENTS = Integer.getInteger("bench.clients", 8);

@@ -10,7 +10,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.sun.net.httpserver.HttpServer;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** Firmware campaigns over groups of Leshan devices: concurrency limit, failure ratio, cancel, bad input. */
 @QuarkusTest
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class CampaignFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** With NoSec switched off the gateway serves only CoAPS, and is live on it alone. */
 @QuarkusTest
 @TestProfile(CoapsOnlyTest.CoapsOnly.class)
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class CoapsOnlyTest {
 
     public static class CoapsOnly extends SecurityProfile {

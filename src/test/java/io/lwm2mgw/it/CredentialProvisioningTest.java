@@ -9,7 +9,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.lwm2mgw.northbound.kafka.KafkaCommandSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class CredentialProvisioningTest extends BrokerFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -4,7 +4,7 @@ import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class MalformedTrafficTest extends BrokerFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

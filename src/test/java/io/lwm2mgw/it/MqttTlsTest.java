@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * device does arrives at the broker (read back on its plain listener, which shares the topics).
  */
 @QuarkusTest
-@QuarkusTestResource(value = MqttTlsResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(MqttTlsResource.class)
 class MqttTlsTest {
 
     @Inject

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Auto-observe rules of the test profile: /3/0/9, /3303 (pmin 0, pmax 60) and /32769/0. */
 @QuarkusTest
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class NotificationFlowTest extends BrokerFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);

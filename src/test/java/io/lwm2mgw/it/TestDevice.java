@@ -51,10 +51,12 @@ public final class TestDevice implements AutoCloseable {
     private final TemperatureInstance temperature;
     private final MysteryInstance mystery;
     private final FirmwareUpdateObject firmware;
+    private final LightInstance light;
 
     private TestDevice(LeshanClient client, String endpoint, DeviceInstance device, TemperatureInstance temperature,
-            MysteryInstance mystery, FirmwareUpdateObject firmware) {
+            MysteryInstance mystery, FirmwareUpdateObject firmware, LightInstance light) {
         this.firmware = firmware;
+        this.light = light;
         this.client = client;
         this.endpoint = endpoint;
         this.device = device;
@@ -98,6 +100,11 @@ public final class TestDevice implements AutoCloseable {
     /** How often Reboot (/3/0/4) was executed, and the arguments of the last execution. */
     public int reboots() {
         return device.reboots.get();
+    }
+
+    /** Every value written to the dimmer (/3311/0/5851), in the order the device took them. */
+    public List<Long> dimmerWrites() {
+        return List.copyOf(light.dimmerWrites);
     }
 
     public String lastRebootArguments() {
@@ -313,8 +320,9 @@ public final class TestDevice implements AutoCloseable {
                 objects.setInstancesForObject(MYSTERY_OBJECT, myst);
                 ids.add(MYSTERY_OBJECT);
             }
+            LightInstance lamp = new LightInstance(0);
             if (light) {
-                objects.setInstancesForObject(3311, new LightInstance(0));
+                objects.setInstancesForObject(3311, lamp);
                 ids.add(3311);
             }
             if (accessControl) {
@@ -358,7 +366,7 @@ public final class TestDevice implements AutoCloseable {
                     .build();
             self[0] = client;
             client.start();
-            return new TestDevice(client, endpoint, device, temp, myst, fw);
+            return new TestDevice(client, endpoint, device, temp, myst, fw, lamp);
         }
     }
 
@@ -486,6 +494,7 @@ public final class TestDevice implements AutoCloseable {
     public static final class LightInstance extends BaseInstanceEnabler {
         private volatile boolean on;
         private volatile long dimmer = 100;
+        final List<Long> dimmerWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         public LightInstance() {
         }
@@ -513,6 +522,7 @@ public final class TestDevice implements AutoCloseable {
                     break;
                 case 5851:
                     dimmer = (Long) value.getValue();
+                    dimmerWrites.add(dimmer);
                     break;
                 default:
                     return super.write(server, replace, resourceId, value);

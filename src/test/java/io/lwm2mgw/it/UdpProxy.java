@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A NAT in a box for one device: datagrams to {@link #port()} go to the gateway from an upstream socket, answers
  * come back. {@link #changeSourcePort()} replaces the upstream socket, so the gateway sees the device at a new
  * port, as after a NAT rebinding. Counts DTLS handshake records (content type 22) the device sends.
+ * {@link #cut()} drops what the gateway sends, so the device looks unreachable until {@link #reconnect()}.
  */
 final class UdpProxy implements AutoCloseable {
 
@@ -23,6 +24,8 @@ final class UdpProxy implements AutoCloseable {
     private volatile SocketAddress device;
     private final AtomicInteger handshakeRecords = new AtomicInteger();
     private volatile boolean running = true;
+    private volatile boolean cut;
+    private final AtomicInteger dropped = new AtomicInteger();
 
     UdpProxy(int gatewayPort) {
         try {
@@ -48,6 +51,21 @@ final class UdpProxy implements AutoCloseable {
 
     int handshakeRecordsFromDevice() {
         return handshakeRecords.get();
+    }
+
+    /** From now on datagrams from the gateway are dropped and counted: the device is out of reach. */
+    void cut() {
+        cut = true;
+    }
+
+    /** From now on datagrams from the gateway reach the device again. */
+    void reconnect() {
+        cut = false;
+    }
+
+    /** Datagrams from the gateway dropped while {@link #cut()}. */
+    int droppedFromGateway() {
+        return dropped.get();
     }
 
     /** From now on the device's datagrams reach the gateway from a new port. */
@@ -95,7 +113,9 @@ final class UdpProxy implements AutoCloseable {
             try {
                 socket.receive(packet);
                 SocketAddress to = device;
-                if (to != null) {
+                if (cut) {
+                    dropped.incrementAndGet();
+                } else if (to != null) {
                     front.send(new DatagramPacket(buffer, packet.getLength(), to));
                 }
             } catch (IOException e) {

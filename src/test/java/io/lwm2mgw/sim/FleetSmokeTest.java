@@ -13,7 +13,7 @@ import io.lwm2mgw.it.KafkaProbe;
 import io.lwm2mgw.it.MqttProbe;
 import io.lwm2mgw.it.TestBrokers;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * profile auto-observes /3303 (pmin 0), so the devices' temperature observations need no command.
  */
 @QuarkusTest
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class FleetSmokeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,7 +9,7 @@ import io.lwm2mgw.it.MqttProbe;
 import io.lwm2mgw.it.SecurityProfile;
 import io.lwm2mgw.it.TestBrokers;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
-@QuarkusTestResource(value = BrokersResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(BrokersResource.class)
 class SimulatedPskFleetTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
