@@ -38,6 +38,8 @@ public class CommandRouter implements DeviceEventListener {
     private final CommandOutcomes outcomes;
     private final SleepingCommands sleeping;
     private volatile boolean stopping;
+    /** Devices heard from since this start (registered, updated, awake) and not gone since. */
+    private final java.util.Set<EndpointName> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param devices the laned device port (one request in flight per device, whoever sends it)
@@ -123,6 +125,7 @@ public class CommandRouter implements DeviceEventListener {
         // a campaign lists devices that may be offline when their turn comes: wait for them, like sleeping ones
         pending.awaitsRegistration = true;
         pending.announced = afterRestart;
+        pending.awaitsContact = afterRestart;
         ledger.readmit(pending);
         enqueue(pending);
     }
@@ -145,8 +148,10 @@ public class CommandRouter implements DeviceEventListener {
     @Override
     public void onEvent(DeviceEvent event) {
         if (event instanceof DeviceRegistered || event instanceof DeviceUpdated || event instanceof DeviceAwake) {
+            heard.add(event.endpoint());
             drain(event.endpoint());
         } else if (event instanceof DeviceDeregistered || event instanceof DeviceExpired) {
+            heard.remove(event.endpoint());
             sleeping.cancel(event.endpoint(), "the device's registration ended");
         }
     }
@@ -161,7 +166,8 @@ public class CommandRouter implements DeviceEventListener {
 
     private boolean mustWait(Pending head) {
         EndpointName endpoint = head.request.endpoint();
-        return devices.isSleeping(endpoint) || head.awaitsRegistration && !devices.isRegistered(endpoint);
+        return devices.isSleeping(endpoint) || head.awaitsRegistration && !devices.isRegistered(endpoint)
+                || head.awaitsContact && !heard.contains(endpoint);
     }
 
     private void execute(Pending pending) {

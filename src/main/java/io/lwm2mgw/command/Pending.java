@@ -28,6 +28,11 @@ final class Pending {
     boolean finished;
     /** Waits until its device registers: read back after a restart, or a campaign's update. */
     boolean awaitsRegistration;
+    /**
+     * Carried over from before a restart: waits until its device is heard from in this life (registers, updates
+     * or wakes up), not merely restored from the store, whose address may be stale.
+     */
+    boolean awaitsContact;
     /** Copies that arrived while this one was waiting or in flight. */
     final List<Copy> copies = new ArrayList<>();
 

@@ -122,6 +122,7 @@ final class SleepingCommands {
             pending.settled = true;
             pending.stored = true;
             pending.awaitsRegistration = true;
+            pending.awaitsContact = true;
             if (!ledger.readmit(pending)) {
                 writer.execute(() -> store.remove(request));
                 continue;
