@@ -138,11 +138,12 @@ class FleetSmokeTest {
                 assertThat(status.get("queueMode").asBoolean()).isTrue();
                 assertThat(status.get("lwm2mVersion").asText()).isEqualTo("1.0");
             }
-            // 300 ms after its last message a device sleeps; the gateway's auto-observe of /3/0/9, first in the
-            // device's lane, goes unanswered, so Leshan takes the device as asleep and the read waits for it
+            // 300 ms after its last message a device sleeps and answers nothing. The gateway (awake time 93 s)
+            // either still sends, and the read times out, or its auto-observe of /3/0/9, first in the device's
+            // lane, went unanswered already, Leshan took the device as asleep and the read waits for it
             await().atMost(WAIT).until(() -> sleepy.asleep() == 2);
             JsonNode read = app.command(sleepy.endpoints().get(0), "read", "\"path\":\"/3/0/9\",\"timeout\":1");
-            assertThat(read.get("status").asText()).isEqualTo("queued");
+            assertThat(read.get("status").asText()).isIn("timeout", "queued");
             assertThat(sleepy.stats().droppedAsleep.sum()).isPositive();
         }
     }
