@@ -77,10 +77,7 @@ final class CommandLedger {
         if (original != null) {
             return new Admission.Running(original);
         }
-        if (interrupted.remove(key) && !pending.request.command().idempotent() && !pending.request.retry()) {
-            return new Admission.Interrupted();
-        }
-        return new Admission.Admitted();
+        return interruptedForGood(pending.request) ? new Admission.Interrupted() : new Admission.Admitted();
     }
 
     /** Takes a command read back from the queued-command store as under way; false when it had ended already. */

@@ -2,7 +2,6 @@ package io.lwm2mgw.command;
 
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,19 +25,12 @@ final class CommandOutcomes {
     private final CommandLedger ledger;
     private final QueuedCommandStore store;
     private final Executor writer;
-    private final Clock clock;
 
-    CommandOutcomes(ResultSink results, CommandLedger ledger, QueuedCommandStore store, Executor writer,
-            Clock clock) {
+    CommandOutcomes(ResultSink results, CommandLedger ledger, QueuedCommandStore store, Executor writer) {
         this.results = results;
         this.ledger = ledger;
         this.store = store;
         this.writer = writer;
-        this.clock = clock;
-    }
-
-    Clock clock() {
-        return clock;
     }
 
     void runOnWriter(Runnable task) {

@@ -13,7 +13,6 @@ import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
 import io.lwm2mgw.events.DeviceEventListener;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -53,7 +52,7 @@ public class CommandRouter implements DeviceEventListener {
         this.clock = clock;
         this.ledger = new CommandLedger(ledgerStore, remembered);
         this.waiting = new WaitingCommands(maxQueuedPerDevice);
-        this.outcomes = new CommandOutcomes(results, ledger, store, writer, clock);
+        this.outcomes = new CommandOutcomes(results, ledger, store, writer);
         this.sleeping = new SleepingCommands(waiting, outcomes, store, writer, clock);
     }
 
@@ -250,11 +249,6 @@ public class CommandRouter implements DeviceEventListener {
         sleeping.expireDue();
     }
 
-    /** Commands waiting for their devices, over all devices. */
-    public int waitingCount() {
-        return waiting.size();
-    }
-
     /** Runs before the LwM2M server stops, so that the requests it cancels are recognised as ours. */
     public void stop() {
         stopping = true;
@@ -265,9 +259,5 @@ public class CommandRouter implements DeviceEventListener {
     public void close() {
         outcomes.close();
         ledger.close();
-    }
-
-    List<EndpointName> devicesWithWaitingCommands() {
-        return waiting.endpoints();
     }
 }

@@ -148,20 +148,4 @@ final class WaitingCommands {
             return all;
         }
     }
-
-    /** Every device with commands waiting. */
-    List<EndpointName> endpoints() {
-        return List.copyOf(queues.keySet());
-    }
-
-    /** Commands waiting, over all devices (a gauge). */
-    int size() {
-        int n = 0;
-        for (Queue queue : queues.values()) {
-            synchronized (queue) {
-                n += queue.waiting.size();
-            }
-        }
-        return n;
-    }
 }

@@ -120,16 +120,6 @@ public final class OutboundQueue {
         }
     }
 
-    /** Results, statuses and events waiting (never dropped). */
-    public int reliableSize() {
-        lock.lock();
-        try {
-            return reliable.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public int telemetryCapacity() {
         return telemetryCapacity;
     }
