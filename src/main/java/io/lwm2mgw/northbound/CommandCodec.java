@@ -6,7 +6,6 @@ import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.command.CommandValue;
-import io.lwm2mgw.domain.command.CredentialSpec;
 import io.lwm2mgw.domain.command.DeviceCommand;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.domain.command.WriteMode;
@@ -34,7 +33,7 @@ public final class CommandCodec {
 
     private static final Set<String> OPS = Set.of("read", "write", "write-attributes", "execute", "create",
             "delete", "discover", "observe", "cancel-observe", "firmware-update", "credentials-put",
-            "credentials-delete");
+            "credentials-delete", "read-composite", "write-composite", "observe-composite", "cancel-observe-composite");
     private static final Set<String> FORMATS = Set.of("text", "opaque", "tlv", "json", "senml-json",
             "senml-cbor", "cbor");
     private static final Set<String> ATTRIBUTES = Set.of("pmin", "pmax", "gt", "lt", "st");
@@ -61,42 +60,6 @@ public final class CommandCodec {
         this.defaultTimeout = defaultTimeout;
         this.defaultTtl = defaultTtl;
         this.defaultFirmwareTimeout = defaultFirmwareTimeout;
-    }
-
-    /**
-     * The credentials of a {@code credentials-put}, in the credentials file's form: exactly one of
-     * {@code "psk": {"identity", "key"}}, {@code "rpk": {"publicKey"}}, {@code "x509": {"subject"}}.
-     */
-    private static CredentialSpec credentials(JsonNode doc) {
-        int kinds = (doc.has("psk") ? 1 : 0) + (doc.has("rpk") ? 1 : 0) + (doc.has("x509") ? 1 : 0);
-        if (kinds != 1) {
-            throw new IllegalArgumentException("credentials-put needs exactly one of 'psk', 'rpk', 'x509'");
-        }
-        if (doc.has("psk")) {
-            JsonNode psk = object(doc, "psk");
-            return CredentialSpec.psk(required(psk, "psk.identity", "identity"), required(psk, "psk.key", "key"));
-        }
-        if (doc.has("rpk")) {
-            return CredentialSpec.rpk(required(object(doc, "rpk"), "rpk.publicKey", "publicKey"));
-        }
-        JsonNode x509 = object(doc, "x509");
-        if (x509.has("subject") && (!x509.get("subject").isTextual() || x509.get("subject").asText().isEmpty())) {
-            throw new IllegalArgumentException("'x509.subject' must be a non-empty string");
-        }
-        return CredentialSpec.x509(Optional.ofNullable(x509.get("subject")).map(JsonNode::asText));
-    }
-
-    private static JsonNode object(JsonNode doc, String field) {
-        JsonNode node = doc.get(field);
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("'" + field + "' must be an object");
-        }
-        return node;
-    }
-
-    private static String required(JsonNode node, String name, String field) {
-        return text(node, field).filter(value -> !value.isEmpty())
-                .orElseThrow(() -> new IllegalArgumentException("missing '" + name + "'"));
     }
 
     /** A decoded command: accepted for execution, or rejected with its final result. */
@@ -163,8 +126,14 @@ public final class CommandCodec {
                     throw new IllegalArgumentException(op.get() + " concerns the whole device: no 'path'");
                 }
                 command = op.get().equals("credentials-put")
-                        ? new DeviceCommand.ProvisionCredentials(credentials(doc))
+                        ? new DeviceCommand.ProvisionCredentials(CredentialsCommandCodec.credentials(doc))
                         : new DeviceCommand.RemoveCredentials();
+            } else if (op.get().endsWith("-composite")) {
+                if (path.isPresent()) {
+                    throw new IllegalArgumentException(op.get() + " takes 'paths'" + (op.get().equals(
+                            "write-composite") ? " by their 'values'" : "") + ", not 'path'");
+                }
+                command = CompositeCommandCodec.decode(op.get(), doc, format(doc));
             } else if (firmware) {
                 if (path.isPresent() && !path.get().toString().equals("/5/0")) {
                     throw new IllegalArgumentException("firmware-update works on /5/0, not " + path.get());
@@ -184,77 +153,16 @@ public final class CommandCodec {
         }
     }
 
-    /**
-     * Writes a request back as its command document (endpoint and op included), so that {@link #decode}
-     * reads the same request again: how queued commands are stored.
-     */
-    public byte[] encode(CommandRequest request) {
-        com.fasterxml.jackson.databind.node.ObjectNode doc = mapper.createObjectNode();
-        DeviceCommand command = request.command();
-        doc.put("id", request.id());
-        doc.put("endpoint", request.endpoint().value());
-        doc.put("op", command.op());
-        doc.put("path", command.path().toString());
-        doc.put("timeout", request.timeout().toMillis() / 1000.0);
-        doc.put("ttl", request.ttl().toMillis() / 1000.0);
-        if (request.retry()) {
-            doc.put("retry", true);
-        }
-        if (command instanceof DeviceCommand.ReadResource read) {
-            read.format().ifPresent(f -> doc.put("format", f));
-        } else if (command instanceof DeviceCommand.ObserveResource observe) {
-            observe.format().ifPresent(f -> doc.put("format", f));
-        } else if (command instanceof DeviceCommand.WriteResource write) {
-            doc.put("mode", write.mode() == WriteMode.UPDATE ? "update" : "replace");
-            write.format().ifPresent(f -> doc.put("format", f));
-            com.fasterxml.jackson.databind.node.ObjectNode values = doc.putObject("values");
-            write.values().forEach((p, v) -> values.set(p.toString(), json(v)));
-        } else if (command instanceof DeviceCommand.CreateInstance create) {
-            create.format().ifPresent(f -> doc.put("format", f));
-            com.fasterxml.jackson.databind.node.ObjectNode values = doc.putObject("values");
-            create.values().forEach((p, v) -> values.set(create.path().depth() == 1
-                    ? relativeToInstance(p) : p.toString(), json(v)));
-        } else if (command instanceof DeviceCommand.WriteAttributes attributes) {
-            com.fasterxml.jackson.databind.node.ObjectNode node = doc.putObject("attributes");
-            attributes.attributes().forEach((name, value) -> {
-                if (value.isPresent()) {
-                    node.put(name, value.get());
-                } else {
-                    node.putNull(name);
-                }
-            });
-        } else if (command instanceof DeviceCommand.ExecuteResource execute) {
-            execute.arguments().ifPresent(a -> doc.put("args", a));
-        } else if (command instanceof DeviceCommand.UpdateFirmware update) {
-            FirmwareCommandCodec.encode(update, doc);
-        }
-        try {
-            return mapper.writeValueAsBytes(doc);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String relativeToInstance(Lwm2mPath path) {
-        int[] ids = path.ids();
-        return ids.length == 3 ? String.valueOf(ids[2]) : ids[2] + "/" + ids[3];
-    }
-
-    private static JsonNode json(CommandValue value) {
-        com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        if (value instanceof CommandValue.Text t) {
-            return f.textNode(t.value());
-        } else if (value instanceof CommandValue.Number n) {
-            return f.numberNode(n.value());
-        }
-        return f.booleanNode(((CommandValue.Bool) value).value());
-    }
-
-    private DeviceCommand command(String op, Lwm2mPath path, JsonNode doc) {
+    private static Optional<String> format(JsonNode doc) {
         Optional<String> format = text(doc, "format");
         if (format.isPresent() && !FORMATS.contains(format.get())) {
             throw new IllegalArgumentException("unknown format '" + format.get() + "' (one of " + FORMATS + ")");
         }
+        return format;
+    }
+
+    private DeviceCommand command(String op, Lwm2mPath path, JsonNode doc) {
+        Optional<String> format = format(doc);
         switch (op) {
             case "read":
                 depth(op, path, 1, 4);
@@ -374,7 +282,7 @@ public final class CommandCodec {
         return values;
     }
 
-    private static CommandValue value(Lwm2mPath path, JsonNode node) {
+    static CommandValue value(Lwm2mPath path, JsonNode node) {
         if (node.isTextual()) {
             return new CommandValue.Text(node.asText());
         } else if (node.isNumber()) {
@@ -439,7 +347,7 @@ public final class CommandCodec {
         return node.booleanValue();
     }
 
-    private static Optional<String> text(JsonNode doc, String field) {
+    static Optional<String> text(JsonNode doc, String field) {
         JsonNode node = doc.get(field);
         return node != null && node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
     }

@@ -8,6 +8,7 @@ import io.lwm2mgw.domain.device.DeviceStatus;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.CompositeNotified;
 import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceAwake;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
@@ -68,22 +69,74 @@ public final class EventCodec {
     }
 
     public List<OutboundMessage> encode(DeviceEvent event) {
-        if (event instanceof DeviceLifecycleEvent lifecycle) {
-            return encodeLifecycle(lifecycle);
+        return event.accept(encoder);
+    }
+
+    /** Every kind of event to its messages: a new kind does not compile until it is encoded here. */
+    private final DeviceEvent.Visitor<List<OutboundMessage>> encoder = new DeviceEvent.Visitor<>() {
+        @Override
+        public List<OutboundMessage> lifecycle(DeviceLifecycleEvent event) {
+            return encodeLifecycle(event);
         }
-        if (event instanceof FirmwareProgressed firmware) {
-            return List.of(encodeFirmware(firmware));
+
+        @Override
+        public List<OutboundMessage> notified(ResourceNotified event) {
+            return List.of(encodeNotification(event));
         }
-        if (event instanceof RegistrationRefused refused) {
-            return List.of(encodeRefused(refused));
+
+        @Override
+        public List<OutboundMessage> compositeNotified(CompositeNotified event) {
+            return encodeComposite(event);
         }
-        if (event instanceof BootstrapEnded bootstrap) {
-            return List.of(encodeBootstrap(bootstrap));
+
+        @Override
+        public List<OutboundMessage> sent(DataSent event) {
+            return encodeSend(event);
         }
-        if (event instanceof DataSent sent) {
-            return encodeSend(sent);
+
+        @Override
+        public List<OutboundMessage> firmware(FirmwareProgressed event) {
+            return List.of(encodeFirmware(event));
         }
-        return List.of(encodeNotification((ResourceNotified) event));
+
+        @Override
+        public List<OutboundMessage> refused(RegistrationRefused event) {
+            return List.of(encodeRefused(event));
+        }
+
+        @Override
+        public List<OutboundMessage> bootstrap(BootstrapEnded event) {
+            return List.of(encodeBootstrap(event));
+        }
+    };
+
+    /**
+     * A composite notification: on MQTT once per observed path on {@code data/{path}}, shaped like a
+     * single-path notification; on Kafka one telemetry record listing every path and all values.
+     */
+    private List<OutboundMessage> encodeComposite(CompositeNotified event) {
+        List<OutboundMessage> messages = new java.util.ArrayList<>(event.paths().size() + 1);
+        CloudEventAttributes ce = attributes("lwm2m.notification", event.endpoint().value(), event.time());
+        for (Lwm2mPath path : event.paths()) {
+            ObjectNode doc = JSON.objectNode();
+            doc.put("endpoint", event.endpoint().value());
+            doc.put("time", Rfc3339.format(event.time()));
+            doc.put("path", path.toString());
+            doc.put("observationId", event.observationId());
+            putValues(doc, event.valuesOf(path));
+            messages.add(new OutboundMessage(Channel.PATH_TELEMETRY, event.endpoint(), path.toString(), bytes(doc),
+                    ce));
+        }
+        ObjectNode doc = JSON.objectNode();
+        doc.put("endpoint", event.endpoint().value());
+        doc.put("time", Rfc3339.format(event.time()));
+        ArrayNode paths = doc.putArray("paths");
+        event.paths().forEach(p -> paths.add(p.toString()));
+        doc.put("observationId", event.observationId());
+        putValues(doc, event.values());
+        messages.add(new OutboundMessage(Channel.COMPOSITE_TELEMETRY, event.endpoint(), "", bytes(doc),
+                attributes("lwm2m.composite-notification", event.endpoint().value(), event.time())));
+        return messages;
     }
 
     private OutboundMessage encodeFirmware(FirmwareProgressed event) {

@@ -19,6 +19,14 @@ public interface EventSink {
      */
     java.util.concurrent.CompletionStage<Void> offer(OutboundMessage message);
 
+    /**
+     * Whether this sink carries messages of this channel at all; one it does not carry is never offered.
+     * MQTT takes a composite notification per path, Kafka as one record.
+     */
+    default boolean carries(OutboundMessage.Channel channel) {
+        return true;
+    }
+
     /** Whether the sink currently has a working connection to its broker. */
     boolean connected();
 

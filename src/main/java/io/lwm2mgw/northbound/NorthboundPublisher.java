@@ -126,11 +126,12 @@ public class NorthboundPublisher implements DeviceEventListener, ResultSink, Cam
     private CompletionStage<Void> offer(OutboundMessage message) {
         List<CompletableFuture<Void>> confirmations = new ArrayList<>(sinks.size());
         for (EventSink sink : sinks) {
-            if (sink.enabled()) {
+            if (sink.enabled() && sink.carries(message.channel())) {
                 confirmations.add(sink.offer(message).toCompletableFuture());
             }
         }
-        return confirmations.size() == 1 ? confirmations.get(0)
+        return confirmations.size() == 1 ? confirmations.get(0) : confirmations.isEmpty()
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new));
     }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
  * One encoded message on its way to every sink. Sinks choose the concrete MQTT topic or Kafka topic from
  * {@link #channel()}, {@link #endpoint()} and {@link #qualifier()}.
  *
- * @param qualifier the event kind for {@link Channel#EVENT}, the LwM2M path for {@link Channel#TELEMETRY},
+ * @param qualifier the event kind for {@link Channel#EVENT}, the LwM2M path for {@link Channel#TELEMETRY} and
+ *                  {@link Channel#PATH_TELEMETRY},
  *                  the op for {@link Channel#RESULT}, empty for {@link Channel#STATUS}
  * @param payload   the JSON document, UTF-8
  * @param replyTo   for a result: the requester's MQTT response topic and correlation data, if it gave them
@@ -40,6 +41,13 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
         EVENT,
         /** An observed value. */
         TELEMETRY,
+        /**
+         * The part of a composite notification about one of its paths: MQTT's {@code data/{path}} only (Kafka
+         * carries the whole notification as one {@link #COMPOSITE_TELEMETRY} record).
+         */
+        PATH_TELEMETRY,
+        /** A whole composite notification, every path in one document: Kafka's telemetry topic only. */
+        COMPOSITE_TELEMETRY,
         /** The result of a command. */
         RESULT,
         /**
@@ -51,6 +59,11 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
          * An answer to a campaign message that changed no campaign (an unknown id, an unreadable document): the
          * campaign's status topic, but never retained, so it cannot hide or fake a campaign's status.
          */
-        CAMPAIGN_ANSWER
+        CAMPAIGN_ANSWER;
+
+        /** Readings, which give way (oldest first) when a buffer is full; nothing else ever does. */
+        public boolean telemetry() {
+            return this == TELEMETRY || this == PATH_TELEMETRY || this == COMPOSITE_TELEMETRY;
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class OutboundQueue {
 
     /** Whether messages of this channel may be dropped when the telemetry buffer is full. */
     public static boolean droppable(OutboundMessage.Channel channel) {
-        return channel == OutboundMessage.Channel.TELEMETRY;
+        return channel.telemetry();
     }
 
     /**

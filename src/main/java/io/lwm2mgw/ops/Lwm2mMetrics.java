@@ -84,18 +84,56 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
     /** Counts one domain event, as a listener on the bus. */
     @Override
     public void onEvent(DeviceEvent event) {
-        if (event instanceof ResourceNotified) {
-            notifications.increment();
-        } else if (event instanceof DataSent) {
-            sends.increment();
-        } else if (event instanceof DeviceUpdated) {
-            updates.increment();
-        } else if (event instanceof DeviceRegistered) {
-            registrations.increment();
-        } else if (event instanceof DeviceDeregistered) {
-            deregistrations.increment();
-        } else if (event instanceof DeviceExpired) {
-            expirations.increment();
-        }
+        event.accept(counter);
     }
+
+    /** Which counter each kind of event moves: a new kind does not compile until it is decided here. */
+    private final DeviceEvent.Visitor<Void> counter = new DeviceEvent.Visitor<>() {
+        @Override
+        public Void lifecycle(io.lwm2mgw.domain.event.DeviceLifecycleEvent event) {
+            if (event instanceof DeviceUpdated) {
+                updates.increment();
+            } else if (event instanceof DeviceRegistered) {
+                registrations.increment();
+            } else if (event instanceof DeviceDeregistered) {
+                deregistrations.increment();
+            } else if (event instanceof DeviceExpired) {
+                expirations.increment();
+            }
+            return null; // awake and sleeping change no count
+        }
+
+        @Override
+        public Void notified(ResourceNotified event) {
+            notifications.increment();
+            return null;
+        }
+
+        @Override
+        public Void compositeNotified(io.lwm2mgw.domain.event.CompositeNotified event) {
+            notifications.increment();
+            return null;
+        }
+
+        @Override
+        public Void sent(DataSent event) {
+            sends.increment();
+            return null;
+        }
+
+        @Override
+        public Void firmware(io.lwm2mgw.domain.event.FirmwareProgressed event) {
+            return null; // no metric of its own
+        }
+
+        @Override
+        public Void refused(io.lwm2mgw.domain.event.RegistrationRefused event) {
+            return null; // no metric of its own
+        }
+
+        @Override
+        public Void bootstrap(io.lwm2mgw.domain.event.BootstrapEnded event) {
+            return null; // no metric of its own
+        }
+    };
 }

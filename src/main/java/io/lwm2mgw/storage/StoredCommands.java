@@ -178,6 +178,40 @@ public final class StoredCommands {
         public ObjectNode cancelObservation(DeviceCommand.CancelObservation c) {
             return node("cancel-observe", c);
         }
+
+        private static ObjectNode withPaths(ObjectNode n, java.util.List<Lwm2mPath> paths) {
+            com.fasterxml.jackson.databind.node.ArrayNode list = n.putArray("paths");
+            paths.forEach(p -> list.add(p.toString()));
+            return n;
+        }
+
+        @Override
+        public ObjectNode readComposite(DeviceCommand.ReadComposite c) {
+            return withPaths(withFormat(node("read-composite", c), c.format()), c.paths());
+        }
+
+        @Override
+        public ObjectNode writeComposite(DeviceCommand.WriteComposite c) {
+            ObjectNode n = withFormat(node("write-composite", c), c.format());
+            n.set("values", values(c.values()));
+            return n;
+        }
+
+        @Override
+        public ObjectNode observeComposite(DeviceCommand.ObserveComposite c) {
+            return withPaths(withFormat(node("observe-composite", c), c.format()), c.paths());
+        }
+
+        @Override
+        public ObjectNode cancelCompositeObservation(DeviceCommand.CancelCompositeObservation c) {
+            return withPaths(node("cancel-observe-composite", c), c.paths());
+        }
+    }
+
+    private static java.util.List<Lwm2mPath> paths(JsonNode n) {
+        java.util.List<Lwm2mPath> paths = new java.util.ArrayList<>();
+        n.get("paths").forEach(p -> paths.add(Lwm2mPath.parse(p.asText())));
+        return paths;
     }
 
     private static DeviceCommand command(JsonNode n) {
@@ -204,6 +238,10 @@ public final class StoredCommands {
                     CredentialSpec.Mode.valueOf(n.get("mode").asText()), text(n, "identity"), text(n, "key")));
             case "credentials-delete" -> new DeviceCommand.RemoveCredentials();
             case "cancel-observe" -> new DeviceCommand.CancelObservation(path);
+            case "read-composite" -> new DeviceCommand.ReadComposite(paths(n), format);
+            case "write-composite" -> new DeviceCommand.WriteComposite(values(n.get("values")), format);
+            case "observe-composite" -> new DeviceCommand.ObserveComposite(paths(n), format);
+            case "cancel-observe-composite" -> new DeviceCommand.CancelCompositeObservation(paths(n));
             default -> throw new IllegalArgumentException("unknown stored command kind " + n.get("kind"));
         };
     }

@@ -121,7 +121,8 @@ public final class Contract {
                     break;
                 case "lwm2m.telemetry":
                     assertTelemetryFields(doc);
-                    assertKafkaRecord(r, endpoint, doc.has("observationId") ? "lwm2m.notification" : "lwm2m.send");
+                    assertKafkaRecord(r, endpoint, doc.has("paths") ? "lwm2m.composite-notification"
+                            : doc.has("observationId") ? "lwm2m.notification" : "lwm2m.send");
                     assertThat(doc.path("values").isObject()).isTrue();
                     break;
                 case "lwm2m.command-results":
@@ -170,7 +171,13 @@ public final class Contract {
             assertThat(doc.path("source").asText()).as("telemetry without an observation id: %s", doc)
                     .isEqualTo("send");
         }
-        assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "path", "values");
+        // a composite notification on Kafka lists its paths; everything else names one path
+        assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", doc.has("paths") ? "paths" : "path",
+                "values");
+        if (doc.has("paths")) {
+            assertThat(doc.path("observationId").asText()).as("a composite record is a notification").isNotBlank();
+            assertThat(doc.has("path")).as("a composite record has paths, not a path").isFalse();
+        }
     }
 
     /** The status document's fields. */

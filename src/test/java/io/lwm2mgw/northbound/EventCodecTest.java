@@ -12,6 +12,7 @@ import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ObjectLink;
 import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.CompositeNotified;
 import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceExpired;
@@ -124,6 +125,33 @@ class EventCodecTest {
             assertThat(m.cloudEvent().subject()).isEqualTo("lamp-1");
             assertThat(m.cloudEvent().id()).isEqualTo("ce-1");
         });
+    }
+
+    @Test
+    void a_composite_notification_is_one_mqtt_message_per_path_and_one_kafka_record_with_all_values() {
+        Lwm2mPath dimmer = Lwm2mPath.parse("/3311/0/5851");
+        Lwm2mPath device = Lwm2mPath.parse("/3/0");
+        CompositeNotified notified = CompositeNotified.of(TIME, LAMP, List.of(dimmer, device), "0a1b2c", Map.of(
+                dimmer, new ResourceValue.IntegerValue(40),
+                Lwm2mPath.parse("/3/0/9"), new ResourceValue.IntegerValue(87),
+                Lwm2mPath.parse("/3/0/0"), new ResourceValue.StringValue("ACME")));
+
+        List<OutboundMessage> messages = codec.encode(notified);
+
+        assertThat(messages).extracting(OutboundMessage::channel).containsExactly(Channel.PATH_TELEMETRY,
+                Channel.PATH_TELEMETRY, Channel.COMPOSITE_TELEMETRY);
+        assertThat(messages.get(0).qualifier()).isEqualTo("/3311/0/5851");
+        assertThat(json(messages.get(0).payload()).get("values").fieldNames()).toIterable()
+                .containsExactly("/3311/0/5851");
+        assertThat(json(messages.get(1).payload()).get("values").fieldNames()).toIterable()
+                .as("each path's part holds only the values below it").containsExactly("/3/0/0", "/3/0/9");
+        assertThat(messages.get(1).cloudEvent().type()).isEqualTo("lwm2m.notification");
+        JsonNode record = json(messages.get(2).payload());
+        assertThat(record.get("paths")).extracting(JsonNode::asText).containsExactly("/3311/0/5851", "/3/0");
+        assertThat(record.get("values").size()).isEqualTo(3);
+        assertThat(record.get("observationId").asText()).isEqualTo("0a1b2c");
+        assertThat(record.has("path")).isFalse();
+        assertThat(messages.get(2).cloudEvent().type()).isEqualTo("lwm2m.composite-notification");
     }
 
     @Test

@@ -58,6 +58,95 @@ public sealed interface DeviceCommand {
         R removeCredentials(RemoveCredentials command);
 
         R cancelObservation(CancelObservation command);
+
+        R readComposite(ReadComposite command);
+
+        R writeComposite(WriteComposite command);
+
+        R observeComposite(ObserveComposite command);
+
+        R cancelCompositeObservation(CancelCompositeObservation command);
+    }
+
+    /**
+     * An operation on several paths at once (LwM2M 1.1 composite operations, spec 1.1 6.3.8, 6.3.9, 6.4.3, 6.4.4).
+     * Its {@link #path()} is the root; {@link #paths()} are the targets, in the order the command gave them.
+     */
+    sealed interface Composite extends DeviceCommand {
+        /** The targets, each validated like the path of its single-path op. */
+        java.util.List<Lwm2mPath> paths();
+
+        default Lwm2mPath path() {
+            return Lwm2mPath.of();
+        }
+    }
+
+    /** Read-Composite: the current values of every path. */
+    record ReadComposite(java.util.List<Lwm2mPath> paths, Optional<String> format) implements Composite {
+        public ReadComposite {
+            paths = java.util.List.copyOf(paths);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.readComposite(this);
+        }
+
+        public String op() {
+            return "read-composite";
+        }
+    }
+
+    /** Write-Composite: values by full resource or resource-instance path, written in one request. */
+    record WriteComposite(Map<Lwm2mPath, CommandValue> values, Optional<String> format) implements Composite {
+        public WriteComposite {
+            values = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(values));
+        }
+
+        public java.util.List<Lwm2mPath> paths() {
+            return java.util.List.copyOf(values.keySet());
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.writeComposite(this);
+        }
+
+        public String op() {
+            return "write-composite";
+        }
+    }
+
+    /** Observe-Composite: the result carries the current values, later ones flow as composite notifications. */
+    record ObserveComposite(java.util.List<Lwm2mPath> paths, Optional<String> format) implements Composite {
+        public ObserveComposite {
+            paths = java.util.List.copyOf(paths);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.observeComposite(this);
+        }
+
+        public String op() {
+            return "observe-composite";
+        }
+    }
+
+    /** Cancel Observation-Composite, actively: {@code paths} name the composite observation (in any order). */
+    record CancelCompositeObservation(java.util.List<Lwm2mPath> paths) implements Composite {
+        public CancelCompositeObservation {
+            paths = java.util.List.copyOf(paths);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cancelCompositeObservation(this);
+        }
+
+        public String op() {
+            return "cancel-observe-composite";
+        }
     }
 
     /** Read (spec 5.4.1). */

@@ -16,6 +16,12 @@ import java.util.Optional;
 public record BootstrapEnded(Instant time, EndpointName endpoint, boolean succeeded, java.util.List<String> servers,
         Optional<String> error) implements DeviceEvent {
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.bootstrap(this);
+    }
+
+
     public BootstrapEnded {
         Objects.requireNonNull(time);
         Objects.requireNonNull(endpoint);

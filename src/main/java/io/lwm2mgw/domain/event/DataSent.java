@@ -20,6 +20,12 @@ import java.util.TreeMap;
  */
 public record DataSent(Instant time, EndpointName endpoint, List<Reading> readings) implements DeviceEvent {
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.sent(this);
+    }
+
+
     public DataSent {
         Objects.requireNonNull(time);
         Objects.requireNonNull(endpoint);

@@ -8,4 +8,9 @@ public sealed interface DeviceLifecycleEvent extends DeviceEvent
 
     /** The status after the event. */
     DeviceStatus status();
+
+    @Override
+    default <R> R accept(DeviceEvent.Visitor<R> visitor) {
+        return visitor.lifecycle(this);
+    }
 }

@@ -21,6 +21,12 @@ public record FirmwareProgressed(Instant time, EndpointName endpoint, String com
         long bytesSent, long bytesTotal, Optional<Integer> updateResult, Optional<String> firmwareVersion,
         Optional<String> detail) implements DeviceEvent {
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.firmware(this);
+    }
+
+
     public FirmwareProgressed {
         Objects.requireNonNull(time);
         Objects.requireNonNull(endpoint);

@@ -17,6 +17,12 @@ import java.util.Objects;
 public record RegistrationRefused(Instant time, EndpointName endpoint, String identity, String address,
         String reason) implements DeviceEvent {
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.refused(this);
+    }
+
+
     public RegistrationRefused {
         Objects.requireNonNull(time);
         Objects.requireNonNull(endpoint);

@@ -20,6 +20,12 @@ public record ResourceNotified(
         Instant time, EndpointName endpoint, Lwm2mPath path, String observationId,
         SortedMap<Lwm2mPath, ResourceValue> values) implements DeviceEvent {
 
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.notified(this);
+    }
+
+
     public ResourceNotified {
         Objects.requireNonNull(time);
         Objects.requireNonNull(endpoint);

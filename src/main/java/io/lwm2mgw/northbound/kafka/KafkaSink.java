@@ -242,6 +242,7 @@ public class KafkaSink implements EventSink {
             case EVENT:
                 return topics.eventsTopic();
             case TELEMETRY:
+            case COMPOSITE_TELEMETRY:
                 return topics.telemetryTopic();
             case RESULT:
                 return topics.commandResultsTopic();
@@ -266,6 +267,12 @@ public class KafkaSink implements EventSink {
         if (left > 0) {
             LOG.warnf("stopping with %d Kafka messages undelivered", left);
         }
+    }
+
+    /** A composite notification is one record ({@code COMPOSITE_TELEMETRY}), not one per path. */
+    @Override
+    public boolean carries(OutboundMessage.Channel channel) {
+        return channel != OutboundMessage.Channel.PATH_TELEMETRY;
     }
 
     @Override

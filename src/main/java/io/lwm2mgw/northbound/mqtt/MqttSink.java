@@ -270,6 +270,7 @@ public class MqttSink implements EventSink {
             case EVENT:
                 return topics.event(message.endpoint(), message.qualifier());
             case TELEMETRY:
+            case PATH_TELEMETRY:
                 return topics.data(message.endpoint(), Lwm2mPath.parse(message.qualifier()));
             case RESULT:
                 return message.replyTo().map(ReplyAddress::topic)
@@ -285,7 +286,7 @@ public class MqttSink implements EventSink {
     private boolean retained(OutboundMessage message) {
         return message.channel() == OutboundMessage.Channel.STATUS
                 || message.channel() == OutboundMessage.Channel.CAMPAIGN
-                || message.channel() == OutboundMessage.Channel.TELEMETRY && mqtt.retainData();
+                || message.channel().telemetry() && mqtt.retainData();
     }
 
     private MqttQos qos() {
@@ -319,6 +320,12 @@ public class MqttSink implements EventSink {
         if (embeddedBroker != null) {
             embeddedBroker.close();
         }
+    }
+
+    /** A composite notification goes out once per path ({@code PATH_TELEMETRY}), not as one document. */
+    @Override
+    public boolean carries(OutboundMessage.Channel channel) {
+        return channel != OutboundMessage.Channel.COMPOSITE_TELEMETRY;
     }
 
     @Override

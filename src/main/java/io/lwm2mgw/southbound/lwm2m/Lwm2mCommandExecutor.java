@@ -47,7 +47,9 @@ import org.eclipse.leshan.core.request.exception.TimeoutException;
 import org.eclipse.leshan.core.response.CreateResponse;
 import org.eclipse.leshan.core.response.DiscoverResponse;
 import org.eclipse.leshan.core.response.LwM2mResponse;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.ReadCompositeResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.registration.Registration;
@@ -62,8 +64,11 @@ final class Lwm2mCommandExecutor {
     private final Clock clock;
     private final Consumer<ObservedValues> observed;
 
-    /** The first values of an observation a command set up; published like any notification. */
-    record ObservedValues(Registration registration, ObserveResponse response) { }
+    /**
+     * The first values of an observation a command set up (an {@link ObserveResponse} or an
+     * {@link ObserveCompositeResponse}); published like any notification.
+     */
+    record ObservedValues(Registration registration, LwM2mResponse response) { }
 
     Lwm2mCommandExecutor(LeshanServer server, Clock clock, Consumer<ObservedValues> observed) {
         this.server = server;
@@ -87,7 +92,7 @@ final class Lwm2mCommandExecutor {
         }
         DownlinkDeviceManagementRequest<? extends LwM2mResponse> leshanRequest;
         try {
-            leshanRequest = toLeshan(request.command(), reg);
+            leshanRequest = request.command().accept(new Lwm2mRequests(server, reg));
         } catch (IllegalArgumentException | InvalidRequestException e) {
             finish.accept(CommandResult.of(request, clock.instant(), CommandStatus.INVALID, e.getMessage()));
             return;
@@ -116,114 +121,34 @@ final class Lwm2mCommandExecutor {
         }
     }
 
-    private DownlinkDeviceManagementRequest<? extends LwM2mResponse> toLeshan(DeviceCommand command,
-            Registration reg) {
-        String path = command.path().toString();
-        LwM2mModel model = server.getModelProvider().getObjectModel(reg);
-        if (command instanceof DeviceCommand.ReadResource read) {
-            return new ReadRequest(format(read.format()), path);
-        } else if (command instanceof DeviceCommand.WriteResource write) {
-            LwM2mNode node = CommandValueMapper.writeNode(model, write.path(), write.values(), true);
-            WriteRequest.Mode mode = write.mode() == WriteMode.UPDATE && write.path().depth() != 3
-                    || write.mode() == WriteMode.UPDATE && write.values().keySet().stream().allMatch(p -> p.depth() == 4)
-                    ? WriteRequest.Mode.UPDATE : WriteRequest.Mode.REPLACE;
-            return new WriteRequest(mode, format(write.format()), path, node);
-        } else if (command instanceof DeviceCommand.WriteAttributes attributes) {
-            return new WriteAttributesRequest(path, attributeSet(attributes.attributes()));
-        } else if (command instanceof DeviceCommand.ExecuteResource execute) {
-            return new ExecuteRequest(path, execute.arguments().orElse(null));
-        } else if (command instanceof DeviceCommand.CreateInstance create) {
-            Lwm2mPath target = create.path();
-            Lwm2mPath instance = target.depth() == 2 ? target : Lwm2mPath.of(target.objectId(), 0);
-            var resources = CommandValueMapper.resources(model, instance, create.values(), false);
-            if (target.depth() == 1) {
-                return new CreateRequest(format(create.format()), path, resources);
-            }
-            return new CreateRequest(format(create.format()), "/" + target.objectId(),
-                    new org.eclipse.leshan.core.node.LwM2mObjectInstance(target.instanceId(), resources));
-        } else if (command instanceof DeviceCommand.DeleteInstance) {
-            return new DeleteRequest(path);
-        } else if (command instanceof DeviceCommand.DiscoverLinks) {
-            return new DiscoverRequest(path);
-        } else if (command instanceof DeviceCommand.ObserveResource observe) {
-            return new ObserveRequest(format(observe.format()), path);
-        } else if (command instanceof DeviceCommand.CancelObservation) {
-            SingleObservation observation = server.getObservationService().getObservations(reg).stream()
-                    .filter(o -> o instanceof SingleObservation s && s.getPath().toString().equals(path))
-                    .map(SingleObservation.class::cast).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no observation of " + path + " on "
-                            + reg.getEndpoint()));
-            return new CancelObservationRequest(observation);
-        } else if (command instanceof DeviceCommand.UpdateFirmware) {
-            // a flow of several requests, run by the firmware package through this port, never one request
-            throw new IllegalArgumentException("firmware-update is run by the firmware update flow");
-        }
-        throw new IllegalArgumentException("unsupported command " + command.op());
-    }
-
-    private static ContentFormat format(Optional<String> name) {
-        return name.map(AutoObserveFlow::format).orElse(null);
-    }
-
-    private static LwM2mAttributeSet attributeSet(Map<String, Optional<BigDecimal>> attributes) {
-        List<LwM2mAttribute<?>> list = new ArrayList<>();
-        attributes.forEach((name, value) -> {
-            switch (name) {
-                case "pmin":
-                    list.add(period(LwM2mAttributes.MINIMUM_PERIOD, value));
-                    break;
-                case "pmax":
-                    list.add(period(LwM2mAttributes.MAXIMUM_PERIOD, value));
-                    break;
-                case "gt":
-                    list.add(threshold(LwM2mAttributes.GREATER_THAN, value));
-                    break;
-                case "lt":
-                    list.add(threshold(LwM2mAttributes.LESSER_THAN, value));
-                    break;
-                case "st":
-                    list.add(threshold(LwM2mAttributes.STEP, value));
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown attribute '" + name + "'");
-            }
-        });
-        return new LwM2mAttributeSet(list);
-    }
-
-    private static LwM2mAttribute<Long> period(LwM2mAttributeModel<Long> model, Optional<BigDecimal> value) {
-        if (value.isEmpty()) {
-            return LwM2mAttributes.create(model);
-        }
-        try {
-            return LwM2mAttributes.create(model, value.get().longValueExact());
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("attribute '" + model.getName() + "' must be whole seconds");
-        }
-    }
-
-    private static LwM2mAttribute<BigDecimal> threshold(LwM2mAttributeModel<BigDecimal> model,
-            Optional<BigDecimal> value) {
-        return value.isEmpty() ? LwM2mAttributes.create(model) : LwM2mAttributes.create(model, value.get());
-    }
-
     private CommandResult answered(Registration reg, CommandRequest request, LwM2mResponse response) {
         String code = code(response.getCode().getCode());
         SortedMap<Lwm2mPath, ResourceValue> values = new TreeMap<>();
         List<DiscoveredLink> links = List.of();
         Optional<String> location = Optional.empty();
         if (response.isSuccess()) {
-            if (response instanceof ObserveResponse observe && observe.getObservation() != null) {
-                observed.accept(new ObservedValues(reg, observe));
+            if (response instanceof ObserveResponse observe && observe.getObservation() != null
+                    || response instanceof ObserveCompositeResponse composite && composite.getObservation() != null) {
+                observed.accept(new ObservedValues(reg, response));
             }
             if (request.command() instanceof DeviceCommand.CancelObservation) {
                 // the device stopped notifying; forget the observation here too
                 server.getObservationService().cancelObservations(reg, request.command().path().toString());
+            } else if (request.command() instanceof DeviceCommand.CancelCompositeObservation cancel) {
+                Lwm2mRequests.compositeObservation(server, reg, cancel.paths())
+                        .ifPresent(server.getObservationService()::cancelObservation);
             }
             if (response instanceof ReadResponse read && read.getContent() != null) {
                 values.putAll(NodeValueMapper.flatten(request.command().path(), read.getContent()));
             } else if (response instanceof ObserveResponse observe && observe.getContent() != null) {
                 values.putAll(NodeValueMapper.flatten(request.command().path(), observe.getContent()));
+            } else if (response instanceof ReadCompositeResponse composite && composite.getContent() != null) {
+                // read-composite and observe-composite: values by full path, each path's node flattened
+                composite.getContent().forEach((p, node) -> {
+                    if (node != null) {
+                        values.putAll(NodeValueMapper.flatten(NotificationListener.toDomain(p), node));
+                    }
+                });
             } else if (response instanceof DiscoverResponse discover) {
                 links = links(discover.getObjectLinks());
             } else if (response instanceof CreateResponse create) {

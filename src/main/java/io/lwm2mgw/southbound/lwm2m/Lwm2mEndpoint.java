@@ -103,7 +103,7 @@ public class Lwm2mEndpoint implements DevicePort {
         leshan.getObservationService().addListener(notifications);
         leshan.getSendService().addListener(new SendDataListener(bus::publish, clock));
         executor = new Lwm2mCommandExecutor(leshan, clock,
-                o -> notifications.publish(o.registration(), o.response().getObservation(), o.response()));
+                o -> notifications.publishFirst(o.registration(), o.response()));
         secure.onRevoked(endpoint -> endRegistration(leshan, endpoint));
         leshan.start();
         server = leshan;

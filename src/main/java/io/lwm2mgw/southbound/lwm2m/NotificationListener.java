@@ -3,6 +3,7 @@ package io.lwm2mgw.southbound.lwm2m;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.CompositeNotified;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import java.time.Clock;
@@ -13,17 +14,20 @@ import java.util.function.Consumer;
 import org.eclipse.leshan.core.node.LwM2mNode;
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.TimestampedLwM2mNode;
+import org.eclipse.leshan.core.node.TimestampedLwM2mNodes;
 import org.eclipse.leshan.core.observation.CompositeObservation;
 import org.eclipse.leshan.core.observation.Observation;
 import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.response.ObserveCompositeResponse;
+import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.jboss.logging.Logger;
 
 /**
- * Turns notifications into {@link ResourceNotified} events, in arrival order. Runs on protocol threads and
+ * Turns notifications into {@link ResourceNotified} events (composite ones into {@link CompositeNotified}), in
+ * arrival order. Runs on protocol threads and
  * only maps and hands off. A notification carrying several timestamped values (SenML) yields one event per
  * timestamp, each at its own time.
  */
@@ -86,15 +90,50 @@ final class NotificationListener implements ObservationListener {
 
     @Override
     public void onResponse(CompositeObservation observation, Registration reg, ObserveCompositeResponse response) {
-        // composite observations are not created by this gateway yet; their values are still published
+        publish(reg, observation, response);
+    }
+
+    /** The first values of an observation a command set up, single or composite. */
+    void publishFirst(Registration reg, LwM2mResponse response) {
+        if (response instanceof ObserveCompositeResponse composite) {
+            publish(reg, composite.getObservation(), composite);
+        } else if (response instanceof ObserveResponse single) {
+            publish(reg, single.getObservation(), single);
+        }
+    }
+
+    /**
+     * Publishes the values of an observe-composite response or notification: one event per timestamp when the
+     * device sent timestamped (historical) values, else one event now.
+     */
+    void publish(Registration reg, CompositeObservation observation, ObserveCompositeResponse response) {
+        if (!response.isSuccess()) {
+            return;
+        }
         EndpointName endpoint = EndpointName.of(reg.getEndpoint());
         String observationId = observation.getId().getAsHexString();
-        response.getContent().forEach((p, node) -> {
+        List<Lwm2mPath> paths = observation.getPaths().stream().map(NotificationListener::toDomain).toList();
+        TimestampedLwM2mNodes timestamped = response.getTimestampedLwM2mNodes();
+        if (timestamped != null && !timestamped.isEmpty()
+                && timestamped.getTimestamps().stream().anyMatch(java.util.Objects::nonNull)) {
+            for (Instant at : timestamped.getTimestamps()) {
+                emitComposite(at != null ? at : clock.instant(), endpoint, paths, observationId,
+                        timestamped.getNodesAt(at));
+            }
+        } else if (response.getContent() != null) {
+            emitComposite(clock.instant(), endpoint, paths, observationId, response.getContent());
+        }
+    }
+
+    private void emitComposite(Instant time, EndpointName endpoint, List<Lwm2mPath> paths, String observationId,
+            java.util.Map<LwM2mPath, LwM2mNode> nodes) {
+        SortedMap<Lwm2mPath, ResourceValue> values = new java.util.TreeMap<>();
+        nodes.forEach((p, node) -> {
             if (node != null) {
-                Lwm2mPath path = toDomain(p);
-                emit(clock.instant(), endpoint, path, observationId, node);
+                values.putAll(NodeValueMapper.flatten(toDomain(p), node));
             }
         });
+        events.accept(new CompositeNotified(time, endpoint, paths, observationId, values));
     }
 
     @Override
