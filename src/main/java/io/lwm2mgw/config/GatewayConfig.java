@@ -131,10 +131,21 @@ public interface GatewayConfig {
         java.util.List<ObserveRuleConfig> rules();
     }
 
-    /** One auto-observe rule: a path and the write-attributes to set before observing it. */
+    /**
+     * One auto-observe rule: a path (or several, observed together) and the write-attributes to set before
+     * observing it.
+     */
     interface ObserveRuleConfig {
-        /** LwM2M path to observe: {@code /3303}, {@code /3/0}, {@code /3/0/9}. */
-        String path();
+        /** LwM2M path to observe: {@code /3303}, {@code /3/0}, {@code /3/0/9}. Exactly one of path and paths. */
+        java.util.Optional<String> path();
+
+        /**
+         * Several paths observed as one composite observation (LwM2M 1.1 Observe-Composite), comma-separated:
+         * {@code /3303/0/5700,/3/0/9}. Applied to LwM2M 1.1 devices, to the paths whose object (and instance)
+         * the device registered; a 1.0 device gets a single observation per path instead. Exactly one of path
+         * and paths.
+         */
+        java.util.Optional<java.util.List<String>> paths();
 
         /**
          * Content format to ask for: {@code text}, {@code opaque}, {@code tlv}, {@code json} (OMA JSON),

@@ -11,9 +11,10 @@ import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeSet;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributes;
 import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ObserveCompositeRequest;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.WriteAttributesRequest;
-import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.registration.Registration;
 import org.jboss.logging.Logger;
@@ -27,8 +28,27 @@ final class AutoObserveFlow {
 
     private static final Logger LOG = Logger.getLogger(AutoObserveFlow.class);
 
-    /** One rule, validated at start; {@code format} null means "let the gateway choose". */
-    record Rule(Lwm2mPath path, LwM2mAttributeSet attributes, ContentFormat format) { }
+    /**
+     * One rule, validated at start; {@code format} null means "let the gateway choose". A composite rule
+     * observes its paths together on a 1.1 device.
+     */
+    record Rule(List<Lwm2mPath> paths, boolean composite, LwM2mAttributeSet attributes, ContentFormat format) {
+        Rule {
+            paths = List.copyOf(paths);
+        }
+
+        Rule(Lwm2mPath path, LwM2mAttributeSet attributes, ContentFormat format) {
+            this(List.of(path), false, attributes, format);
+        }
+    }
+
+    /** What a rule does for one device: the paths it has, observed singly or as one composite observation. */
+    record Step(List<Lwm2mPath> paths, boolean composite, LwM2mAttributeSet attributes,
+            ContentFormat format) {
+        String label() {
+            return paths.size() == 1 && !composite ? paths.get(0).toString() : paths.toString();
+        }
+    }
 
     private static final java.util.Map<String, ContentFormat> FORMATS = java.util.Map.of(
             "text", ContentFormat.TEXT, "opaque", ContentFormat.OPAQUE, "tlv", ContentFormat.TLV,
@@ -50,8 +70,8 @@ final class AutoObserveFlow {
     private final BiConsumer<Registration, ObserveSuccess> onObserved;
     private volatile LeshanServer server;
 
-    /** What a successful Observe gives back: the observation and its first values. */
-    record ObserveSuccess(ObserveResponse response) { }
+    /** What a successful Observe (or Observe-Composite) gives back: the observation and its first values. */
+    record ObserveSuccess(LwM2mResponse response) { }
 
     private final io.lwm2mgw.command.DeviceLanes lanes;
 
@@ -74,16 +94,9 @@ final class AutoObserveFlow {
         for (int i = 0; i < config.rules().size(); i++) {
             GatewayConfig.ObserveRuleConfig rule = config.rules().get(i);
             String key = "gateway.observe.rules[" + i + "]";
-            Lwm2mPath path;
-            try {
-                path = Lwm2mPath.parse(rule.path());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ".path: " + e.getMessage());
-            }
-            if (path.depth() == 0) {
-                throw new IllegalArgumentException(key + ".path: the root path cannot be observed");
-            }
-            if (path.depth() < 3
+            List<Lwm2mPath> paths = paths(key, rule);
+            boolean composite = rule.paths().isPresent();
+            if (paths.stream().anyMatch(path -> path.depth() < 3)
                     && (rule.greaterThan().isPresent() || rule.lessThan().isPresent() || rule.step().isPresent())) {
                 throw new IllegalArgumentException(key + ": gt, lt and st apply to a resource path only");
             }
@@ -98,7 +111,7 @@ final class AutoObserveFlow {
                 attributes = new LwM2mAttributeSet(list);
                 if (!attributes.isEmpty()) {
                     // the request Leshan would build at every registration: build it once now to check the set
-                    new WriteAttributesRequest(path.toString(), attributes);
+                    new WriteAttributesRequest(paths.get(0).toString(), attributes);
                 }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(key + ": invalid attributes: " + e.getMessage(), e);
@@ -109,16 +122,71 @@ final class AutoObserveFlow {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ".format: " + e.getMessage());
             }
-            rules.add(new Rule(path, attributes, format));
+            if (composite && format != null && format != ContentFormat.SENML_CBOR && format != ContentFormat.SENML_JSON) {
+                throw new IllegalArgumentException(key + ".format: a composite observation is encoded in SenML: "
+                        + "senml-cbor (the default) or senml-json");
+            }
+            rules.add(new Rule(paths, composite, attributes, format));
         }
         return rules;
     }
 
-    void onRegistered(Registration reg) {
-        List<Rule> applicable = rules.stream().filter(rule -> applies(rule.path(), reg)).toList();
-        if (!applicable.isEmpty()) {
-            next(reg, applicable.iterator());
+    /** A rule's {@code path}, or its {@code paths}: exactly one of them, no root, none inside another. */
+    private static List<Lwm2mPath> paths(String key, GatewayConfig.ObserveRuleConfig rule) {
+        if (rule.path().isPresent() == rule.paths().isPresent()) {
+            throw new IllegalArgumentException(key + ": give exactly one of path and paths");
         }
+        List<String> texts = rule.path().map(List::of).orElseGet(() -> rule.paths().get());
+        String field = rule.path().isPresent() ? ".path" : ".paths";
+        List<Lwm2mPath> paths = new ArrayList<>();
+        for (String text : texts) {
+            Lwm2mPath path;
+            try {
+                path = Lwm2mPath.parse(text.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + field + ": " + e.getMessage());
+            }
+            if (path.depth() == 0) {
+                throw new IllegalArgumentException(key + field + ": the root path cannot be observed");
+            }
+            for (Lwm2mPath other : paths) {
+                if (path.startsWith(other) || other.startsWith(path)) {
+                    throw new IllegalArgumentException(key + field + ": " + path + " and " + other + " overlap");
+                }
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    void onRegistered(Registration reg) {
+        List<Step> steps = steps(reg);
+        if (!steps.isEmpty()) {
+            next(reg, steps.iterator());
+        }
+    }
+
+    /**
+     * The rules as requests for this device, in rule order: the paths of each rule the device has, as one
+     * composite observation on a 1.1 device, one observation per path otherwise.
+     */
+    List<Step> steps(Registration reg) {
+        boolean composite = reg.getLwM2mVersion() != null
+                && !reg.getLwM2mVersion().olderThan(org.eclipse.leshan.core.LwM2m.LwM2mVersion.V1_1);
+        List<Step> steps = new ArrayList<>();
+        for (Rule rule : rules) {
+            List<Lwm2mPath> present = rule.paths().stream().filter(path -> applies(path, reg)).toList();
+            if (present.isEmpty()) {
+                continue;
+            }
+            if (rule.composite() && composite) {
+                steps.add(new Step(present, true, rule.attributes(), rule.format()));
+            } else {
+                ContentFormat single = rule.composite() ? null : rule.format();
+                present.forEach(path -> steps.add(new Step(List.of(path), false, rule.attributes(), single)));
+            }
+        }
+        return steps;
     }
 
     static boolean applies(Lwm2mPath path, Registration reg) {
@@ -131,45 +199,52 @@ final class AutoObserveFlow {
         return reg.getAvailableInstances().contains(new LwM2mPath(path.objectId(), path.instanceId()));
     }
 
-    private void next(Registration reg, Iterator<Rule> remaining) {
+    private void next(Registration reg, Iterator<Step> remaining) {
         if (!remaining.hasNext()) {
             return;
         }
-        Rule rule = remaining.next();
-        if (rule.attributes().isEmpty()) {
-            observe(reg, rule, remaining);
+        Step step = remaining.next();
+        attributes(reg, step, step.attributes().isEmpty() ? List.<Lwm2mPath>of().iterator()
+                : step.paths().iterator(), remaining);
+    }
+
+    /** Write-Attributes on each of the step's paths in turn (a failure is logged, not fatal), then Observe. */
+    private void attributes(Registration reg, Step step, Iterator<Lwm2mPath> paths, Iterator<Step> remaining) {
+        if (!paths.hasNext()) {
+            observe(reg, step, remaining);
             return;
         }
-        send(reg, rule, remaining, release -> server.send(reg,
-                new WriteAttributesRequest(rule.path().toString(), rule.attributes()), timeoutMillis,
+        Lwm2mPath path = paths.next();
+        send(reg, step, remaining, release -> server.send(reg,
+                new WriteAttributesRequest(path.toString(), step.attributes()), timeoutMillis,
                 response -> {
                     release.run();
                     if (!response.isSuccess()) {
-                        LOG.warnf("auto-observe %s on %s: write-attributes answered %s", rule.path(),
-                                reg.getEndpoint(), response.getCode());
+                        LOG.warnf("auto-observe %s on %s: write-attributes answered %s", path, reg.getEndpoint(),
+                                response.getCode());
                     }
-                    observe(reg, rule, remaining);
+                    attributes(reg, step, paths, remaining);
                 },
                 error -> {
                     release.run();
-                    LOG.warnf("auto-observe %s on %s: write-attributes failed: %s", rule.path(), reg.getEndpoint(),
+                    LOG.warnf("auto-observe %s on %s: write-attributes failed: %s", path, reg.getEndpoint(),
                             error.getMessage());
-                    observe(reg, rule, remaining);
+                    attributes(reg, step, paths, remaining);
                 }));
     }
 
     /**
      * Runs one asynchronous send. Leshan throws some failures (a sleeping queue-mode device, a registration
-     * gone meanwhile) synchronously instead of calling the error callback: those end the rule the same way.
+     * gone meanwhile) synchronously instead of calling the error callback: those end the step the same way.
      */
-    private void send(Registration reg, Rule rule, Iterator<Rule> remaining,
+    private void send(Registration reg, Step step, Iterator<Step> remaining,
             java.util.function.Consumer<Runnable> request) {
         lanes.submit(io.lwm2mgw.domain.device.EndpointName.of(reg.getEndpoint()), release -> {
             try {
                 request.accept(release);
             } catch (RuntimeException e) {
                 release.run();
-                LOG.warnf("auto-observe %s on %s not sent: %s", rule.path(), reg.getEndpoint(), e.getMessage());
+                LOG.warnf("auto-observe %s on %s not sent: %s", step.label(), reg.getEndpoint(), e.getMessage());
                 next(reg, remaining);
             }
         });
@@ -188,24 +263,40 @@ final class AutoObserveFlow {
         return null;
     }
 
-    private void observe(Registration reg, Rule rule, Iterator<Rule> remaining) {
-        send(reg, rule, remaining, release -> server.send(reg,
-                new ObserveRequest(rule.format() != null ? rule.format() : contentFormat(reg, rule.path()),
-                        rule.path().toString()), timeoutMillis,
+    private void observe(Registration reg, Step step, Iterator<Step> remaining) {
+        send(reg, step, remaining, release -> {
+            org.eclipse.leshan.core.request.DownlinkDeviceManagementRequest<? extends LwM2mResponse> request;
+            if (step.composite()) {
+                ContentFormat format = step.format() != null ? step.format() : ContentFormat.SENML_CBOR;
+                request = new ObserveCompositeRequest(format, format,
+                        step.paths().stream().map(Lwm2mPath::toString).toArray(String[]::new));
+            } else {
+                Lwm2mPath path = step.paths().get(0);
+                request = new ObserveRequest(step.format() != null ? step.format() : contentFormat(reg, path),
+                        path.toString());
+            }
+            sendObserve(reg, step, remaining, release, request);
+        });
+    }
+
+    private <T extends LwM2mResponse> void sendObserve(Registration reg, Step step, Iterator<Step> remaining,
+            Runnable release, org.eclipse.leshan.core.request.DownlinkDeviceManagementRequest<T> request) {
+        server.send(reg, request, timeoutMillis,
                 response -> {
                     release.run();
                     if (response.isSuccess()) {
                         onObserved.accept(reg, new ObserveSuccess(response));
                     } else {
-                        LOG.warnf("auto-observe %s on %s: device answered %s", rule.path(), reg.getEndpoint(),
+                        LOG.warnf("auto-observe %s on %s: device answered %s", step.label(), reg.getEndpoint(),
                                 response.getCode());
                     }
                     next(reg, remaining);
                 },
                 error -> {
                     release.run();
-                    LOG.warnf("auto-observe %s on %s failed: %s", rule.path(), reg.getEndpoint(), error.getMessage());
+                    LOG.warnf("auto-observe %s on %s failed: %s", step.label(), reg.getEndpoint(),
+                            error.getMessage());
                     next(reg, remaining);
-                }));
+                });
     }
 }

@@ -92,7 +92,7 @@ public class Lwm2mEndpoint implements DevicePort {
 
         NotificationListener notifications = new NotificationListener(bus::publish, clock);
         AutoObserveFlow autoObserve = new AutoObserveFlow(rules, lwm2m.requestTimeout().toMillis(),
-                (reg, success) -> notifications.publish(reg, success.response().getObservation(), success.response()),
+                (reg, success) -> notifications.publishFirst(reg, success.response()),
                 lanes);
         autoObserve.attach(leshan);
         DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(bus::publish, autoObserve, clock);

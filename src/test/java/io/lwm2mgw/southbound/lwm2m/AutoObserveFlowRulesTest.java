@@ -18,37 +18,42 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AutoObserveFlowRulesTest {
 
     /** What SmallRye Config would bind from {@code gateway.observe.rules[i].*}. */
-    record Rule(String path, Optional<Long> pmin, Optional<Long> pmax, Optional<Double> greaterThan,
-            Optional<Double> lessThan, Optional<Double> step, Optional<String> format)
+    record Rule(Optional<String> path, Optional<List<String>> paths, Optional<Long> pmin, Optional<Long> pmax,
+            Optional<Double> greaterThan, Optional<Double> lessThan, Optional<Double> step, Optional<String> format)
             implements GatewayConfig.ObserveRuleConfig {
 
+        static Rule observeTogether(String... paths) {
+            return new Rule(Optional.empty(), Optional.of(List.of(paths)), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
         static Rule observe(String path) {
-            return new Rule(path, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            return new Rule(Optional.of(path), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty());
         }
 
         Rule pmin(long v) {
-            return new Rule(path, Optional.of(v), pmax, greaterThan, lessThan, step, format);
+            return new Rule(path, paths, Optional.of(v), pmax, greaterThan, lessThan, step, format);
         }
 
         Rule pmax(long v) {
-            return new Rule(path, pmin, Optional.of(v), greaterThan, lessThan, step, format);
+            return new Rule(path, paths, pmin, Optional.of(v), greaterThan, lessThan, step, format);
         }
 
         Rule gt(double v) {
-            return new Rule(path, pmin, pmax, Optional.of(v), lessThan, step, format);
+            return new Rule(path, paths, pmin, pmax, Optional.of(v), lessThan, step, format);
         }
 
         Rule lt(double v) {
-            return new Rule(path, pmin, pmax, greaterThan, Optional.of(v), step, format);
+            return new Rule(path, paths, pmin, pmax, greaterThan, Optional.of(v), step, format);
         }
 
         Rule format(String v) {
-            return new Rule(path, pmin, pmax, greaterThan, lessThan, step, Optional.of(v));
+            return new Rule(path, paths, pmin, pmax, greaterThan, lessThan, step, Optional.of(v));
         }
 
         Rule st(double v) {
-            return new Rule(path, pmin, pmax, greaterThan, lessThan, Optional.of(v), format);
+            return new Rule(path, paths, pmin, pmax, greaterThan, lessThan, Optional.of(v), format);
         }
     }
 
@@ -84,8 +89,8 @@ class AutoObserveFlowRulesTest {
         List<AutoObserveFlow.Rule> rules = rules(Rule.observe("/3/0/9"),
                 Rule.observe("/3303/0/5700").pmin(10).pmax(60).gt(30.5).lt(5).st(1));
 
-        assertThat(rules).extracting(AutoObserveFlow.Rule::path)
-                .containsExactly(Lwm2mPath.of(3, 0, 9), Lwm2mPath.of(3303, 0, 5700));
+        assertThat(rules).extracting(AutoObserveFlow.Rule::paths)
+                .containsExactly(List.of(Lwm2mPath.of(3, 0, 9)), List.of(Lwm2mPath.of(3303, 0, 5700)));
         assertThat(rules.get(0).attributes().isEmpty()).isTrue();
         LwM2mAttributeSet attributes = rules.get(1).attributes();
         assertThat(attributes.getLwM2mAttribute(LwM2mAttributes.MINIMUM_PERIOD).getValue()).isEqualTo(10L);
@@ -148,5 +153,28 @@ class AutoObserveFlowRulesTest {
                 .withMessageStartingWith("gateway.observe.rules[0]");
         assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observe("/3303/0/5700").gt(5).lt(30)))
                 .withMessageStartingWith("gateway.observe.rules[0]");
+    }
+
+    @Test
+    void a_composite_rule_observes_its_paths_together() {
+        AutoObserveFlow.Rule rule = rules(Rule.observeTogether("/3303/0/5700", "/3/0/9").pmax(60)).get(0);
+
+        assertThat(rule.composite()).isTrue();
+        assertThat(rule.paths()).containsExactly(Lwm2mPath.of(3303, 0, 5700), Lwm2mPath.of(3, 0, 9));
+        assertThat(rule.attributes().getLwM2mAttribute(LwM2mAttributes.MAXIMUM_PERIOD).getValue()).isEqualTo(60L);
+    }
+
+    @Test
+    void a_rule_gives_exactly_one_of_path_and_paths_and_no_overlapping_paths() {
+        Rule both = new Rule(Optional.of("/3/0/9"), Optional.of(List.of("/3303")), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(both))
+                .withMessage("gateway.observe.rules[0]: give exactly one of path and paths");
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observeTogether("/3/0", "/3/0/9")))
+                .withMessage("gateway.observe.rules[0].paths: /3/0/9 and /3/0 overlap");
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observeTogether("/3/0/9").format("tlv")))
+                .withMessageContaining("SenML");
+        assertThatIllegalArgumentException().isThrownBy(() -> rules(Rule.observeTogether("/3303", "/3/0/9").gt(5)))
+                .withMessage("gateway.observe.rules[0]: gt, lt and st apply to a resource path only");
     }
 }
