@@ -86,7 +86,7 @@ public final class BenchMain {
                     case "S4" -> FirmwarePush.run(ctx, bench);
                     case "S5" -> HeapPerDevice.run(ctx, bench);
                     case "S6" -> Startup.run(ctx, bench);
-                    case "S7" -> SendFanIn.run(ctx, bench);
+                    case "S9" -> SendFanIn.run(ctx, bench);
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
             } catch (Exception e) {

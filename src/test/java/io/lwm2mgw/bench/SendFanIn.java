@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * S7, Send fan-in: Leshan 1.1 clients (real UDP sockets) each send, back to back, LwM2M 1.1 Sends (SenML CBOR)
- * of {@code s7-records} timestamped readings of /3303/0/5700; the MQTT (QoS 1) and Kafka consumers count
+ * S9, Send fan-in: Leshan 1.1 clients (real UDP sockets) each send, back to back, LwM2M 1.1 Sends (SenML CBOR)
+ * of {@code s9-records} timestamped readings of /3303/0/5700; the MQTT (QoS 1) and Kafka consumers count
  * the readings that reach them ({@code "source":"send"}). Figures: Sends and readings per second the devices
  * had answered, readings per second reaching each broker while sending, and the delivered ratio after the
  * backlog drained. Each device has one Send in flight, as CoAP's NSTART = 1 wants.
@@ -22,15 +22,15 @@ final class SendFanIn {
     }
 
     static void run(BenchMain.Context ctx, BenchMain bench) throws Exception {
-        int devices = ctx.intOption("s7-devices", 20);
-        int records = ctx.intOption("s7-records", 10);
-        int seconds = ctx.intOption("s7-seconds", 10);
+        int devices = ctx.intOption("s9-devices", 20);
+        int records = ctx.intOption("s9-records", 10);
+        int seconds = ctx.intOption("s9-seconds", 10);
         AtomicLong mqtt = new AtomicLong();
         AtomicLong kafka = new AtomicLong();
         AtomicBoolean counting = new AtomicBoolean();
         byte[] marker = "\"source\":\"send\"".getBytes(StandardCharsets.UTF_8);
         List<TestDevice> fleet = new ArrayList<>();
-        try (GatewayProcess gw = ctx.gateway("s7", Map.of());
+        try (GatewayProcess gw = ctx.gateway("s9", Map.of());
              NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(), List.of("lwm2m/+/data/#"),
                      List.of("lwm2m.telemetry"), (source, topic, key, payload) -> {
                          if (counting.get() && contains(payload, marker)) {
@@ -38,7 +38,7 @@ final class SendFanIn {
                          }
                      })) {
             for (int i = 0; i < devices; i++) {
-                fleet.add(TestDevice.givenDevice("s7-" + i).withTemperature().registeredAt(gw.coapPort));
+                fleet.add(TestDevice.givenDevice("s9-" + i).withTemperature().registeredAt(gw.coapPort));
             }
             // warm-up: a fresh JVM compiles the Send path first; unmeasured
             sendFor(fleet, records, 3, new AtomicLong());
@@ -52,19 +52,19 @@ final class SendFanIn {
             long kafkaWhileSending = kafka.get();
             long readings = sends.get() * records;
             BenchMain.waitFor(() -> mqtt.get() >= readings && kafka.get() >= readings, 120_000);
-            bench.figure("S7", "Sends answered 2.04 (" + devices + " devices)", sends.get() / elapsed, "Send/s",
+            bench.figure("S9", "Sends answered 2.04 (" + devices + " devices)", sends.get() / elapsed, "Send/s",
                     null, null);
-            bench.figure("S7", "readings sent (" + records + " per Send)", readings / elapsed, "records/s", null,
+            bench.figure("S9", "readings sent (" + records + " per Send)", readings / elapsed, "records/s", null,
                     null);
-            bench.figure("S7", "readings reaching MQTT QoS 1 per second while sending", mqttWhileSending / elapsed,
+            bench.figure("S9", "readings reaching MQTT QoS 1 per second while sending", mqttWhileSending / elapsed,
                     "records/s", null, null);
-            bench.figure("S7", "readings reaching Kafka per second while sending", kafkaWhileSending / elapsed,
+            bench.figure("S9", "readings reaching Kafka per second while sending", kafkaWhileSending / elapsed,
                     "records/s", null, null);
-            bench.figure("S7", "readings delivered to MQTT", 100.0 * mqtt.get() / readings, "%", "100 %",
+            bench.figure("S9", "readings delivered to MQTT", 100.0 * mqtt.get() / readings, "%", "100 %",
                     mqtt.get() >= readings);
-            bench.figure("S7", "readings delivered to Kafka", 100.0 * kafka.get() / readings, "%", "100 %",
+            bench.figure("S9", "readings delivered to Kafka", 100.0 * kafka.get() / readings, "%", "100 %",
                     kafka.get() >= readings);
-            bench.detail("S7", "run", Map.of("devices", devices, "recordsPerSend", records, "seconds", elapsed,
+            bench.detail("S9", "run", Map.of("devices", devices, "recordsPerSend", records, "seconds", elapsed,
                     "sends", sends.get(), "mqtt", mqtt.get(), "kafka", kafka.get()));
         } finally {
             fleet.forEach(TestDevice::close);
@@ -89,7 +89,7 @@ final class SendFanIn {
                     }
                     sends.incrementAndGet();
                 }
-            }, "s7-" + device.endpoint());
+            }, "s9-" + device.endpoint());
             t.start();
             threads.add(t);
         }
