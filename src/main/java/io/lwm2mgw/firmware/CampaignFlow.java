@@ -163,9 +163,18 @@ public class CampaignFlow implements CampaignPort {
 
     @Override
     public void reject(String id, String error) {
-        LOG.infof("invalid campaign message for %s: %s", id, error);
-        // not retained: an unknown id must leave nothing behind, and a known campaign keeps its status
-        statuses.answer(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
+        onThread(() -> {
+            LOG.infof("invalid campaign message for %s: %s", id, error);
+            // not retained: an unknown id must leave nothing behind, and a known campaign keeps its status
+            statuses.answer(new CampaignStatus(id, clock.instant(), State.INVALID, Map.of(), Optional.of(error)));
+            Campaign known = campaigns.get(id);
+            if (known != null) {
+                // a compacted topic keeps the last record per id: that must be the campaign's, not the answer
+                publish(known, Optional.empty());
+            } else if (!resolving.contains(id)) {
+                statuses.forget(id);
+            }
+        });
     }
 
     /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */

@@ -13,4 +13,10 @@ public interface CampaignStatusSink {
      * campaign's status topic without retaining it; never blocks.
      */
     void answer(CampaignStatus status);
+
+    /**
+     * The id has no campaign: clear whatever a compacted topic holds under it (on Kafka a tombstone after an
+     * answer, which compaction would otherwise keep as the id's status for ever); MQTT retained nothing.
+     */
+    void forget(String id);
 }

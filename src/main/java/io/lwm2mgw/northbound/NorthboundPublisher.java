@@ -92,6 +92,14 @@ public class NorthboundPublisher implements DeviceEventListener, ResultSink, Cam
         publish(status, OutboundMessage.Channel.CAMPAIGN_ANSWER);
     }
 
+    /** A Kafka tombstone for an id that has no campaign; MQTT does not carry it. */
+    @Override
+    public void forget(String id) {
+        offer(new OutboundMessage(OutboundMessage.Channel.CAMPAIGN_CLEARED,
+                io.lwm2mgw.domain.device.EndpointName.of(id), "status", new byte[0],
+                new CloudEventAttributes(EventCodec.randomId(), source, "lwm2m.campaign", id, java.time.Instant.now())));
+    }
+
     private void publish(CampaignStatus status, OutboundMessage.Channel channel) {
         OutboundMessage message;
         try {

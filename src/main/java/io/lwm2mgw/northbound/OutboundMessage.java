@@ -59,7 +59,12 @@ public record OutboundMessage(Channel channel, EndpointName endpoint, String qua
          * An answer to a campaign message that changed no campaign (an unknown id, an unreadable document): the
          * campaign's status topic, but never retained, so it cannot hide or fake a campaign's status.
          */
-        CAMPAIGN_ANSWER;
+        CAMPAIGN_ANSWER,
+        /**
+         * An id that has no campaign, after an answer to it: a tombstone (no value) on Kafka's compacted
+         * campaign status topic, so that compaction keeps nothing for it; MQTT does not carry it.
+         */
+        CAMPAIGN_CLEARED;
 
         /** Readings, which give way (oldest first) when a buffer is full; nothing else ever does. */
         public boolean telemetry() {

@@ -161,6 +161,19 @@ class CampaignFlowTest {
         assertThat(last(ghost).get("state").asText()).isEqualTo("invalid");
         assertThat(last(ghost).get("error").asText()).contains(ghost);
         assertThat(mqtt.on("lwm2m/campaigns/" + ghost + "/status").get(0).retain()).isFalse();
+        // Kafka's status topic is compacted: the answer is followed by a tombstone, so compaction keeps nothing
+        await().atMost(WAIT).until(() -> kafka.on("lwm2m.campaign-status", ghost).size() == 2);
+        List<KafkaProbe.Record> records = kafka.on("lwm2m.campaign-status", ghost);
+        assertThat(records.get(0).json().get("state").asText()).isEqualTo("invalid");
+        assertThat(records.get(1).value()).as("a tombstone").isNull();
+        // an unreadable message for a known campaign is answered, then the campaign's own status is the last record
+        int before = kafka.on("lwm2m.campaign-status", known).size();
+        app.publishWith().topic("lwm2m/campaigns/" + known + "/start").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"endpoints\":5}".getBytes(StandardCharsets.UTF_8)).send();
+        await().atMost(WAIT).until(() -> kafka.on("lwm2m.campaign-status", known).size() == before + 2);
+        List<KafkaProbe.Record> knownRecords = kafka.on("lwm2m.campaign-status", known);
+        assertThat(knownRecords.get(before).json().get("state").asText()).isEqualTo("invalid");
+        assertThat(knownRecords.get(before + 1).json().get("state").asText()).isEqualTo("completed");
         // a subscriber that comes later gets the retained statuses: the known campaign's, none for the ghost
         try (MqttProbe later = new MqttProbe(TestBrokers.mqttPort(), "lwm2m/campaigns/#")) {
             await().atMost(WAIT).until(() -> !later.on("lwm2m/campaigns/" + known + "/status").isEmpty());

@@ -195,7 +195,8 @@ public class KafkaSink implements EventSink {
     private boolean send(OutboundQueue.Entry entry) {
         OutboundMessage message = entry.message();
         String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null, key, message.payload(),
+        byte[] value = message.channel() == OutboundMessage.Channel.CAMPAIGN_CLEARED ? null : message.payload();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null, key, value,
                 headers(message.cloudEvent()));
         try {
             if (!topicsWithMetadata.contains(record.topic())) {
@@ -248,6 +249,7 @@ public class KafkaSink implements EventSink {
                 return topics.commandResultsTopic();
             case CAMPAIGN:
             case CAMPAIGN_ANSWER:
+            case CAMPAIGN_CLEARED:
                 return topics.campaignStatusTopic();
             default:
                 throw new IllegalArgumentException("unknown channel " + message.channel());

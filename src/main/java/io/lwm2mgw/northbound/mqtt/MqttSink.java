@@ -322,10 +322,14 @@ public class MqttSink implements EventSink {
         }
     }
 
-    /** A composite notification goes out once per path ({@code PATH_TELEMETRY}), not as one document. */
+    /**
+     * A composite notification goes out once per path ({@code PATH_TELEMETRY}), not as one document; a
+     * campaign tombstone is Kafka's alone (MQTT retained nothing for an answer).
+     */
     @Override
     public boolean carries(OutboundMessage.Channel channel) {
-        return channel != OutboundMessage.Channel.COMPOSITE_TELEMETRY;
+        return channel != OutboundMessage.Channel.COMPOSITE_TELEMETRY
+                && channel != OutboundMessage.Channel.CAMPAIGN_CLEARED;
     }
 
     @Override
