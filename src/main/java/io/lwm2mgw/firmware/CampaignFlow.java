@@ -51,7 +51,7 @@ public class CampaignFlow implements CampaignPort {
     private final FirmwareImageStore images;
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "campaigns");
         t.setDaemon(true);
@@ -82,7 +82,8 @@ public class CampaignFlow implements CampaignPort {
     }
 
     public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper,
-            FirmwareImageStore images) {
+            FirmwareImageStore images, Clock clock) {
+        this.clock = clock;
         this.router = router;
         this.statuses = statuses;
         this.images = images;

@@ -77,8 +77,8 @@ public class FirmwareImageStore {
     }
 
     @Inject
-    public FirmwareImageStore(GatewayConfig config) {
-        this(config.firmware(), Clock.systemUTC());
+    public FirmwareImageStore(GatewayConfig config, Clock clock) {
+        this(config.firmware(), clock);
     }
 
     FirmwareImageStore(FirmwareConfig config, Clock clock) {

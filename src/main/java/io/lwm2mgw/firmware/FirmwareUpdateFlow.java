@@ -49,13 +49,14 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
     private final DeviceEventBus bus;
     private final FirmwareConfig config;
     private final Duration requestTimeout;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ScheduledExecutorService thread;
     /** Confined to {@link #thread}. */
     private final Map<EndpointName, DeviceUpdate> running = new HashMap<>();
 
     public FirmwareUpdateFlow(DevicePort devices, FirmwareTransferPort transfer, FirmwareImageStore images,
-            DeviceEventBus bus, GatewayConfig config) {
+            DeviceEventBus bus, GatewayConfig config, Clock clock) {
+        this.clock = clock;
         this.devices = devices;
         this.transfer = transfer;
         this.images = images;

@@ -10,19 +10,15 @@ import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
 import io.lwm2mgw.domain.event.CompositeNotified;
 import io.lwm2mgw.domain.event.DataSent;
-import io.lwm2mgw.domain.event.DeviceAwake;
-import io.lwm2mgw.domain.event.DeviceDeregistered;
-import io.lwm2mgw.domain.event.DeviceSleeping;
 import io.lwm2mgw.domain.event.DeviceEvent;
-import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
-import io.lwm2mgw.domain.event.DeviceRegistered;
 import io.lwm2mgw.domain.event.DeviceUpdated;
 import io.lwm2mgw.domain.event.FirmwareProgressed;
 import io.lwm2mgw.domain.event.RegistrationRefused;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.northbound.OutboundMessage.Channel;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,19 +37,22 @@ public final class EventCodec {
     private final ObjectMapper mapper;
     private final String source;
     private final Supplier<String> ids;
+    private final Clock clock;
 
     /**
      * @param source CloudEvents source of everything this gateway publishes, e.g. {@code /lwm2m-gateway/gw-1}
      * @param ids    generator of CloudEvents ids (random UUIDs in production)
+     * @param clock  the time of documents that are not about an event (a status published again)
      */
-    public EventCodec(ObjectMapper mapper, String source, Supplier<String> ids) {
+    public EventCodec(ObjectMapper mapper, String source, Supplier<String> ids, Clock clock) {
         this.mapper = mapper;
         this.source = source;
         this.ids = ids;
+        this.clock = clock;
     }
 
-    public static EventCodec withRandomIds(ObjectMapper mapper, String gatewayId) {
-        return new EventCodec(mapper, "/lwm2m-gateway/" + gatewayId, EventCodec::randomId);
+    public static EventCodec withRandomIds(ObjectMapper mapper, String gatewayId, Clock clock) {
+        return new EventCodec(mapper, "/lwm2m-gateway/" + gatewayId, EventCodec::randomId, clock);
     }
 
     /**
@@ -188,20 +187,7 @@ public final class EventCodec {
 
     /** The event kind as it appears in topics, documents and CloudEvents types. */
     public static String kind(DeviceLifecycleEvent event) {
-        if (event instanceof DeviceRegistered) {
-            return "registered";
-        } else if (event instanceof DeviceUpdated) {
-            return "updated";
-        } else if (event instanceof DeviceDeregistered) {
-            return "deregistered";
-        } else if (event instanceof DeviceExpired) {
-            return "expired";
-        } else if (event instanceof DeviceAwake) {
-            return "awake";
-        } else if (event instanceof DeviceSleeping) {
-            return "sleeping";
-        }
-        throw new IllegalArgumentException("unknown lifecycle event " + event);
+        return event.kind();
     }
 
     private List<OutboundMessage> encodeLifecycle(DeviceLifecycleEvent event) {
@@ -234,7 +220,7 @@ public final class EventCodec {
 
     /** A device's current status as its retained / compacted status message, stamped now. */
     public OutboundMessage status(DeviceStatus status) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return new OutboundMessage(Channel.STATUS, status.endpoint(), "", bytes(statusDocument(status, now)),
                 attributes("lwm2m.status", status.endpoint().value(), now));
     }

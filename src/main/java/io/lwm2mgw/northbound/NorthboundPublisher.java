@@ -36,9 +36,12 @@ public class NorthboundPublisher implements DeviceEventListener, ResultSink, Cam
     private final List<EventSink> sinks;
     private final DevicePort devices;
 
+    private final java.time.Clock clock;
+
     public NorthboundPublisher(ObjectMapper mapper, GatewayConfig config, @All List<EventSink> sinks,
-            DevicePort devices) {
-        this.codec = EventCodec.withRandomIds(mapper, config.id());
+            DevicePort devices, java.time.Clock clock) {
+        this.clock = clock;
+        this.codec = EventCodec.withRandomIds(mapper, config.id(), clock);
         this.results = new ResultCodec(mapper, config.id());
         this.campaigns = new CampaignCodec(mapper);
         this.source = "/lwm2m-gateway/" + config.id();
@@ -97,7 +100,7 @@ public class NorthboundPublisher implements DeviceEventListener, ResultSink, Cam
     public void forget(String id) {
         offer(new OutboundMessage(OutboundMessage.Channel.CAMPAIGN_CLEARED,
                 io.lwm2mgw.domain.device.EndpointName.of(id), "status", new byte[0],
-                new CloudEventAttributes(EventCodec.randomId(), source, "lwm2m.campaign", id, java.time.Instant.now())));
+                new CloudEventAttributes(EventCodec.randomId(), source, "lwm2m.campaign", id, clock.instant())));
     }
 
     private void publish(CampaignStatus status, OutboundMessage.Channel channel) {

@@ -46,7 +46,8 @@ class EventCodecTest {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicInteger nextId = new AtomicInteger();
-    private final EventCodec codec = new EventCodec(mapper, "/lwm2m-gateway/gw-1", () -> "ce-" + nextId.incrementAndGet());
+    private final EventCodec codec = new EventCodec(mapper, "/lwm2m-gateway/gw-1", () -> "ce-" + nextId.incrementAndGet(),
+            java.time.Clock.fixed(TIME.plusSeconds(3600), java.time.ZoneOffset.UTC));
 
     static Stream<Arguments> lifecycleEvents() {
         return Stream.of(
@@ -273,7 +274,7 @@ class EventCodecTest {
 
     @Test
     void production_codec_names_this_gateway_as_source_and_never_reuses_an_id() {
-        EventCodec production = EventCodec.withRandomIds(mapper, "gw-1");
+        EventCodec production = EventCodec.withRandomIds(mapper, "gw-1", java.time.Clock.systemUTC());
 
         List<OutboundMessage> messages = production.encode(new DeviceRegistered(TIME, REGISTERED));
 
@@ -297,5 +298,14 @@ class EventCodecTest {
         } catch (IOException e) {
             throw new AssertionError("cannot read golden file " + name, e);
         }
+    }
+
+    @Test
+    void a_status_published_again_is_stamped_by_the_gateways_clock() {
+        OutboundMessage message = codec.status(REGISTERED);
+
+        assertThat(message.channel()).isEqualTo(Channel.STATUS);
+        assertThat(json(message.payload()).get("time").asText()).isEqualTo("2026-11-22T11:15:30.123Z");
+        assertThat(message.cloudEvent().time()).isEqualTo(TIME.plusSeconds(3600));
     }
 }

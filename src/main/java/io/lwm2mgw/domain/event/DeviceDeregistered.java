@@ -6,6 +6,12 @@ import java.time.Instant;
 
 /** A device de-registered (spec 5.3.3). */
 public record DeviceDeregistered(Instant time, DeviceStatus status) implements DeviceLifecycleEvent {
+
+    @Override
+    public String kind() {
+        return "deregistered";
+    }
+
     @Override
     public EndpointName endpoint() {
         return status.endpoint();

@@ -6,6 +6,12 @@ import java.time.Instant;
 
 /** A device's registration lifetime passed without an update. */
 public record DeviceExpired(Instant time, DeviceStatus status) implements DeviceLifecycleEvent {
+
+    @Override
+    public String kind() {
+        return "expired";
+    }
+
     @Override
     public EndpointName endpoint() {
         return status.endpoint();

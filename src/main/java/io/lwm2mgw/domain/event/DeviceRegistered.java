@@ -6,6 +6,12 @@ import java.time.Instant;
 
 /** A device registered (spec 5.3.1). */
 public record DeviceRegistered(Instant time, DeviceStatus status) implements DeviceLifecycleEvent {
+
+    @Override
+    public String kind() {
+        return "registered";
+    }
+
     @Override
     public EndpointName endpoint() {
         return status.endpoint();

@@ -13,6 +13,12 @@ import java.util.Map;
 public record DeviceUpdated(Instant time, DeviceStatus status, Map<String, Object> changes)
         implements DeviceLifecycleEvent {
 
+    @Override
+    public String kind() {
+        return "updated";
+    }
+
+
     public DeviceUpdated {
         changes = Map.copyOf(changes);
     }

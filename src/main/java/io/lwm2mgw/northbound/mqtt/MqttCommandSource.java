@@ -34,11 +34,12 @@ public class MqttCommandSource {
     private final CommandCodec codec;
     private final TopicScheme topics;
     private final Optional<String> responseTopicFilter;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private volatile boolean stopped;
 
     public MqttCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
-            GatewayConfig config) {
+            GatewayConfig config, Clock clock) {
+        this.clock = clock;
         this.router = router;
         this.campaigns = campaigns;
         this.campaignCodec = new io.lwm2mgw.northbound.CampaignCodec(mapper);
