@@ -22,6 +22,7 @@ public final class FirmwareBehaviour {
     Optional<Psk> coapsPsk = Optional.empty();
     boolean refusePackages;
     Optional<Integer> maxBlock1Size = Optional.empty();
+    Duration blockDelay = Duration.ZERO;
 
     /** A pre-shared key the device uses for a {@code coaps://} Package URI. */
     record Psk(String identity, byte[] secret) { }
@@ -105,6 +106,12 @@ public final class FirmwareBehaviour {
      */
     public FirmwareBehaviour acceptingBlocksUpTo(int bytes) {
         maxBlock1Size = Optional.of(bytes);
+        return this;
+    }
+
+    /** Answers each Package block only after {@code delay}, as a device writing its flash does. */
+    public FirmwareBehaviour answeringBlocksAfter(Duration delay) {
+        blockDelay = delay;
         return this;
     }
 

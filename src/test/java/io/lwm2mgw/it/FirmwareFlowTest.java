@@ -125,6 +125,33 @@ class FirmwareFlowTest {
     }
 
     @Test
+    void a_read_during_a_push_takes_its_turn_between_blocks_and_never_overlaps_one() {
+        device(new FirmwareBehaviour().answeringBlocksAfter(Duration.ofMillis(20)));
+        byte[] image = TestFirmwareImages.valid("2.0.1", 16_000);
+        String id = "fw-" + UUID.randomUUID();
+        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/firmware-update").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(("{\"id\":\"" + id + "\"," + inline(image) + ",\"method\":\"push\"}")
+                        .getBytes(StandardCharsets.UTF_8)).send();
+        await().atMost(WAIT).until(() -> device.firmware().blockBytesReceived() > 0);
+
+        for (int i = 0; i < 5; i++) {
+            app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/read").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(("{\"id\":\"r-" + i + "-" + id + "\",\"path\":\"/3/0/0\"}")
+                            .getBytes(StandardCharsets.UTF_8)).send();
+        }
+
+        String reads = "lwm2m/" + device.endpoint() + "/results/read";
+        await().atMost(WAIT).until(() -> mqtt.on(reads).size() == 5);
+        assertThat(device.firmware().blockBytesReceived()).as("the reads were answered while the push went on")
+                .isLessThan(image.length);
+        assertThat(mqtt.on(reads)).extracting(m -> m.json().get("status").asText()).containsOnly("success");
+        String results = "lwm2m/" + device.endpoint() + "/results/firmware-update";
+        await().atMost(WAIT).until(() -> !mqtt.on(results).isEmpty());
+        assertThat(mqtt.on(results).get(0).json().get("status").asText()).isEqualTo("success");
+        assertThat(device.firmware().maxRequestsInFlight()).as("one request in flight per device").isEqualTo(1);
+    }
+
+    @Test
     void a_pulled_update_downloads_once_checks_the_digest_and_is_polled_when_observe_is_refused() throws Exception {
         device(new FirmwareBehaviour().pullOnly().refusingObserve());
         byte[] image = TestFirmwareImages.valid("3.1.0", 50_000);

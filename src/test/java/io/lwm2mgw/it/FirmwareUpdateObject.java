@@ -241,6 +241,39 @@ public final class FirmwareUpdateObject extends BaseInstanceEnabler {
     }
 
     /** Called for every inbound request before Californium's block-wise layer: counts the blocks of a push. */
+    /** How long the device takes to answer a Package block. */
+    java.time.Duration blockDelay() {
+        return behaviour.blockDelay;
+    }
+
+    private final Set<Integer> requestsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger maxRequestsInFlight = new AtomicInteger();
+
+    /**
+     * The most requests the device ever had to answer at once (by message id, from arrival to its piggybacked
+     * response): 1 when the gateway keeps to one request in flight per device (CoAP NSTART = 1).
+     */
+    public int maxRequestsInFlight() {
+        return maxRequestsInFlight.get();
+    }
+
+    /** Counts the requests the device holds unanswered; notifications (responses of their own) are not counted. */
+    MessageInterceptor overlapCounter() {
+        return new MessageInterceptor() {
+            @Override
+            public void receiveRequest(Request request) {
+                if (request.isConfirmable() && !request.isDuplicate() && requestsInFlight.add(request.getMID())) {
+                    maxRequestsInFlight.accumulateAndGet(requestsInFlight.size(), Math::max);
+                }
+            }
+
+            @Override
+            public void sendResponse(org.eclipse.californium.core.coap.Response response) {
+                requestsInFlight.remove(response.getMID());
+            }
+        };
+    }
+
     MessageInterceptor blockCounter() {
         return new MessageInterceptor() {
             @Override

@@ -1,5 +1,8 @@
 package io.lwm2mgw.it;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.coap.option.BlockOption;
@@ -19,6 +22,12 @@ import org.eclipse.californium.core.network.stack.ObserveLayer;
  * buffer), as a constrained device does before it stores anything.
  */
 final class PackageBlockGate extends AbstractLayer {
+
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "device-flash");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final FirmwareUpdateObject firmware;
 
@@ -48,6 +57,13 @@ final class PackageBlockGate extends AbstractLayer {
                         .setBlock1(BlockOption.size2Szx(size), false, 0));
                 exchange.setCurrentResponse(response);
                 sendResponse(exchange, response); // straight down: the layers above never saw this block
+                return;
+            }
+            long delay = firmware.blockDelay().toMillis();
+            if (delay > 0) {
+                // a device busy writing its flash: the block is taken, and answered, only later
+                LATER.schedule(() -> exchange.execute(() -> super.receiveRequest(exchange, request)), delay,
+                        TimeUnit.MILLISECONDS);
                 return;
             }
         }

@@ -383,6 +383,7 @@ public final class TestDevice implements AutoCloseable {
                         CoapEndpoint endpoint = super.createCoapEndpoint(clientAddress, defaultConfiguration,
                                 serverInfo, clientInitiatedOnly, trustStore, toolbox);
                         endpoint.addInterceptor(firmware.blockCounter());
+                        endpoint.addInterceptor(firmware.overlapCounter());
                         return endpoint;
                     }
 
