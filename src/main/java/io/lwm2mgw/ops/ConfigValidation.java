@@ -69,6 +69,8 @@ public class ConfigValidation {
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         atLeast(problems, "gateway.kafka.max-in-flight-commands", config.kafka().maxInFlightCommands(), 1);
         firmware(problems, config.firmware());
+        positive(problems, "gateway.storage.retry-first-delay", config.storage().retryFirstDelay());
+        positive(problems, "gateway.storage.retry-max-delay", config.storage().retryMaxDelay());
         secondsWithin(problems, "gateway.lwm2m.awake-time", lwm2m.awakeTime(), Integer.MAX_VALUE);
         secondsWithin(problems, "gateway.mqtt.keep-alive", mqtt.keepAlive(), 65535);
         secondsWithin(problems, "gateway.mqtt.session-expiry", mqtt.sessionExpiry(), 0xFFFFFFFFL);

@@ -8,6 +8,8 @@ import io.lwm2mgw.domain.command.CommandStatus;
 import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.events.DeviceEventBus;
+import io.lwm2mgw.storage.RetriedWrites;
+import io.lwm2mgw.storage.StoreHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -45,6 +47,7 @@ public class Lwm2mEndpoint implements DevicePort {
     private static final Logger LOG = Logger.getLogger(Lwm2mEndpoint.class);
 
     private final GatewayConfig config;
+    private final StoreHealth storeHealth;
     private final DeviceEventBus bus;
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
@@ -56,10 +59,12 @@ public class Lwm2mEndpoint implements DevicePort {
 
     private final io.lwm2mgw.command.DeviceLanes lanes;
 
-    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes) {
+    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes,
+            StoreHealth storeHealth) {
         this.config = config;
         this.bus = bus;
         this.lanes = lanes;
+        this.storeHealth = storeHealth;
     }
 
     void start(@Observes @Priority(5) StartupEvent event) {
@@ -72,7 +77,9 @@ public class Lwm2mEndpoint implements DevicePort {
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
-                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper());
+                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper(),
+                new RetriedWrites("registrations", storeHealth, config.storage().retryFirstDelay(),
+                        config.storage().retryMaxDelay()));
         registrations.restore();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
