@@ -61,9 +61,29 @@ public interface Lwm2mConfig {
         @WithDefault("200000")
         int maxActivePeers();
 
-        /** Deduplication entries kept per peer (bounds memory per device against floods). */
-        @WithDefault("64")
+        /**
+         * Deduplication entries (recently received message ids with their exchange, about 3 KB each) kept per
+         * device; its oldest goes first. A CON retransmission repeats one of the last few ids, so a handful is
+         * enough; a duplicate older than that is processed again. Default 8.
+         */
+        @WithDefault("8")
         int deduplicationPerPeer();
+
+        /**
+         * Deduplication entries kept for all devices together; the oldest goes first. Bounds this store's heap
+         * whatever the fleet and its notification rate (about 3 KB per entry: 20,000 take about 60 MB).
+         * Default 20000.
+         */
+        @WithDefault("20000")
+        int deduplicationMaxEntries();
+
+        /**
+         * CoAP NON_LIFETIME: how long the id of a NON message (most notifications) is remembered for
+         * deduplication. A NON is never retransmitted, so this only catches duplicates made by the network.
+         * Default 30 s (RFC 7252: 145 s).
+         */
+        @WithDefault("30s")
+        Duration nonLifetime();
 
         /** Largest request or response body accepted, bytes (firmware images need more than the default). */
         @WithDefault("16777216")

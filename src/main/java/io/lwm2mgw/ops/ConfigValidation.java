@@ -45,6 +45,8 @@ public class ConfigValidation {
         atLeast(problems, "gateway.lwm2m.coap.udp-send-buffer", coap.udpSendBuffer(), 8192);
         atLeast(problems, "gateway.lwm2m.coap.max-active-peers", coap.maxActivePeers(), 1);
         atLeast(problems, "gateway.lwm2m.coap.deduplication-per-peer", coap.deduplicationPerPeer(), 1);
+        atLeast(problems, "gateway.lwm2m.coap.deduplication-max-entries", coap.deduplicationMaxEntries(), 1);
+        positive(problems, "gateway.lwm2m.coap.non-lifetime", coap.nonLifetime());
         atLeast(problems, "gateway.lwm2m.coap.max-resource-body-size", coap.maxResourceBodySize(), 1024);
         positive(problems, "gateway.lwm2m.coap.ack-timeout", coap.ackTimeout());
         between(problems, "gateway.lwm2m.coap.max-retransmit", coap.maxRetransmit(), 0, 20);

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark suite ({@code scripts/bench}): runs scenarios S1-S6 against the packaged gateway with
+ * The benchmark suite ({@code scripts/bench}): runs scenarios S1-S8 against the packaged gateway with
  * real brokers the script started (mosquitto, single-node Kafka), prints a table of figures against the
  * issue's targets and writes them as JSON. Arguments are {@code --key value} pairs (see scripts/bench).
  */
@@ -86,6 +86,7 @@ public final class BenchMain {
                     case "S4" -> FirmwarePush.run(ctx, bench);
                     case "S5" -> HeapPerDevice.run(ctx, bench);
                     case "S6" -> Startup.run(ctx, bench);
+                    case "S8" -> NotificationSoak.run(ctx, bench);
                     case "S9" -> SendFanIn.run(ctx, bench);
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }

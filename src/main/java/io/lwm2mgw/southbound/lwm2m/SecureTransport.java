@@ -68,11 +68,12 @@ final class SecureTransport implements AutoCloseable {
         }
         endpoints.setConfiguration(californium);
         if (security.nosecEnabled()) {
-            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port())));
+            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port()), lwm2m.coap(),
+                    californium));
         }
         if (security.coapsEnabled()) {
             endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
-                    security.refusalLogInterval()));
+                    security.refusalLogInterval(), lwm2m.coap(), californium));
         }
         return endpoints;
     }
