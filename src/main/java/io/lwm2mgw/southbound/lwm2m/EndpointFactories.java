@@ -37,8 +37,8 @@ final class EndpointFactories {
 
     /** @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog}) */
     static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval,
-            Lwm2mConfig.CoapConfig coap, Configuration californium) {
-        return new CoapsBuilder(refusalLogInterval).setURI(address)
+            Lwm2mConfig.CoapConfig coap, Configuration californium, RefusalCounters refusals) {
+        return new CoapsBuilder(refusalLogInterval, refusals).setURI(address)
                 .setCoapEndpointConfig(b -> ourStack(b, coap, californium))
                 .build();
     }
@@ -75,9 +75,11 @@ final class EndpointFactories {
 
     private static final class CoapsBuilder extends CoapsServerEndpointFactoryBuilder {
         private final java.time.Duration refusalLogInterval;
+        private final RefusalCounters refusals;
 
-        CoapsBuilder(java.time.Duration refusalLogInterval) {
+        CoapsBuilder(java.time.Duration refusalLogInterval, RefusalCounters refusals) {
             this.refusalLogInterval = refusalLogInterval;
+            this.refusals = refusals;
         }
 
         @Override
@@ -94,9 +96,11 @@ final class EndpointFactories {
                 protected void setUpDtlsConfig(DtlsConnectorConfig.Builder dtls, InetSocketAddress address,
                         ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
                     super.setUpDtlsConfig(dtls, address, serverSecurityInfo, server);
+                    dtls.setHealthHandler(new DtlsCounters(refusals));
                     PskStore leshans = dtls.getIncompleteConfig().getPskStore();
                     if (leshans != null) {
-                        dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC()));
+                        dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC(),
+                                refusals));
                     }
                 }
             };

@@ -48,6 +48,7 @@ public class Lwm2mEndpoint implements DevicePort {
 
     private final GatewayConfig config;
     private final StoreHealth storeHealth;
+    private final RefusalCounters refusals = new RefusalCounters();
     private final DeviceEventBus bus;
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
@@ -73,7 +74,7 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock);
+        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock, refusals);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
@@ -250,6 +251,11 @@ public class Lwm2mEndpoint implements DevicePort {
     }
 
     /** Number of devices currently registered. */
+    /** What the southbound refused or suppressed since start, for the metrics. */
+    public RefusalCounters refusals() {
+        return refusals;
+    }
+
     public int registeredDevices() {
         LeshanServer s = server;
         if (s == null) {

@@ -37,6 +37,7 @@ import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServe
 final class SecureTransport implements AutoCloseable {
 
     private final Lwm2mConfig lwm2m;
+    private final RefusalCounters refusals;
     private final SecurityConfig security;
     private final Consumer<DeviceEvent> events;
     private final Clock clock;
@@ -46,8 +47,9 @@ final class SecureTransport implements AutoCloseable {
     private CredentialsFileWatcher watcher;
     private ExecutorService bootstrapFlows;
 
-    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock) {
+    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock, RefusalCounters refusals) {
         this.lwm2m = lwm2m;
+        this.refusals = refusals;
         this.security = lwm2m.security();
         this.events = events;
         this.clock = clock;
@@ -73,7 +75,7 @@ final class SecureTransport implements AutoCloseable {
         }
         if (security.coapsEnabled()) {
             endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
-                    security.refusalLogInterval(), lwm2m.coap(), californium));
+                    security.refusalLogInterval(), lwm2m.coap(), californium, refusals));
         }
         return endpoints;
     }
