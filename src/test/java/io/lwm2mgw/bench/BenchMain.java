@@ -46,6 +46,8 @@ public final class BenchMain {
             props.put("gateway.mqtt.host", "127.0.0.1");
             props.put("gateway.mqtt.port", String.valueOf(mqttPort));
             props.put("kafka.bootstrap.servers", kafkaBootstrap);
+            // the simulated fleet registers from one address: the per-address limit would count it as one source
+            props.put("gateway.lwm2m.limits.registrations-per-address", "100000000");
             props.putAll(extra);
             for (String kv : option("gateway-props", "").split(",")) {
                 if (kv.contains("=")) {

@@ -35,6 +35,7 @@ final class NotificationSoak {
         props.put("gateway.mqtt.port", String.valueOf(ctx.mqttPort()));
         props.put("kafka.bootstrap.servers", ctx.kafkaBootstrap());
         props.put("gateway.observe.rules[0].path", "/3303/0/5700");
+        props.put("gateway.lwm2m.limits.registrations-per-address", "100000000"); // the fleet is one address
         for (String kv : ctx.option("gateway-props", "").split(",")) {
             if (kv.contains("=")) { // e.g. the deduplication settings of an older release, to compare
                 props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
@@ -62,22 +63,31 @@ final class NotificationSoak {
             boolean alive = true;
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(sampleSeconds * 1000L);
-                if (!gw.process.isAlive()) {
-                    alive = false;
+                long kb;
+                long rss;
+                try {
+                    kb = gw.heapAfterGcKb();
+                    rss = gw.rssKb();
+                } catch (java.io.IOException e) {
+                    kb = -1;
+                    rss = -1;
+                }
+                if (!gw.process.isAlive() || kb < 0) {
+                    alive = false; // ended by ExitOnOutOfMemoryError: see s8.log
+                    System.out.println("S8 the gateway died: " + gw.process.isAlive());
                     break;
                 }
-                long kb = gw.heapAfterGcKb();
                 heap.add(kb);
                 double at = (System.nanoTime() - start) / 1e9;
                 Map<String, Object> sample = new LinkedHashMap<>();
                 sample.put("seconds", Math.round(at));
                 sample.put("heapAfterGcKb", kb);
-                sample.put("rssKb", gw.rssKb());
+                sample.put("rssKb", rss);
                 sample.put("sent", fleet.stats().notificationsSent.sum() - sent0);
                 sample.put("delivered", delivered.get() - delivered0);
                 samples.add(sample);
                 System.out.printf("S8 t=%4.0f s heap after GC %7d KB, RSS %7d KB, sent %d, delivered %d%n", at, kb,
-                        gw.rssKb(), fleet.stats().notificationsSent.sum() - sent0, delivered.get() - delivered0);
+                        rss, fleet.stats().notificationsSent.sum() - sent0, delivered.get() - delivered0);
             }
             fleet.setNotifyRate(0);
             double elapsed = (System.nanoTime() - start) / 1e9;

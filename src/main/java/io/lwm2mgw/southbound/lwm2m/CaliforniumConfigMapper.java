@@ -19,6 +19,7 @@ final class CaliforniumConfigMapper {
     static void apply(Lwm2mConfig.CoapConfig coap, Configuration target) {
         target.set(UdpConfig.UDP_RECEIVE_BUFFER_SIZE, coap.udpReceiveBuffer());
         target.set(UdpConfig.UDP_SEND_BUFFER_SIZE, coap.udpSendBuffer());
+        target.set(UdpConfig.UDP_DATAGRAM_SIZE, coap.udpDatagramSize());
         target.set(CoapConfig.MAX_ACTIVE_PEERS, coap.maxActivePeers());
         // per-peer mark-and-sweep: one chatty or hostile peer cannot grow the deduplication store unbounded
         target.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);

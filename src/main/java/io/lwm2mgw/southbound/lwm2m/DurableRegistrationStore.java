@@ -40,6 +40,8 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private final RegistrationSnapshots snapshots;
     private final RegistrationCodec codec;
     private final RetriedWrites writes;
+    /** Registrations held, kept here so that a Register can be checked against the cap without a scan. */
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code writes} runs and retries every snapshot write; the store closes it when it stops. */
     DurableRegistrationStore(InMemoryRegistrationStore memory, RegistrationSnapshots snapshots, ObjectMapper mapper,
@@ -64,7 +66,9 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
             try {
                 RegistrationCodec.Snapshot snapshot = codec.decode(entry.getValue());
-                memory.addRegistration(snapshot.registration());
+                if (memory.addRegistration(snapshot.registration()) == null) {
+                    count.incrementAndGet();
+                }
                 for (Observation observation : snapshot.observations()) {
                     memory.addObservation(snapshot.registration().getId(), observation, false);
                     observations++;
@@ -87,6 +91,8 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         Deregistration replaced = memory.addRegistration(registration);
         if (replaced != null) {
             changed(replaced.getRegistration().getId());
+        } else {
+            count.incrementAndGet();
         }
         changed(registration.getId());
         return replaced;
@@ -104,6 +110,9 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     @Override
     public Deregistration removeRegistration(String registrationId) {
         Deregistration removed = memory.removeRegistration(registrationId);
+        if (removed != null) {
+            count.decrementAndGet();
+        }
         changed(registrationId);
         return removed;
     }
@@ -134,6 +143,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     @Override
     public void setExpirationListener(ExpirationListener listener) {
         memory.setExpirationListener((registration, observations) -> {
+            count.decrementAndGet();
             changed(registration.getId());
             if (listener != null) {
                 listener.registrationExpired(registration, observations);
@@ -201,6 +211,11 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     /** Writes what is pending and stops the writer; later changes are written at once. */
     void flush() {
         writes.close();
+    }
+
+    /** Registrations held now. */
+    int size() {
+        return Math.max(0, count.get());
     }
 
     /** Changes not yet on disk (a full disk keeps them here, retried). */

@@ -28,24 +28,24 @@ final class EndpointFactories {
     }
 
     /** @param californium the configuration the endpoints run with, for their bounded deduplication store */
-    static CoapServerEndpointFactory coap(InetSocketAddress address, Lwm2mConfig.CoapConfig coap,
-            Configuration californium) {
+    static CoapServerEndpointFactory coap(InetSocketAddress address, Lwm2mConfig lwm2m, Configuration californium) {
         return new CoapBuilder().setURI(address)
-                .setCoapEndpointConfig(b -> ourStack(b, coap, californium))
+                .setCoapEndpointConfig(b -> ourStack(b, lwm2m.coap(), californium, lwm2m.limits().maxLinkBytes()))
                 .build();
     }
 
     /** @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog}) */
     static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval,
-            Lwm2mConfig.CoapConfig coap, Configuration californium, RefusalCounters refusals) {
+            Lwm2mConfig lwm2m, Configuration californium, RefusalCounters refusals) {
         return new CoapsBuilder(refusalLogInterval, refusals).setURI(address)
-                .setCoapEndpointConfig(b -> ourStack(b, coap, californium))
+                .setCoapEndpointConfig(b -> ourStack(b, lwm2m.coap(), californium, lwm2m.limits().maxLinkBytes()))
                 .build();
     }
 
     /** Our CoAP stack, and an exchange store whose deduplication is bounded ({@link BoundedDeduplicator}). */
-    private static void ourStack(CoapEndpoint.Builder builder, Lwm2mConfig.CoapConfig coap, Configuration californium) {
-        builder.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY);
+    private static void ourStack(CoapEndpoint.Builder builder, Lwm2mConfig.CoapConfig coap, Configuration californium,
+            int maxLinkBytes) {
+        builder.setCoapStackFactory(FirmwareAwareCoapStack.factory(maxLinkBytes));
         InMemoryMessageExchangeStore exchanges = new InMemoryMessageExchangeStore(californium);
         exchanges.setDeduplicator(CaliforniumConfigMapper.deduplicator(coap, californium));
         builder.setMessageExchangeStore(exchanges);

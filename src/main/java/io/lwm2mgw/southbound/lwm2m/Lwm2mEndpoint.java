@@ -95,7 +95,10 @@ public class Lwm2mEndpoint implements DevicePort {
                 .build();
         var coapServer = transport.getCoapServer();
         secure.attach(coapServer);
-        coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
+        RegistrationLimits limits = new RegistrationLimits(lwm2m.limits(), registrations::size,
+                endpoint -> registrations.getRegistrationByEndpoint(endpoint) != null, clock);
+        coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer(), limits, refusals,
+                lwm2m.security().refusalLogInterval(), clock, registrations::getRegistration, secure.authorizer()));
         coapServer.add(downloads);
 
         NotificationListener notifications = new NotificationListener(bus::publish, clock);
@@ -263,6 +266,6 @@ public class Lwm2mEndpoint implements DevicePort {
         }
         int[] count = {0};
         s.getRegistrationService().getAllRegistrations().forEachRemaining(r -> count[0]++);
-        return count[0];
+        return count[0]; // a scan, for the health check and metrics; the Register cap reads the store's count
     }
 }

@@ -53,8 +53,14 @@ final class SecureTransport implements AutoCloseable {
         this.security = lwm2m.security();
         this.events = events;
         this.clock = clock;
-        this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval());
+        this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval(),
+                "refuse".equals(security.nosecAddressChange()), refusals.eventsSuppressed);
         this.provisioning = new CredentialProvisioning(store, clock);
+    }
+
+    /** The authorizer of registrations (identities, endpoint names, address changes of plain devices). */
+    EndpointAuthorizer authorizer() {
+        return authorizer;
     }
 
     /** The endpoints builder with CoAP and, when enabled, CoAPS, on our Californium configuration. */
@@ -70,12 +76,12 @@ final class SecureTransport implements AutoCloseable {
         }
         endpoints.setConfiguration(californium);
         if (security.nosecEnabled()) {
-            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port()), lwm2m.coap(),
+            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port()), lwm2m,
                     californium));
         }
         if (security.coapsEnabled()) {
             endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
-                    security.refusalLogInterval(), lwm2m.coap(), californium, refusals));
+                    security.refusalLogInterval(), lwm2m, californium, refusals));
         }
         return endpoints;
     }

@@ -15,13 +15,14 @@ class CaliforniumConfigMapperTest {
     /** Values that differ from both Californium's and our defaults, so a forgotten mapping shows. */
     record Coap(int udpReceiveBuffer, int udpSendBuffer, int maxActivePeers, int deduplicationPerPeer,
             int maxResourceBodySize, Duration ackTimeout, int maxRetransmit, Duration exchangeLifetime,
-            int protocolThreads, int deduplicationMaxEntries, Duration nonLifetime) implements Lwm2mConfig.CoapConfig {
+            int protocolThreads, int deduplicationMaxEntries, Duration nonLifetime, int udpDatagramSize)
+            implements Lwm2mConfig.CoapConfig {
 
         Coap(int udpReceiveBuffer, int udpSendBuffer, int maxActivePeers, int deduplicationPerPeer,
                 int maxResourceBodySize, Duration ackTimeout, int maxRetransmit, Duration exchangeLifetime,
                 int protocolThreads) {
             this(udpReceiveBuffer, udpSendBuffer, maxActivePeers, deduplicationPerPeer, maxResourceBodySize,
-                    ackTimeout, maxRetransmit, exchangeLifetime, protocolThreads, 20_000, Duration.ofSeconds(29));
+                    ackTimeout, maxRetransmit, exchangeLifetime, protocolThreads, 20_000, Duration.ofSeconds(29), 60_001);
         }
     }
 
@@ -36,6 +37,7 @@ class CaliforniumConfigMapperTest {
 
         assertThat(configuration.get(UdpConfig.UDP_RECEIVE_BUFFER_SIZE)).isEqualTo(1_048_577);
         assertThat(configuration.get(UdpConfig.UDP_SEND_BUFFER_SIZE)).isEqualTo(2_097_153);
+        assertThat(configuration.get(UdpConfig.UDP_DATAGRAM_SIZE)).as("no silent drop above 2 KB").isEqualTo(60_001);
     }
 
     @Test
