@@ -11,6 +11,7 @@ import io.lwm2mgw.command.LanedDevicePort;
 import io.lwm2mgw.command.ResultSink;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.lwm2mgw.storage.StoreHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -56,11 +57,12 @@ public class CommandWiring {
     @Produces
     @Singleton
     CommandRouter router(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results, GatewayConfig config,
-            ObjectMapper mapper, Clock clock) {
+            ObjectMapper mapper, Clock clock, StoreHealth health) {
         GatewayConfig.CommandsConfig commands = config.commands();
         ExecutorService writer = Executors.newSingleThreadExecutor(Threads.named("command-store"));
         return new CommandRouter(devices, firmware, results,
-                new FileQueuedCommandStore(commands.storeDirectory(), mapper),
+                new FileQueuedCommandStore(commands.storeDirectory(), mapper, health,
+                        config.storage().retryFirstDelay(), config.storage().retryMaxDelay()),
                 new JournalLedgerStore(commands.storeDirectory(), mapper), clock, commands.maxQueuedPerDevice(),
                 commands.completedIdsRemembered(), writer);
     }

@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.ReplyAddress;
+import io.lwm2mgw.storage.AtomicFile;
+import io.lwm2mgw.storage.RetriedWrites;
+import io.lwm2mgw.storage.StoreHealth;
 import io.lwm2mgw.storage.StoredCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,23 +30,41 @@ import org.jboss.logging.Logger;
 
 /**
  * The embedded queued-command store: one small JSON file per command in a folder (a volume on
- * Kubernetes), written to a temporary file, forced to disk and renamed into place, so a crash leaves either
- * the whole command or none of it.
+ * Kubernetes), replaced through {@link AtomicFile}, so a crash leaves either the whole command or none of it.
  */
 public final class FileQueuedCommandStore implements QueuedCommandStore {
 
     private static final Logger LOG = Logger.getLogger(FileQueuedCommandStore.class);
 
+    /** The name under which this store reports a failing disk in {@link StoreHealth}. */
+    static final String STORE = "queued-commands";
+
     private final Path directory;
     private final ObjectMapper mapper;
+    private final StoreHealth health;
+    private final RetriedWrites removals;
 
+    /** A store without retried removals or health reports (tests). */
     public FileQueuedCommandStore(Path directory, ObjectMapper mapper) {
+        this(directory, mapper, new StoreHealth(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /**
+     * A failed save is reported in {@code health} and thrown (the command is refused, the caller redelivers);
+     * a failed removal is retried from {@code firstDelay} up to {@code maxDelay} apart, so that a command that
+     * ended is not executed again after a restart.
+     */
+    public FileQueuedCommandStore(Path directory, ObjectMapper mapper, StoreHealth health, Duration firstDelay,
+            Duration maxDelay) {
         this.directory = directory;
         this.mapper = mapper;
+        this.health = health;
+        this.removals = new RetriedWrites(STORE + "-removals", health, firstDelay, maxDelay);
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("gateway.commands.store-directory: cannot create " + directory, e);
+            throw new UncheckedIOException("gateway.commands.store-directory: cannot create " + directory + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -52,26 +72,28 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     public void save(CommandRequest request) {
         ObjectNode record = StoredCommands.write(request);
         try {
-            Path tmp = directory.resolve(file(request) + ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(record)));
-                channel.force(true);
-            }
-            Files.move(tmp, directory.resolve(file(request)), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(directory.resolve(file(request)), mapper.writeValueAsBytes(record));
+            health.recovered(STORE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store queued command " + request.id(), e);
+            health.failing(STORE, AtomicFile.reason(e));
+            throw new UncheckedIOException("cannot store queued command " + request.id() + ": " + AtomicFile.reason(e), e);
         }
     }
 
     @Override
     public void remove(CommandRequest request) {
+        Path file = directory.resolve(file(request));
         try {
-            Files.deleteIfExists(directory.resolve(file(request)));
+            AtomicFile.delete(file);
         } catch (IOException e) {
-            LOG.warnf("cannot remove stored command %s: %s", request.id(), e.getMessage());
+            // left on disk, the command would run again after a restart: retried until the disk allows it
+            removals.submit(file.getFileName().toString(), () -> AtomicFile.delete(file));
         }
+    }
+
+    /** Removals not yet done (a failing disk keeps them, retried). */
+    int unremoved() {
+        return removals.pending();
     }
 
     @Override

@@ -39,6 +39,9 @@ public interface GatewayConfig {
     /** Firmware updates and campaigns. */
     FirmwareConfig firmware();
 
+    /** How the file stores retry writes a full or failing disk refused. */
+    StorageConfig storage();
+
     /** Defaults and limits of the command plane. */
     interface CommandsConfig {
         /** How long to wait for a device's answer when the command gives no {@code timeout}. */

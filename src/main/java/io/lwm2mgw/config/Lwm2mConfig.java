@@ -36,6 +36,46 @@ public interface Lwm2mConfig {
     /** Californium transport settings. */
     CoapConfig coap();
 
+    /** What one device, one address and all devices together may register. */
+    LimitsConfig limits();
+
+    /**
+     * Limits applied at the door, before Leshan parses a registration: a flood of made-up endpoints from one
+     * socket, or megabytes of links, is refused instead of becoming registrations.
+     */
+    interface LimitsConfig {
+        /**
+         * Registrations the gateway holds at most; a Register for a new endpoint beyond it is answered 5.03
+         * Service Unavailable with Max-Age 60 (re-registrations of known endpoints still succeed). Default 100000.
+         */
+        @WithDefault("100000")
+        int maxRegistrations();
+
+        /**
+         * Register requests accepted per source address (IP, all ports together) per
+         * {@link #registrationWindow()}; more are answered 4.29 Too Many Requests with Max-Age. A fleet behind
+         * one NAT address needs room: the default lets 500 devices register at once and 50 per second after.
+         * Default 500.
+         */
+        @WithDefault("500")
+        int registrationsPerAddress();
+
+        /** The window of {@link #registrationsPerAddress()}. Default 10 s. */
+        @WithDefault("10s")
+        Duration registrationWindow();
+
+        /**
+         * Largest link-format payload of a Register or Update, in bytes, in one datagram or through Block1
+         * (checked on the first block that goes beyond it); more is answered 4.13 with Size1. Default 16384.
+         */
+        @WithDefault("16384")
+        int maxLinkBytes();
+
+        /** Most links (objects and instances) in one Register or Update; more is answered 4.00. Default 1000. */
+        @WithDefault("1000")
+        int maxLinks();
+    }
+
     /** How long the gateway waits for a device's answer to a request it sends on its own (auto-observe). */
     @WithDefault("30s")
     Duration requestTimeout();
@@ -61,9 +101,37 @@ public interface Lwm2mConfig {
         @WithDefault("200000")
         int maxActivePeers();
 
-        /** Deduplication entries kept per peer (bounds memory per device against floods). */
-        @WithDefault("64")
+        /**
+         * Deduplication entries (recently received message ids with their exchange, about 3 KB each) kept per
+         * device; its oldest goes first. A CON retransmission repeats one of the last few ids, so a handful is
+         * enough; a duplicate older than that is processed again. Default 8.
+         */
+        @WithDefault("8")
         int deduplicationPerPeer();
+
+        /**
+         * Deduplication entries kept for all devices together; the oldest goes first. Bounds this store's heap
+         * whatever the fleet and its notification rate (about 3 KB per entry: 20,000 take about 60 MB).
+         * Default 20000.
+         */
+        @WithDefault("20000")
+        int deduplicationMaxEntries();
+
+        /**
+         * CoAP NON_LIFETIME: how long the id of a NON message (most notifications) is remembered for
+         * deduplication. A NON is never retransmitted, so this only catches duplicates made by the network.
+         * Default 30 s (RFC 7252: 145 s).
+         */
+        @WithDefault("30s")
+        Duration nonLifetime();
+
+        /**
+         * Largest UDP datagram received, bytes (Californium's UDP_DATAGRAM_SIZE; its default of 2048 drops larger
+         * ones silently). Default 65507, the largest UDP payload: a body that is too large is then answered 4.13
+         * instead of lost.
+         */
+        @WithDefault("65507")
+        int udpDatagramSize();
 
         /** Largest request or response body accepted, bytes (firmware images need more than the default). */
         @WithDefault("16777216")

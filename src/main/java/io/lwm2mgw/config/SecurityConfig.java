@@ -51,11 +51,23 @@ public interface SecurityConfig {
     Optional<Path> trustedCertificates();
 
     /**
-     * After a refused registration is logged, the same identity refused for the same endpoint again is logged
-     * at debug level only for this long (the security event is published every time). Default 10m.
+     * After a refusal from one source (a device's {@code host:port}) is logged and published as a security
+     * event, further refusals of that source are only logged at debug level and counted
+     * ({@code lwm2m_refusals_events_suppressed_total}) for this long, so a flood makes one line and one event.
+     * Default 10m.
      */
     @WithDefault("10m")
     Duration refusalLogInterval();
+
+    /**
+     * What happens when a registration made without security (plain CoAP) is updated or de-registered from
+     * another address: {@code accept} moves it there (NAT rebinding keeps working, published as an
+     * {@code updated} event with {@code address} and {@code previousAddress}); {@code refuse} answers 4.03, since
+     * without DTLS anyone who learns the registration's location could take the device's commands. Default
+     * accept.
+     */
+    @WithDefault("accept")
+    String nosecAddressChange();
 
     /** DTLS (Scandium) tuning. */
     DtlsConfig dtls();

@@ -15,6 +15,8 @@ import io.lwm2mgw.domain.firmware.CampaignStatus.DeviceState;
 import io.lwm2mgw.domain.firmware.CampaignStatus.State;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
+import io.lwm2mgw.storage.RetriedWrites;
+import io.lwm2mgw.storage.StoreHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -82,12 +84,13 @@ public class CampaignFlow implements CampaignPort {
     }
 
     public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper,
-            FirmwareImageStore images, Clock clock) {
+            FirmwareImageStore images, Clock clock, StoreHealth health) {
         this.clock = clock;
         this.router = router;
         this.statuses = statuses;
         this.images = images;
-        this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper);
+        this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper, new RetriedWrites("campaigns",
+                health, config.storage().retryFirstDelay(), config.storage().retryMaxDelay()));
         this.defaultTimeout = config.firmware().totalTimeout();
         this.defaultTtl = config.commands().defaultTtl();
     }
@@ -301,5 +304,11 @@ public class CampaignFlow implements CampaignPort {
 
     void stop(@Observes @Priority(2) ShutdownEvent event) {
         thread.shutdown();
+        try {
+            thread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
     }
 }

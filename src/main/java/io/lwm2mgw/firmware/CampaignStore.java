@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.firmware.CampaignSpec;
 import io.lwm2mgw.domain.firmware.CampaignStatus;
+import io.lwm2mgw.storage.AtomicFile;
+import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoredCampaigns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Campaigns on disk, one JSON file each (the start document, the campaign's state and every device's
- * state), replaced atomically and fsync'd on every change, so a restarted gateway carries on where it stopped.
+ * state), replaced through {@link AtomicFile} on every change, so a restarted gateway carries on where it
+ * stopped. Writes run on their own thread and are retried while the disk refuses them ({@link RetriedWrites}).
  */
 final class CampaignStore {
 
@@ -38,10 +39,12 @@ final class CampaignStore {
 
     private final Path directory;
     private final ObjectMapper mapper;
+    private final RetriedWrites writes;
 
-    CampaignStore(Path directory, ObjectMapper mapper) {
+    CampaignStore(Path directory, ObjectMapper mapper, RetriedWrites writes) {
         this.directory = directory;
         this.mapper = mapper;
+        this.writes = writes;
     }
 
     void save(CampaignSpec spec, CampaignStatus.State state, Map<EndpointName, CampaignStatus.DeviceState> devices) {
@@ -50,16 +53,23 @@ final class CampaignStore {
         doc.put("state", state.name());
         ObjectNode states = doc.putObject("devices");
         devices.forEach((ep, s) -> states.put(ep.value(), s.name()));
+        byte[] content;
         try {
-            Files.createDirectories(directory);
-            Path file = file(spec.id());
-            Path temp = directory.resolve(file.getFileName() + ".tmp");
-            Files.write(temp, mapper.writeValueAsBytes(doc), StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            content = mapper.writeValueAsBytes(doc);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store campaign " + spec.id() + ": " + e.getMessage(), e);
         }
+        Path file = file(spec.id());
+        // on the store's writer thread, retried until the disk takes it; a newer state replaces an unwritten one
+        writes.submit(spec.id(), () -> {
+            Files.createDirectories(directory);
+            AtomicFile.write(file, content);
+        });
+    }
+
+    /** Writes what is pending and stops retrying. */
+    void close() {
+        writes.close();
     }
 
     List<Stored> loadAll() {

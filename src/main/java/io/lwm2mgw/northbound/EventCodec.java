@@ -257,7 +257,8 @@ public final class EventCodec {
         doc.put("endpoint", status.endpoint().value());
         doc.put("time", Rfc3339.format(time));
         doc.put("state", status.state().wireName());
-        doc.put("registrationId", status.registrationId());
+        // never the registration id: with it, anyone who may subscribe could update or de-register a plain CoAP
+        // device (its location is /rd/{id})
         doc.put("lwm2mVersion", status.lwm2mVersion());
         doc.put("binding", status.binding());
         doc.put("lifetime", status.lifetimeSeconds());

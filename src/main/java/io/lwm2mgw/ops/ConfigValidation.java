@@ -45,6 +45,15 @@ public class ConfigValidation {
         atLeast(problems, "gateway.lwm2m.coap.udp-send-buffer", coap.udpSendBuffer(), 8192);
         atLeast(problems, "gateway.lwm2m.coap.max-active-peers", coap.maxActivePeers(), 1);
         atLeast(problems, "gateway.lwm2m.coap.deduplication-per-peer", coap.deduplicationPerPeer(), 1);
+        atLeast(problems, "gateway.lwm2m.coap.deduplication-max-entries", coap.deduplicationMaxEntries(), 1);
+        between(problems, "gateway.lwm2m.coap.udp-datagram-size", coap.udpDatagramSize(), 2048, 65507);
+        Lwm2mConfig.LimitsConfig limits = lwm2m.limits();
+        atLeast(problems, "gateway.lwm2m.limits.max-registrations", limits.maxRegistrations(), 1);
+        atLeast(problems, "gateway.lwm2m.limits.registrations-per-address", limits.registrationsPerAddress(), 1);
+        positive(problems, "gateway.lwm2m.limits.registration-window", limits.registrationWindow());
+        atLeast(problems, "gateway.lwm2m.limits.max-link-bytes", limits.maxLinkBytes(), 64);
+        atLeast(problems, "gateway.lwm2m.limits.max-links", limits.maxLinks(), 1);
+        positive(problems, "gateway.lwm2m.coap.non-lifetime", coap.nonLifetime());
         atLeast(problems, "gateway.lwm2m.coap.max-resource-body-size", coap.maxResourceBodySize(), 1024);
         positive(problems, "gateway.lwm2m.coap.ack-timeout", coap.ackTimeout());
         between(problems, "gateway.lwm2m.coap.max-retransmit", coap.maxRetransmit(), 0, 20);
@@ -69,6 +78,8 @@ public class ConfigValidation {
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         atLeast(problems, "gateway.kafka.max-in-flight-commands", config.kafka().maxInFlightCommands(), 1);
         firmware(problems, config.firmware());
+        positive(problems, "gateway.storage.retry-first-delay", config.storage().retryFirstDelay());
+        positive(problems, "gateway.storage.retry-max-delay", config.storage().retryMaxDelay());
         secondsWithin(problems, "gateway.lwm2m.awake-time", lwm2m.awakeTime(), Integer.MAX_VALUE);
         secondsWithin(problems, "gateway.mqtt.keep-alive", mqtt.keepAlive(), 65535);
         secondsWithin(problems, "gateway.mqtt.session-expiry", mqtt.sessionExpiry(), 0xFFFFFFFFL);
@@ -129,6 +140,10 @@ public class ConfigValidation {
             problems.add(key + "nosec-enabled: and coaps-enabled are both false, so no device could connect");
         }
         positive(problems, key + "reload-interval", security.reloadInterval());
+        if (!java.util.List.of("accept", "refuse").contains(security.nosecAddressChange())) {
+            problems.add(key + "nosec-address-change: '" + security.nosecAddressChange() + "' is neither accept nor"
+                    + " refuse");
+        }
         positive(problems, key + "refusal-log-interval", security.refusalLogInterval());
         atLeast(problems, key + "dtls.max-connections", security.dtls().maxConnections(), 1);
         between(problems, key + "dtls.connection-id-length", security.dtls().connectionIdLength(), 0, 16);

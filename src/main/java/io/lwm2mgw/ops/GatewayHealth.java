@@ -2,6 +2,7 @@ package io.lwm2mgw.ops;
 
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.lwm2mgw.storage.StoreHealth;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -16,17 +17,19 @@ import org.eclipse.microprofile.health.Readiness;
  * Kubernetes probes. Live: the LwM2M endpoint is bound (a gateway that lost its socket must be restarted) and
  * the northbound threads run (the Kafka command channel reports its own liveness, "SmallRye Reactive Messaging").
  * Ready: the LwM2M endpoint is bound (DOWN while starting, and while stopping
- * through Quarkus' shutdown delay); broker outages are reported as data, not as DOWN.
+ * through Quarkus' shutdown delay) and every file store writes; broker outages are reported as data, not as DOWN.
  */
 @ApplicationScoped
 public class GatewayHealth {
 
     private final Lwm2mEndpoint endpoint;
     private final List<EventSink> sinks;
+    private final StoreHealth stores;
 
-    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks) {
+    public GatewayHealth(Lwm2mEndpoint endpoint, @All List<EventSink> sinks, StoreHealth stores) {
         this.endpoint = endpoint;
         this.sinks = sinks;
+        this.stores = stores;
     }
 
     @Produces
@@ -65,6 +68,23 @@ public class GatewayHealth {
     @Readiness
     HealthCheck northboundReadiness() {
         return () -> northboundState(sinks);
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck storageReadiness() {
+        return () -> storageState(stores);
+    }
+
+    /**
+     * DOWN while a file store cannot write (a full or read-only volume): the gateway keeps serving and retries,
+     * but what changes meanwhile would be lost by a restart, and the operator has to free the disk. Each
+     * failing store is named with the disk's reason.
+     */
+    static HealthCheckResponse storageState(StoreHealth stores) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("storage").up();
+        stores.failures().forEach((store, reason) -> builder.down().withData(store, reason));
+        return builder.build();
     }
 
     /**

@@ -57,6 +57,7 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
                 .register(registry));
         sends = track(Counter.builder("lwm2m.sends")
                 .description("LwM2M 1.1 Sends received (each may carry several readings)").register(registry));
+        refusalMeters(endpoint.refusals());
         for (EventSink sink : this.sinks) {
             track(Gauge.builder("northbound.buffer.depth", sink, EventSink::bufferDepth).strongReference(true)
                     .tag("sink", sink.name()).description("Messages waiting for delivery to the broker")
@@ -68,6 +69,37 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
                     .strongReference(true).tag("sink", sink.name())
                     .description("1 when the sink's broker is reachable").register(registry));
         }
+    }
+
+    /** What the southbound refused or held back: a flood shows here even when its log lines are throttled. */
+    private void refusalMeters(io.lwm2mgw.southbound.lwm2m.RefusalCounters refusals) {
+        track(FunctionCounter.builder("lwm2m.dtls.handshakes.failed", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::handshakesFailed)
+                .description("DTLS handshakes that failed (bad Finished, timeout, authorization refused)")
+                .register(registry));
+        track(FunctionCounter.builder("lwm2m.dtls.handshakes.refused", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::handshakesRefused)
+                .description("DTLS handshakes refused: no credentials hold the offered PSK identity")
+                .register(registry));
+        track(FunctionCounter.builder("lwm2m.dtls.handshakes.started", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::handshakesStarted)
+                .description("DTLS handshakes begun").register(registry));
+        track(FunctionCounter.builder("lwm2m.dtls.records.dropped", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::recordsDropped)
+                .description("DTLS records dropped: malformed, replayed, wrong epoch, no connection, bad MAC")
+                .register(registry));
+        track(FunctionCounter.builder("lwm2m.refusals.events.suppressed", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::eventsSuppressed)
+                .description("Security events not published because their source address sent too many")
+                .register(registry));
+        track(FunctionCounter.builder("lwm2m.refusals.logs.suppressed", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::logLinesSuppressed)
+                .description("Log lines about refused requests not written because their source sent too many")
+                .register(registry));
+        track(FunctionCounter.builder("lwm2m.registrations.refused", refusals,
+                io.lwm2mgw.southbound.lwm2m.RefusalCounters::registrationsRefused)
+                .description("Registrations refused at the door (limits, malformed parameters, address change)")
+                .register(registry));
     }
 
     private <M extends io.micrometer.core.instrument.Meter> M track(M meter) {

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,16 +53,9 @@ public final class Journal implements AutoCloseable {
     public static Journal open(Path file, List<String> compacted) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                StringBuilder text = new StringBuilder();
-                compacted.forEach(line -> text.append(line).append('\n'));
-                out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-                out.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory(file.toAbsolutePath().getParent());
+            StringBuilder text = new StringBuilder();
+            compacted.forEach(line -> text.append(line).append('\n'));
+            AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
             return new Journal(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
@@ -151,12 +143,8 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Forces a directory's entries (a rename into it) to disk; a file system that cannot is left as it is. */
+    /** Forces a directory's entries (a rename into it) to disk; see {@link AtomicFile#forceDirectory}. */
     public static void forceDirectory(Path directory) {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // some file systems refuse to open a directory for reading: nothing more can be done there
-        }
+        AtomicFile.forceDirectory(directory);
     }
 }

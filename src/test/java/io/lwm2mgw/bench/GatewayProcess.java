@@ -135,12 +135,27 @@ final class GatewayProcess implements AutoCloseable {
         return -1;
     }
 
-    /** Heap in use after a full GC, KiB (jcmd GC.run, then GC.heap_info). */
+    /**
+     * Heap in use after a full GC, KiB (jcmd GC.run, then GC.heap_info): G1's one heap line, or the young and
+     * old generations of the Serial and Parallel collectors summed (never Metaspace).
+     */
     long heapAfterGcKb() throws IOException, InterruptedException {
         jcmd("GC.run");
         jcmd("GC.run");
-        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        long used = 0;
+        boolean found = false;
+        for (String line : jcmd("GC.heap_info").split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("garbage-first heap") || trimmed.contains("generation")
+                    || trimmed.startsWith("PSYoungGen") || trimmed.startsWith("ParOldGen")) {
+                Matcher m = HEAP_USED.matcher(trimmed);
+                if (m.find()) {
+                    used += Long.parseLong(m.group(1));
+                    found = true;
+                }
+            }
+        }
+        return found ? used : -1;
     }
 
     /** The first {@code lines} lines of jcmd GC.class_histogram (largest classes by bytes). */

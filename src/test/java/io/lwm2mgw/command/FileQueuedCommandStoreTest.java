@@ -1,12 +1,16 @@
 package io.lwm2mgw.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.storage.StoreHealth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -62,5 +66,38 @@ class FileQueuedCommandStoreTest {
         store.remove(a);
 
         assertThat(store.loadAll()).isEmpty();
+    }
+
+    @Test
+    void a_save_the_disk_refuses_is_reported_and_a_refused_removal_is_retried_until_done() throws IOException {
+        StoreHealth health = new StoreHealth();
+        FileQueuedCommandStore store = new FileQueuedCommandStore(directory, new ObjectMapper(), health,
+                Duration.ofMillis(20), Duration.ofMillis(100));
+        CommandRequest a = read("dev-a", "c-1");
+        // a folder in the way of the command's file: the rename fails as on a broken volume
+        Path inTheWay = Files.createDirectories(directory.resolve(FileQueuedCommandStore.file(a)).resolve("x"));
+
+        assertThatThrownBy(() -> store.save(a)).isInstanceOf(java.io.UncheckedIOException.class);
+        assertThat(health.failures()).containsKey("queued-commands");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).noneMatch(f -> f.toString().endsWith(".tmp"));
+        }
+
+        Files.delete(inTheWay);
+        Files.delete(inTheWay.getParent());
+        store.save(a);
+        assertThat(health.failures()).isEmpty();
+
+        Path saved = directory.resolve(FileQueuedCommandStore.file(a));
+        Files.delete(saved);
+        Files.createDirectories(saved.resolve("x")); // the removal fails now
+        store.remove(a);
+        assertThat(store.unremoved()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> health.failures().containsKey("queued-commands-removals"));
+
+        Files.delete(saved.resolve("x"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.unremoved() == 0);
+        assertThat(Files.exists(saved)).isFalse();
+        assertThat(health.failures()).isEmpty();
     }
 }

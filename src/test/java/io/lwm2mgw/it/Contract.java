@@ -182,8 +182,10 @@ public final class Contract {
 
     /** The status document's fields. */
     public static void assertStatusFields(JsonNode doc) {
-        assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "state", "registrationId",
+        assertThat(doc.fieldNames()).toIterable().contains("endpoint", "time", "state",
                 "lwm2mVersion", "binding", "lifetime", "queueMode", "address", "objects");
+        assertThat(doc.has("registrationId")).as("the registration id would let a subscriber take a device over")
+                .isFalse();
         assertThat(doc.get("objects").isArray()).isTrue();
         assertThat(doc.get("lifetime").isIntegralNumber()).isTrue();
         assertThat(doc.get("queueMode").isBoolean()).isTrue();

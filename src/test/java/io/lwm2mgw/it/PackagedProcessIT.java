@@ -39,6 +39,40 @@ class PackagedProcessIT {
     }
 
     @Test
+    void an_unwritable_store_folder_stops_start_up_with_one_line_naming_the_key() throws Exception {
+        java.nio.file.Path blocker = java.nio.file.Files.createTempFile("not-a-folder", ".txt");
+        gateway = start(Map.of(), "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(),
+                "-Dgateway.commands.store-directory=" + blocker.resolve("commands"));
+
+        assertThat(gateway.process().waitFor(60, TimeUnit.SECONDS)).as("the gateway refuses to start").isTrue();
+        String output = gateway.output();
+        assertThat(gateway.process().exitValue()).as(output).isNotZero();
+        assertThat(output).contains("gateway.commands.store-directory: " + blocker.resolve("commands")
+                + " cannot be created").doesNotContain("\tat ").doesNotContain("started in");
+    }
+
+    @Test
+    void a_second_gateway_on_the_same_store_folders_refuses_to_start_and_the_first_keeps_serving() throws Exception {
+        String registrations = "-Dgateway.lwm2m.state-directory=target/it-registration-store/" + UUID.randomUUID();
+        String commands = "-Dgateway.commands.store-directory=target/it-command-store/" + UUID.randomUUID();
+        int http = TestBrokers.freePort();
+        gateway = start(Map.of(), "-Dquarkus.http.port=" + http, "-Dgateway.mqtt.host=127.0.0.1",
+                "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(), registrations, commands);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status(http, "/q/health/ready") == 200);
+
+        try (PackagedGatewayProcess second = start(Map.of(), "-Dquarkus.http.port=" + TestBrokers.freePort(),
+                "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(), registrations,
+                commands)) {
+            assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("the second gateway refuses").isTrue();
+            String output = second.output();
+            assertThat(second.process().exitValue()).as(output).isNotZero();
+            assertThat(output).contains("gateway.lwm2m.state-directory: ").contains("in use by another gateway process")
+                    .doesNotContain("\tat ");
+        }
+        assertThat(status(http, "/q/health/ready")).isEqualTo(200);
+    }
+
+    @Test
     void sigterm_turns_readiness_down_first_then_stops_within_the_grace_period() throws Exception {
         int http = TestBrokers.freePort();
         String id = "gw-stop-" + UUID.randomUUID().toString().substring(0, 8);
@@ -68,8 +102,16 @@ class PackagedProcessIT {
         List<String> all = new ArrayList<>(List.of(properties));
         all.add("-Dgateway.lwm2m.host=127.0.0.1");
         all.add("-Dgateway.lwm2m.port=0");
-        all.add("-Dgateway.commands.store-directory=target/it-command-store/" + UUID.randomUUID());
-        all.add("-Dgateway.lwm2m.state-directory=target/it-registration-store/" + UUID.randomUUID());
+        addUnlessGiven(all, "-Dgateway.lwm2m.security.coaps-port=", "0");
+        addUnlessGiven(all, "-Dquarkus.http.port=", String.valueOf(TestBrokers.freePort()));
+        addUnlessGiven(all, "-Dgateway.commands.store-directory=", "target/it-command-store/" + UUID.randomUUID());
+        addUnlessGiven(all, "-Dgateway.lwm2m.state-directory=", "target/it-registration-store/" + UUID.randomUUID());
         return PackagedGatewayProcess.start(env, all);
+    }
+
+    private static void addUnlessGiven(List<String> properties, String key, String value) {
+        if (properties.stream().noneMatch(p -> p.startsWith(key))) {
+            properties.add(key + value);
+        }
     }
 }

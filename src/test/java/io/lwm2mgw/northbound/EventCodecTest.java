@@ -105,6 +105,7 @@ class EventCodecTest {
         Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("lifetime", 600L);
         changes.put("address", "192.0.2.7:40001");
+        changes.put("previousAddress", "192.0.2.7:40000");
         changes.put("objects", objects);
 
         List<OutboundMessage> messages = codec.encode(new DeviceUpdated(TIME, after, changes));

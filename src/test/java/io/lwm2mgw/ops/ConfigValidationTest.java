@@ -62,9 +62,11 @@ class ConfigValidationTest {
                 "gateway.lwm2m.security.coaps-enabled", "false",
                 "gateway.lwm2m.security.dtls.connection-id-length", "40",
                 "gateway.lwm2m.security.credentials-file", "/nonexistent/credentials.json",
-                "gateway.lwm2m.security.server-public-key", "/nonexistent/pub.pem"));
+                "gateway.lwm2m.security.server-public-key", "/nonexistent/pub.pem",
+                "gateway.lwm2m.security.nosec-address-change", "maybe"));
 
         assertThat(ConfigValidation.problems(config)).containsExactlyInAnyOrder(
+                "gateway.lwm2m.security.nosec-address-change: 'maybe' is neither accept nor refuse",
                 "gateway.lwm2m.security.nosec-enabled: and coaps-enabled are both false, so no device could connect",
                 "gateway.lwm2m.security.dtls.connection-id-length: 40 is outside 0..16",
                 "gateway.lwm2m.security.server-private-key: must be set with server-public-key or"

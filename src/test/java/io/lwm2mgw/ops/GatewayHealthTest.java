@@ -55,4 +55,17 @@ class GatewayHealthTest {
         assertThat(response.getData().orElseThrow()).containsEntry("mqtt", "unreachable")
                 .containsEntry("kafka", "connected");
     }
+
+    @Test
+    void readiness_is_down_while_a_store_cannot_write_and_up_again_once_it_does() {
+        io.lwm2mgw.storage.StoreHealth stores = new io.lwm2mgw.storage.StoreHealth();
+        stores.failing("registrations", "No space left on device");
+
+        HealthCheckResponse response = GatewayHealth.storageState(stores);
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("registrations", "No space left on device");
+
+        stores.recovered("registrations");
+        assertThat(GatewayHealth.storageState(stores).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    }
 }

@@ -1,17 +1,13 @@
 package io.lwm2mgw.southbound.lwm2m;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.storage.RetriedWrites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.leshan.core.Destroyable;
 import org.eclipse.leshan.core.Startable;
 import org.eclipse.leshan.core.Stoppable;
@@ -30,7 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Leshan's registration store that outlives the process: Leshan's in-memory store serves every look-up,
  * and each change of a registration or of its observations is written to {@link RegistrationSnapshots} by
- * one writer thread (never on a protocol thread; changes to one registration coalesce). At start the
+ * one writer thread (never on a protocol thread; changes to one registration coalesce), retried while the
+ * disk refuses them ({@link RetriedWrites}: readiness DOWN meanwhile, memory bounded by the registrations
+ * themselves). At start the
  * snapshots are read back before the server serves anyone, so devices need not register again and their
  * notifications still match the observations by token. Stopping writes what is pending.
  */
@@ -41,18 +39,17 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private final InMemoryRegistrationStore memory;
     private final RegistrationSnapshots snapshots;
     private final RegistrationCodec codec;
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "registration-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private volatile boolean failing;
+    private final RetriedWrites writes;
+    /** Registrations held, kept here so that a Register can be checked against the cap without a scan. */
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
-    DurableRegistrationStore(InMemoryRegistrationStore memory, RegistrationSnapshots snapshots, ObjectMapper mapper) {
+    /** {@code writes} runs and retries every snapshot write; the store closes it when it stops. */
+    DurableRegistrationStore(InMemoryRegistrationStore memory, RegistrationSnapshots snapshots, ObjectMapper mapper,
+            RetriedWrites writes) {
         this.memory = memory;
         this.snapshots = snapshots;
         this.codec = new RegistrationCodec(mapper);
+        this.writes = writes;
     }
 
     /** Reads every stored registration back; call before the server starts. Returns how many. */
@@ -69,7 +66,9 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
             try {
                 RegistrationCodec.Snapshot snapshot = codec.decode(entry.getValue());
-                memory.addRegistration(snapshot.registration());
+                if (memory.addRegistration(snapshot.registration()) == null) {
+                    count.incrementAndGet();
+                }
                 for (Observation observation : snapshot.observations()) {
                     memory.addObservation(snapshot.registration().getId(), observation, false);
                     observations++;
@@ -92,6 +91,8 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         Deregistration replaced = memory.addRegistration(registration);
         if (replaced != null) {
             changed(replaced.getRegistration().getId());
+        } else {
+            count.incrementAndGet();
         }
         changed(registration.getId());
         return replaced;
@@ -109,6 +110,9 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     @Override
     public Deregistration removeRegistration(String registrationId) {
         Deregistration removed = memory.removeRegistration(registrationId);
+        if (removed != null) {
+            count.decrementAndGet();
+        }
         changed(registrationId);
         return removed;
     }
@@ -139,6 +143,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     @Override
     public void setExpirationListener(ExpirationListener listener) {
         memory.setExpirationListener((registration, observations) -> {
+            count.decrementAndGet();
             changed(registration.getId());
             if (listener != null) {
                 listener.registrationExpired(registration, observations);
@@ -205,47 +210,32 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     /** Writes what is pending and stops the writer; later changes are written at once. */
     void flush() {
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warnf("%d registration changes were not written before stopping", pending.size());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writes.close();
     }
 
+    /** Registrations held now. */
+    int size() {
+        return Math.max(0, count.get());
+    }
+
+    /** Changes not yet on disk (a full disk keeps them here, retried). */
+    int unwritten() {
+        return writes.pending();
+    }
+
+    /** Coalesces: a registration changed twice before its write is written once, as it is then. */
     private void changed(String registrationId) {
-        if (pending.add(registrationId)) {
-            if (writer.isShutdown()) {
-                write(registrationId);
-            } else {
-                writer.execute(() -> write(registrationId));
-            }
-        }
+        writes.submit(registrationId, () -> write(registrationId));
     }
 
-    private void write(String registrationId) {
-        pending.remove(registrationId);
+    private void write(String registrationId) throws IOException {
         Registration registration = memory.getRegistration(registrationId);
-        try {
-            Optional<byte[]> snapshot = registration == null ? Optional.empty()
-                    : codec.encode(registration, memory.getObservations(registrationId));
-            if (snapshot.isPresent()) {
-                snapshots.save(registrationId, snapshot.get());
-            } else {
-                snapshots.delete(registrationId);
-            }
-            if (failing) {
-                failing = false;
-                LOG.infof("registrations are stored again");
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!failing) {
-                failing = true;
-                LOG.warnf("registration of %s not stored (%s); it is kept in memory and written with its next change",
-                        registration == null ? registrationId : registration.getEndpoint(), e.getMessage());
-            }
+        Optional<byte[]> snapshot = registration == null ? Optional.empty()
+                : codec.encode(registration, memory.getObservations(registrationId));
+        if (snapshot.isPresent()) {
+            snapshots.save(registrationId, snapshot.get());
+        } else {
+            snapshots.delete(registrationId);
         }
     }
 }

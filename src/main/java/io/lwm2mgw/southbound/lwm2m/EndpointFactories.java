@@ -1,7 +1,9 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import io.lwm2mgw.config.Lwm2mConfig;
 import java.net.InetSocketAddress;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.PskStore;
@@ -16,25 +18,37 @@ import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServe
 import org.eclipse.leshan.transport.californium.server.observation.LwM2mObservationStore;
 
 /**
- * Leshan's CoAP and CoAPS endpoint factories with two changes: our CoAP stack (firmware Block1 past the
- * blockwise layer) and observations read back with {@link SharedMapperObservationSerDes}.
+ * Leshan's CoAP and CoAPS endpoint factories with three changes: our CoAP stack (firmware Block1 past the
+ * blockwise layer), a bounded deduplication store ({@link BoundedDeduplicator}) and observations read back
+ * with {@link SharedMapperObservationSerDes}.
  */
 final class EndpointFactories {
 
     private EndpointFactories() {
     }
 
-    static CoapServerEndpointFactory coap(InetSocketAddress address) {
+    /** @param californium the configuration the endpoints run with, for their bounded deduplication store */
+    static CoapServerEndpointFactory coap(InetSocketAddress address, Lwm2mConfig lwm2m, Configuration californium) {
         return new CoapBuilder().setURI(address)
-                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+                .setCoapEndpointConfig(b -> ourStack(b, lwm2m.coap(), californium, lwm2m.limits().maxLinkBytes()))
                 .build();
     }
 
     /** @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog}) */
-    static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval) {
-        return new CoapsBuilder(refusalLogInterval).setURI(address)
-                .setCoapEndpointConfig(b -> b.setCoapStackFactory(FirmwareAwareCoapStack.FACTORY))
+    static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval,
+            Lwm2mConfig lwm2m, Configuration californium, RefusalCounters refusals) {
+        return new CoapsBuilder(refusalLogInterval, refusals).setURI(address)
+                .setCoapEndpointConfig(b -> ourStack(b, lwm2m.coap(), californium, lwm2m.limits().maxLinkBytes()))
                 .build();
+    }
+
+    /** Our CoAP stack, and an exchange store whose deduplication is bounded ({@link BoundedDeduplicator}). */
+    private static void ourStack(CoapEndpoint.Builder builder, Lwm2mConfig.CoapConfig coap, Configuration californium,
+            int maxLinkBytes) {
+        builder.setCoapStackFactory(FirmwareAwareCoapStack.factory(maxLinkBytes));
+        InMemoryMessageExchangeStore exchanges = new InMemoryMessageExchangeStore(californium);
+        exchanges.setDeduplicator(CaliforniumConfigMapper.deduplicator(coap, californium));
+        builder.setMessageExchangeStore(exchanges);
     }
 
     private static LwM2mObservationStore observationStore(EffectiveEndpointUriProvider uri, LeshanServer server,
@@ -61,9 +75,11 @@ final class EndpointFactories {
 
     private static final class CoapsBuilder extends CoapsServerEndpointFactoryBuilder {
         private final java.time.Duration refusalLogInterval;
+        private final RefusalCounters refusals;
 
-        CoapsBuilder(java.time.Duration refusalLogInterval) {
+        CoapsBuilder(java.time.Duration refusalLogInterval, RefusalCounters refusals) {
             this.refusalLogInterval = refusalLogInterval;
+            this.refusals = refusals;
         }
 
         @Override
@@ -80,9 +96,11 @@ final class EndpointFactories {
                 protected void setUpDtlsConfig(DtlsConnectorConfig.Builder dtls, InetSocketAddress address,
                         ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
                     super.setUpDtlsConfig(dtls, address, serverSecurityInfo, server);
+                    dtls.setHealthHandler(new DtlsCounters(refusals));
                     PskStore leshans = dtls.getIncompleteConfig().getPskStore();
                     if (leshans != null) {
-                        dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC()));
+                        dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC(),
+                                refusals));
                     }
                 }
             };

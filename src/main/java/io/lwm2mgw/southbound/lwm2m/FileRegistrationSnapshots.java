@@ -1,14 +1,10 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import io.lwm2mgw.storage.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -16,8 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Registration snapshots as files in one folder (a volume on Kubernetes): {@code <registration id>.json},
- * written to a temporary file, fsync'd and renamed over the old one, so a crash leaves either the old or
- * the new snapshot, never half of one.
+ * replaced through {@link AtomicFile}, so a crash leaves either the old or the new snapshot, never half of one.
  */
 public final class FileRegistrationSnapshots implements RegistrationSnapshots {
 
@@ -35,26 +30,12 @@ public final class FileRegistrationSnapshots implements RegistrationSnapshots {
     @Override
     public void save(String registrationId, byte[] snapshot) throws IOException {
         Files.createDirectories(directory);
-        Path target = file(registrationId);
-        Path temporary = directory.resolve(target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(snapshot);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.write(file(registrationId), snapshot);
     }
 
     @Override
     public void delete(String registrationId) throws IOException {
-        Files.deleteIfExists(file(registrationId));
+        AtomicFile.delete(file(registrationId));
     }
 
     @Override

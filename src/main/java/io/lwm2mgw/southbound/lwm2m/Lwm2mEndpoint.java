@@ -8,6 +8,8 @@ import io.lwm2mgw.domain.command.CommandStatus;
 import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.events.DeviceEventBus;
+import io.lwm2mgw.storage.RetriedWrites;
+import io.lwm2mgw.storage.StoreHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -45,6 +47,8 @@ public class Lwm2mEndpoint implements DevicePort {
     private static final Logger LOG = Logger.getLogger(Lwm2mEndpoint.class);
 
     private final GatewayConfig config;
+    private final StoreHealth storeHealth;
+    private final RefusalCounters refusals = new RefusalCounters();
     private final DeviceEventBus bus;
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
@@ -56,10 +60,12 @@ public class Lwm2mEndpoint implements DevicePort {
 
     private final io.lwm2mgw.command.DeviceLanes lanes;
 
-    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes) {
+    public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes,
+            StoreHealth storeHealth) {
         this.config = config;
         this.bus = bus;
         this.lanes = lanes;
+        this.storeHealth = storeHealth;
     }
 
     void start(@Observes @Priority(5) StartupEvent event) {
@@ -68,11 +74,13 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock);
+        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock, refusals);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
-                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper());
+                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper(),
+                new RetriedWrites("registrations", storeHealth, config.storage().retryFirstDelay(),
+                        config.storage().retryMaxDelay()));
         registrations.restore();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());
@@ -87,7 +95,10 @@ public class Lwm2mEndpoint implements DevicePort {
                 .build();
         var coapServer = transport.getCoapServer();
         secure.attach(coapServer);
-        coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer()));
+        RegistrationLimits limits = new RegistrationLimits(lwm2m.limits(), registrations::size,
+                endpoint -> registrations.getRegistrationByEndpoint(endpoint) != null, clock);
+        coapServer.setMessageDeliverer(new RegistrationGuard(coapServer.getMessageDeliverer(), limits, refusals,
+                lwm2m.security().refusalLogInterval(), clock, registrations::getRegistration, secure.authorizer()));
         coapServer.add(downloads);
 
         NotificationListener notifications = new NotificationListener(bus::publish, clock);
@@ -243,6 +254,11 @@ public class Lwm2mEndpoint implements DevicePort {
     }
 
     /** Number of devices currently registered. */
+    /** What the southbound refused or suppressed since start, for the metrics. */
+    public RefusalCounters refusals() {
+        return refusals;
+    }
+
     public int registeredDevices() {
         LeshanServer s = server;
         if (s == null) {
@@ -250,6 +266,6 @@ public class Lwm2mEndpoint implements DevicePort {
         }
         int[] count = {0};
         s.getRegistrationService().getAllRegistrations().forEachRemaining(r -> count[0]++);
-        return count[0];
+        return count[0]; // a scan, for the health check and metrics; the Register cap reads the store's count
     }
 }

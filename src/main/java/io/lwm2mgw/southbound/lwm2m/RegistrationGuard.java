@@ -12,34 +12,60 @@ import org.eclipse.californium.core.server.MessageDeliverer;
 import org.jboss.logging.Logger;
 
 /**
- * Checks the parameters of Register and Update requests before Leshan sees them, so that a malformed one is
- * answered 4.00 with a diagnostic (Leshan would answer 5.00 to a lifetime that is not a number) and logged in
- * one line. Everything else is delivered unchanged.
+ * Checks Register and Update requests before Leshan sees them: the limits of {@link RegistrationLimits}
+ * (size and number of links, registrations per address, total), and the parameters, so that a malformed one
+ * is answered 4.00 with a diagnostic (Leshan would answer 5.00 to a lifetime that is not a number). A refusal
+ * is logged in one line, once per source ({@code host:port}) and interval; the rest of a flood from that
+ * source is counted ({@link RefusalCounters}). Everything else is delivered unchanged.
  */
 final class RegistrationGuard implements MessageDeliverer {
 
     private static final Logger LOG = Logger.getLogger(RegistrationGuard.class);
 
     private final MessageDeliverer delegate;
+    private final RegistrationLimits limits;
+    private final RefusalCounters refusals;
+    private final io.lwm2mgw.southbound.lwm2m.security.SourceThrottle logged;
 
-    RegistrationGuard(MessageDeliverer delegate) {
+    private final java.util.function.Function<String, org.eclipse.leshan.server.registration.Registration> byId;
+    private final io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer authorizer;
+
+    /**
+     * @param byId the registration of a location ({@code /rd/{id}}), null when there is none
+     * @param authorizer decides whether a plain registration may move to the address of an Update
+     */
+    RegistrationGuard(MessageDeliverer delegate, RegistrationLimits limits, RefusalCounters refusals,
+            java.time.Duration logInterval, java.time.Clock clock,
+            java.util.function.Function<String, org.eclipse.leshan.server.registration.Registration> byId,
+            io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer authorizer) {
         this.delegate = delegate;
+        this.byId = byId;
+        this.authorizer = authorizer;
+        this.limits = limits;
+        this.refusals = refusals;
+        this.logged = new io.lwm2mgw.southbound.lwm2m.security.SourceThrottle(1, logInterval, clock, 10_000);
     }
 
     @Override
     public void deliverRequest(Exchange exchange) {
         Request request = exchange.getRequest();
         String path = request.getOptions().getUriPathString();
+        if (path.startsWith("rd/") && (request.getCode() == CoAP.Code.POST || request.getCode() == CoAP.Code.DELETE)
+                && movesPlainRegistration(exchange, path.substring(3))) {
+            return;
+        }
         if (request.getCode() == CoAP.Code.POST && (path.equals("rd") || path.startsWith("rd/"))) {
+            boolean register = path.equals("rd");
             Optional<String> problem = notUtf8(request.getOptions().getUriQuery())
-                    .or(() -> problem(request.getOptions().getUriQueryStrings(), path.equals("rd")));
-            if (problem.isPresent()) {
-                LOG.warnf("refused registration request from %s: %s", request.getSourceContext().getPeerAddress(),
-                        problem.get());
+                    .or(() -> problem(request.getOptions().getUriQueryStrings(), register));
+            Optional<Response> refusal = problem.map(p -> {
                 Response response = new Response(CoAP.ResponseCode.BAD_REQUEST);
-                response.setPayload(problem.get());
+                response.setPayload(p);
                 response.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
-                exchange.sendResponse(response);
+                return response;
+            }).or(() -> limits.check(request, register, endpoint(request.getOptions().getUriQueryStrings())));
+            if (refusal.isPresent()) {
+                refuse(exchange, refusal.get());
                 return;
             }
             if (path.equals("rd")) {
@@ -47,6 +73,58 @@ final class RegistrationGuard implements MessageDeliverer {
             }
         }
         delegate.deliverRequest(exchange);
+    }
+
+    /**
+     * An Update or De-register without DTLS from another address than the registration's, refused by policy:
+     * answered 4.03 (and published as a security event by the authorizer). True when refused.
+     */
+    private boolean movesPlainRegistration(Exchange exchange, String registrationId) {
+        Request request = exchange.getRequest();
+        if (request.getSourceContext().getPeerIdentity() != null) {
+            return false; // DTLS: the identity proves the device, Leshan's checks apply
+        }
+        org.eclipse.leshan.server.registration.Registration registration = byId.apply(registrationId);
+        if (registration == null) {
+            return false;
+        }
+        java.net.InetSocketAddress source = request.getSourceContext().getPeerAddress();
+        var sender = new org.eclipse.leshan.core.peer.IpPeer(source,
+                new org.eclipse.leshan.core.peer.SocketIdentity(source));
+        Optional<String> reason = authorizer.addressChange(registration, sender);
+        if (reason.isEmpty()) {
+            return false;
+        }
+        refusals.registrationsRefused.increment();
+        authorizer.refuse(registration.getEndpoint(), sender, reason.get());
+        Response response = new Response(CoAP.ResponseCode.FORBIDDEN);
+        response.setPayload("a registration made without security is only updated from its own address");
+        response.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+        exchange.sendResponse(response);
+        return true;
+    }
+
+    /** Answers the refusal; logs it unless this source was logged within the interval (then counts it). */
+    private void refuse(Exchange exchange, Response response) {
+        refusals.registrationsRefused.increment();
+        java.net.InetSocketAddress source = exchange.getRequest().getSourceContext().getPeerAddress();
+        String from = source.getAddress().getHostAddress() + ":" + source.getPort();
+        if (logged.tryAcquire(from)) {
+            LOG.warnf("refused registration request from %s with %s: %s (more from this source are counted in"
+                    + " lwm2m_refusals_logs_suppressed_total)", from, response.getCode(), response.getPayloadString());
+        } else {
+            refusals.logLinesSuppressed.increment();
+        }
+        exchange.sendResponse(response);
+    }
+
+    private static String endpoint(List<String> query) {
+        for (String param : query) {
+            if (param.startsWith("ep=")) {
+                return param.substring(3);
+            }
+        }
+        return null;
     }
 
     /**

@@ -104,6 +104,7 @@ final class RegistrationMapper {
         }
         if (!before.address().equals(after.address())) {
             changes.put("address", after.address());
+            changes.put("previousAddress", before.address());
         }
         if (!Objects.equals(before.objects(), after.objects())) {
             changes.put("objects", after.objects());

@@ -37,6 +37,7 @@ import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServe
 final class SecureTransport implements AutoCloseable {
 
     private final Lwm2mConfig lwm2m;
+    private final RefusalCounters refusals;
     private final SecurityConfig security;
     private final Consumer<DeviceEvent> events;
     private final Clock clock;
@@ -46,13 +47,20 @@ final class SecureTransport implements AutoCloseable {
     private CredentialsFileWatcher watcher;
     private ExecutorService bootstrapFlows;
 
-    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock) {
+    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock, RefusalCounters refusals) {
         this.lwm2m = lwm2m;
+        this.refusals = refusals;
         this.security = lwm2m.security();
         this.events = events;
         this.clock = clock;
-        this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval());
+        this.authorizer = new EndpointAuthorizer(store, events, clock, security.refusalLogInterval(),
+                "refuse".equals(security.nosecAddressChange()), refusals.eventsSuppressed);
         this.provisioning = new CredentialProvisioning(store, clock);
+    }
+
+    /** The authorizer of registrations (identities, endpoint names, address changes of plain devices). */
+    EndpointAuthorizer authorizer() {
+        return authorizer;
     }
 
     /** The endpoints builder with CoAP and, when enabled, CoAPS, on our Californium configuration. */
@@ -68,11 +76,12 @@ final class SecureTransport implements AutoCloseable {
         }
         endpoints.setConfiguration(californium);
         if (security.nosecEnabled()) {
-            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port())));
+            endpoints.addEndpoint(EndpointFactories.coap(new InetSocketAddress(lwm2m.host(), lwm2m.port()), lwm2m,
+                    californium));
         }
         if (security.coapsEnabled()) {
             endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
-                    security.refusalLogInterval()));
+                    security.refusalLogInterval(), lwm2m, californium, refusals));
         }
         return endpoints;
     }

@@ -34,10 +34,18 @@ final class UnknownPskLog implements PskStore {
     /** Refusals logged so far (the log line is the product; this makes it countable). */
     final java.util.concurrent.atomic.AtomicLong logged = new java.util.concurrent.atomic.AtomicLong();
 
+    private final RefusalCounters refusals;
+
     UnknownPskLog(PskStore delegate, Duration interval, Clock clock) {
+        this(delegate, interval, clock, new RefusalCounters());
+    }
+
+    /** Every refusal is counted in {@code refusals} (a refused handshake; a suppressed line when not logged). */
+    UnknownPskLog(PskStore delegate, Duration interval, Clock clock, RefusalCounters refusals) {
         this.delegate = delegate;
         this.interval = interval;
         this.clock = clock;
+        this.refusals = refusals;
     }
 
     @Override
@@ -47,7 +55,10 @@ final class UnknownPskLog implements PskStore {
         PskSecretResult result = delegate.requestPskSecretResult(cid, serverName, identity, hmacAlgorithm,
                 otherSecret, seed, useExtendedMasterSecret);
         if (result != null && result.getSecret() == null) {
-            unknown(identity.getPublicInfoAsString());
+            refusals.handshakesRefused.increment();
+            if (!unknown(identity.getPublicInfoAsString())) {
+                refusals.logLinesSuppressed.increment();
+            }
         }
         return result;
     }

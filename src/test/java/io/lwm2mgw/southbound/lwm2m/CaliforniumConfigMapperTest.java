@@ -15,7 +15,15 @@ class CaliforniumConfigMapperTest {
     /** Values that differ from both Californium's and our defaults, so a forgotten mapping shows. */
     record Coap(int udpReceiveBuffer, int udpSendBuffer, int maxActivePeers, int deduplicationPerPeer,
             int maxResourceBodySize, Duration ackTimeout, int maxRetransmit, Duration exchangeLifetime,
-            int protocolThreads) implements Lwm2mConfig.CoapConfig {
+            int protocolThreads, int deduplicationMaxEntries, Duration nonLifetime, int udpDatagramSize)
+            implements Lwm2mConfig.CoapConfig {
+
+        Coap(int udpReceiveBuffer, int udpSendBuffer, int maxActivePeers, int deduplicationPerPeer,
+                int maxResourceBodySize, Duration ackTimeout, int maxRetransmit, Duration exchangeLifetime,
+                int protocolThreads) {
+            this(udpReceiveBuffer, udpSendBuffer, maxActivePeers, deduplicationPerPeer, maxResourceBodySize,
+                    ackTimeout, maxRetransmit, exchangeLifetime, protocolThreads, 20_000, Duration.ofSeconds(29), 60_001);
+        }
     }
 
     private static final Coap TUNED = new Coap(1_048_577, 2_097_153, 12_345, 17, 9_000_001, Duration.ofMillis(1_500),
@@ -29,6 +37,7 @@ class CaliforniumConfigMapperTest {
 
         assertThat(configuration.get(UdpConfig.UDP_RECEIVE_BUFFER_SIZE)).isEqualTo(1_048_577);
         assertThat(configuration.get(UdpConfig.UDP_SEND_BUFFER_SIZE)).isEqualTo(2_097_153);
+        assertThat(configuration.get(UdpConfig.UDP_DATAGRAM_SIZE)).as("no silent drop above 2 KB").isEqualTo(60_001);
     }
 
     @Test
@@ -48,6 +57,7 @@ class CaliforniumConfigMapperTest {
         assertThat(configuration.get(CoapConfig.ACK_TIMEOUT, TimeUnit.MILLISECONDS)).isEqualTo(1_500L);
         assertThat(configuration.get(CoapConfig.MAX_RETRANSMIT)).isEqualTo(3);
         assertThat(configuration.get(CoapConfig.EXCHANGE_LIFETIME, TimeUnit.SECONDS)).isEqualTo(93L);
+        assertThat(configuration.get(CoapConfig.NON_LIFETIME, TimeUnit.SECONDS)).isEqualTo(29L);
         assertThat(configuration.get(CoapConfig.PROTOCOL_STAGE_THREAD_COUNT)).isEqualTo(5);
     }
 

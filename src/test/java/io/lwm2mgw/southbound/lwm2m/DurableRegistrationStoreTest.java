@@ -1,18 +1,24 @@
 package io.lwm2mgw.southbound.lwm2m;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.storage.RetriedWrites;
+import io.lwm2mgw.storage.StoreHealth;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.eclipse.leshan.core.LwM2m;
 import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.node.LwM2mPath;
@@ -38,9 +44,16 @@ class DurableRegistrationStoreTest {
     @TempDir
     Path folder;
 
+    private final StoreHealth health = new StoreHealth();
+
     private DurableRegistrationStore store() {
-        return new DurableRegistrationStore(new InMemoryRegistrationStore(), new FileRegistrationSnapshots(folder),
-                new ObjectMapper());
+        return store(folder);
+    }
+
+    private DurableRegistrationStore store(Path directory) {
+        return new DurableRegistrationStore(new InMemoryRegistrationStore(), new FileRegistrationSnapshots(directory),
+                new ObjectMapper(), new RetriedWrites("registrations", health, Duration.ofMillis(20),
+                        Duration.ofMillis(200)));
     }
 
     private static Registration registration(String id, String endpoint, LwM2mPeer peer) throws Exception {
@@ -153,5 +166,76 @@ class DurableRegistrationStoreTest {
                 .getEndpoint()).isEqualTo("secure-2");
         assertThat(Files.readString(folder.resolve("reg-3.json"))).as("a public key, nothing secret")
                 .contains("\"type\":\"rpk\"");
+    }
+
+    @Test
+    void registrations_the_disk_refuses_are_retried_until_stored_and_readiness_says_so_meanwhile() throws Exception {
+        Path directory = folder.resolve("registrations");
+        Files.writeString(directory, "not a folder: every write fails, as on a full or read-only volume");
+        DurableRegistrationStore store = store(directory);
+        for (int i = 1; i <= 8; i++) {
+            store.addRegistration(registration("reg-" + i, "lamp-" + i, plain(40000 + i)));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> health.failures().containsKey("registrations"));
+        assertThat(store.unwritten()).isEqualTo(8);
+
+        Files.delete(directory); // the operator frees the volume
+        Files.createDirectory(directory);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.unwritten() == 0);
+        assertThat(health.failures()).isEmpty();
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(f -> f.getFileName().toString())).hasSize(8).allMatch(n -> n.endsWith(".json"));
+        }
+        DurableRegistrationStore after = store(directory);
+        assertThat(after.restore()).as("every registration comes back after a kill -9").isEqualTo(8);
+    }
+
+    /** A real full disk: a 64 KiB tmpfs filled to the last block (needs mount rights, as root in CI). */
+    @Test
+    void a_full_disk_keeps_registrations_in_memory_and_writes_them_all_once_space_returns() throws Exception {
+        Path mountPoint = Files.createDirectory(folder.resolve("small-volume"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.toString()),
+                "tmpfs cannot be mounted here");
+        try {
+            Path filler = mountPoint.resolve("filler");
+            fill(filler);
+            DurableRegistrationStore store = store(mountPoint);
+            for (int i = 1; i <= 8; i++) {
+                store.addRegistration(registration("reg-" + i, "lamp-" + i, plain(40000 + i)));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> health.failures().containsKey("registrations"));
+            assertThat(health.failures().get("registrations")).contains("No space left");
+            try (Stream<Path> files = Files.list(mountPoint)) {
+                assertThat(files).as("no temporary file left behind").noneMatch(f -> f.toString().endsWith(".tmp"));
+            }
+
+            Files.delete(filler);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> store.unwritten() == 0);
+            assertThat(health.failures()).isEmpty();
+            assertThat(store(mountPoint).restore()).isEqualTo(8);
+        } finally {
+            run("umount", mountPoint.toString());
+        }
+    }
+
+    private static void fill(Path filler) {
+        byte[] block = new byte[4096];
+        try (var out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (java.io.IOException full) {
+            // the volume is full
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor() == 0;
     }
 }

@@ -85,7 +85,8 @@ class RegistrationMapperTest {
                 false, "192.0.2.7:40001", Optional.empty(), Optional.empty(), List.of("/3/0"));
 
         assertThat(RegistrationMapper.changes(BEFORE, after))
-                .containsOnly(entry("lifetime", 600L), entry("address", "192.0.2.7:40001"));
+                .containsOnly(entry("lifetime", 600L), entry("address", "192.0.2.7:40001"),
+                        entry("previousAddress", "192.0.2.7:56830"));
     }
 
     @Test

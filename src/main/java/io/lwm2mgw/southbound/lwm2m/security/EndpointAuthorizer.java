@@ -7,11 +7,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.peer.IpPeer;
@@ -45,20 +43,28 @@ public final class EndpointAuthorizer implements Authorizer {
     private final CredentialStore store;
     private final Consumer<DeviceEvent> events;
     private final Clock clock;
-    private final Duration logInterval;
-    private final Map<String, Instant> lastLogged = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > REMEMBERED_REFUSALS;
-        }
-    };
+    private final boolean refuseNosecAddressChange;
+    private final SourceThrottle perSource;
+    private final LongAdder suppressed;
 
     public EndpointAuthorizer(CredentialStore store, Consumer<DeviceEvent> events, Clock clock,
             Duration logInterval) {
+        this(store, events, clock, logInterval, false, new LongAdder());
+    }
+
+    /**
+     * @param logInterval the first refusal of a source ({@code host:port}) in this interval is logged and
+     *                    published; the rest only at debug level, counted in {@code suppressed}
+     * @param refuseNosecAddressChange {@code gateway.lwm2m.security.nosec-address-change=refuse}
+     */
+    public EndpointAuthorizer(CredentialStore store, Consumer<DeviceEvent> events, Clock clock,
+            Duration logInterval, boolean refuseNosecAddressChange, LongAdder suppressed) {
         this.store = store;
         this.events = events;
         this.clock = clock;
-        this.logInterval = logInterval;
+        this.refuseNosecAddressChange = refuseNosecAddressChange;
+        this.perSource = new SourceThrottle(1, logInterval, clock, REMEMBERED_REFUSALS);
+        this.suppressed = suppressed;
     }
 
     @Override
@@ -71,6 +77,11 @@ public final class EndpointAuthorizer implements Authorizer {
                 return refuse(registration.getEndpoint(), sender, "request on " + endpointUri
                         + " for a registration made on " + registration.getEndpointUri());
             }
+            Optional<String> moved = request instanceof RegisterRequest ? Optional.empty()
+                    : addressChange(registration, sender);
+            if (moved.isPresent()) {
+                return refuse(registration.getEndpoint(), sender, moved.get());
+            }
             return check(registration.getEndpoint(), sender).map(reason -> refuse(registration.getEndpoint(),
                     sender, reason)).orElse(Authorization.approved());
         }
@@ -79,6 +90,27 @@ public final class EndpointAuthorizer implements Authorizer {
             return Authorization.approved();
         }
         return refuse(registration.getEndpoint(), sender, "identity differs from the one that registered");
+    }
+
+    /**
+     * A registration made without security that an Update or De-register from another address would move
+     * (take over: the device's commands would go to the sender), when the policy refuses that. Checked at the
+     * door (answered 4.03 there) and again here, where Leshan would answer 4.00.
+     */
+    public Optional<String> addressChange(Registration registration, LwM2mPeer sender) {
+        if (!refuseNosecAddressChange || !(sender instanceof IpPeer ip)
+                || !(registration.getClientTransportData() instanceof IpPeer registered)
+                || registered.getIdentity() == null || registered.getIdentity().isSecure()
+                || (sender.getIdentity() != null && sender.getIdentity().isSecure())
+                || registered.getSocketAddress().equals(ip.getSocketAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of("the registration was made from " + address(registered) + " without security; a request"
+                + " from another address is refused (gateway.lwm2m.security.nosec-address-change=refuse)");
+    }
+
+    private static String address(IpPeer peer) {
+        return peer.getSocketAddress().getAddress().getHostAddress() + ":" + peer.getSocketAddress().getPort();
     }
 
     /** Why {@code sender} may not act as {@code endpoint}, or empty when it may. */
@@ -118,30 +150,31 @@ public final class EndpointAuthorizer implements Authorizer {
         return Optional.empty();
     }
 
-    /** Logs (once per identity, endpoint and interval) and publishes a refusal. */
+    /**
+     * Refuses; the first refusal of a source ({@code host:port}) per interval is logged and published as a
+     * security event, the rest of a flood from it only logged at debug level and counted as suppressed.
+     */
     public Authorization refuse(String endpoint, LwM2mPeer sender, String reason) {
         String identity = describe(sender.getIdentity());
-        String address = sender instanceof IpPeer ip ? ip.getSocketAddress().getAddress().getHostAddress() + ":"
-                + ip.getSocketAddress().getPort() : String.valueOf(sender);
-        Instant now = clock.instant();
-        String key = identity + "|" + endpoint;
-        boolean log;
-        synchronized (lastLogged) {
-            Instant last = lastLogged.get(key);
-            log = last == null || !now.isBefore(last.plus(logInterval));
-            if (log) {
-                lastLogged.put(key, now);
+        String address = sender instanceof IpPeer ip ? address(ip) : String.valueOf(sender);
+        if (perSource.tryAcquire(address)) {
+            LOG.warnf("refused %s from %s as endpoint %s: %s (more refusals of this source are counted in"
+                    + " lwm2m_refusals_events_suppressed_total until the interval ends)", identity, address, endpoint,
+                    reason);
+            if (!endpoint.isEmpty()) {
+                events.accept(new RegistrationRefused(clock.instant(), EndpointName.of(endpoint), identity, address,
+                        reason));
             }
-        }
-        if (log) {
-            LOG.warnf("refused %s from %s as endpoint %s: %s", identity, address, endpoint, reason);
         } else {
+            suppressed.increment();
             LOG.debugf("refused %s from %s as endpoint %s again: %s", identity, address, endpoint, reason);
         }
-        if (!endpoint.isEmpty()) {
-            events.accept(new RegistrationRefused(now, EndpointName.of(endpoint), identity, address, reason));
-        }
         return Authorization.declined();
+    }
+
+    /** Refusals of sources that had already been refused within the interval: not logged, not published. */
+    public long suppressed() {
+        return suppressed.sum();
     }
 
     /** {@code psk:<identity>}, {@code rpk:<first 8 bytes of the key's SHA-256>}, {@code x509:<CN>}, {@code none}. */

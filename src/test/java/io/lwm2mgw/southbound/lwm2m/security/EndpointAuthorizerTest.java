@@ -15,11 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.peer.LwM2mIdentity;
 import org.eclipse.leshan.core.peer.PskIdentity;
 import org.eclipse.leshan.core.peer.RpkIdentity;
 import org.eclipse.leshan.core.peer.X509Identity;
+import org.eclipse.leshan.core.request.BindingMode;
+import org.eclipse.leshan.core.request.DeregisterRequest;
+import org.eclipse.leshan.core.request.UpdateRequest;
+import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.junit.jupiter.api.Test;
 
@@ -108,9 +113,11 @@ class EndpointAuthorizerTest {
     }
 
     @Test
-    void every_refusal_is_published_and_repeats_are_logged_again_only_after_the_interval() {
+    void a_refusal_is_published_once_per_source_and_interval() {
         authorizer.refuse("b", peer(new PskIdentity("a-id")), "identity psk:a-id belongs to endpoint a");
         now.set(T0.plusSeconds(5));
+        authorizer.refuse("b", peer(new PskIdentity("a-id")), "identity psk:a-id belongs to endpoint a");
+        now.set(T0.plus(Duration.ofMinutes(10)));
         authorizer.refuse("b", peer(new PskIdentity("a-id")), "identity psk:a-id belongs to endpoint a");
 
         assertThat(events).hasSize(2).allSatisfy(e -> {
@@ -119,7 +126,68 @@ class EndpointAuthorizerTest {
             assertThat(refused.identity()).isEqualTo("psk:a-id");
             assertThat(refused.address()).isEqualTo("192.0.2.1:40000");
         });
-        assertThat(events.get(1).time()).isEqualTo(T0.plusSeconds(5));
+        assertThat(events.get(1).time()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        assertThat(authorizer.suppressed()).isEqualTo(1);
+    }
+
+    @Test
+    void five_hundred_refused_plain_attempts_from_one_socket_make_one_event_and_are_counted() {
+        for (int i = 0; i < 500; i++) {
+            now.set(T0.plusMillis(i * 10L));
+            authorizer.refuse("a", peer(null), "endpoint a requires PSK over CoAPS, the device used no security");
+        }
+        // another device (another socket) is not silenced by the flood
+        authorizer.refuse("a", new IpPeer(new InetSocketAddress("192.0.2.9", 40000)), "no security");
+
+        assertThat(events).hasSize(2);
+        assertThat(authorizer.suppressed()).isEqualTo(499);
+    }
+
+    private static Registration plainRegistration(String address, int port) {
+        IpPeer at = new IpPeer(new InetSocketAddress(address, port));
+        return new Registration.Builder("reg-7", "plain-7", at, new EndpointUri("coap", "0.0.0.0", 5683))
+                .lifeTimeInSec(300L).bindingMode(java.util.EnumSet.of(BindingMode.U))
+                .lwM2mVersion(org.eclipse.leshan.core.LwM2m.LwM2mVersion.V1_1).build();
+    }
+
+    private EndpointAuthorizer authorizer(boolean refuse) {
+        return new EndpointAuthorizer(store, events::add, clock, Duration.ofMinutes(10), refuse,
+                new java.util.concurrent.atomic.LongAdder());
+    }
+
+    @Test
+    void an_update_of_a_plain_registration_from_another_address_is_refused_when_so_configured() throws Exception {
+        Registration registered = plainRegistration("192.0.2.1", 40000);
+        EndpointUri coap = registered.getEndpointUri();
+        IpPeer stranger = new IpPeer(new InetSocketAddress("198.51.100.66", 5683));
+        UpdateRequest update = new UpdateRequest("reg-7", null, null, null, null, null);
+
+        assertThat(authorizer(true).isAuthorized(update, registered, stranger, coap)
+                .isApproved()).as("a take-over").isFalse();
+        assertThat(authorizer(true).isAuthorized(new DeregisterRequest("reg-7"),
+                registered, new IpPeer(new InetSocketAddress("198.51.100.67", 5683)), coap).isApproved()).isFalse();
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(((RegistrationRefused) e).reason())
+                .contains("made from 192.0.2.1:40000 without security"));
+
+        assertThat(authorizer(true).isAuthorized(update, registered,
+                new IpPeer(new InetSocketAddress("192.0.2.1", 40000)), coap).isApproved())
+                .as("the device at its own address").isTrue();
+        assertThat(authorizer(false).isAuthorized(update, registered, stranger, coap)
+                .isApproved()).as("accept: NAT rebinding keeps working").isTrue();
+    }
+
+    @Test
+    void a_secure_registration_may_move_since_its_identity_proves_the_device() throws Exception {
+        Registration registered = new Registration.Builder("reg-8", "a",
+                new IpPeer(new InetSocketAddress("192.0.2.1", 40000), new PskIdentity("a-id")),
+                new EndpointUri("coaps", "0.0.0.0", 5684)).lifeTimeInSec(300L)
+                .bindingMode(java.util.EnumSet.of(BindingMode.U))
+                .lwM2mVersion(org.eclipse.leshan.core.LwM2m.LwM2mVersion.V1_1).build();
+        IpPeer moved = new IpPeer(new InetSocketAddress("198.51.100.5", 1234), new PskIdentity("a-id"));
+
+        assertThat(authorizer(true).isAuthorized(
+                new UpdateRequest("reg-8", null, null, null, null, null), registered, moved,
+                registered.getEndpointUri()).isApproved()).isTrue();
     }
 
     @Test
