@@ -1,4 +1,4 @@
-package io.lwm2mgw.config;
+package io.lwm2mgw.app;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,7 +1,8 @@
-package io.lwm2mgw.config;
+package io.lwm2mgw.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lwm2mgw.config.GatewayConfig;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
