@@ -57,12 +57,12 @@ public class CommandWiring {
     @Produces
     @Singleton
     CommandRouter router(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results, GatewayConfig config,
-            ObjectMapper mapper, Clock clock, StoreHealth health) {
+            ObjectMapper mapper, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier) {
         GatewayConfig.CommandsConfig commands = config.commands();
         ExecutorService writer = Executors.newSingleThreadExecutor(Threads.named("command-store"));
         return new CommandRouter(devices, firmware, results,
                 new FileQueuedCommandStore(commands.storeDirectory(), mapper, health,
-                        config.storage().retryFirstDelay(), config.storage().retryMaxDelay()),
+                        config.storage().retryFirstDelay(), config.storage().retryMaxDelay(), earlier),
                 new JournalLedgerStore(commands.storeDirectory(), mapper), clock, commands.maxQueuedPerDevice(),
                 commands.completedIdsRemembered(), writer);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.storage.AtomicFile;
+import io.lwm2mgw.storage.EarlierFormats;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
 import io.lwm2mgw.storage.StoredCommands;
@@ -43,10 +44,11 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     private final ObjectMapper mapper;
     private final StoreHealth health;
     private final RetriedWrites removals;
+    private final EarlierFormats earlier;
 
-    /** A store without retried removals or health reports (tests). */
+    /** A store without retried removals or health reports, never written by an earlier version (tests). */
     public FileQueuedCommandStore(Path directory, ObjectMapper mapper) {
-        this(directory, mapper, new StoreHealth(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        this(directory, mapper, new StoreHealth(), Duration.ofSeconds(1), Duration.ofSeconds(30), EarlierFormats.NONE);
     }
 
     /**
@@ -55,7 +57,8 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
      * ended is not executed again after a restart.
      */
     public FileQueuedCommandStore(Path directory, ObjectMapper mapper, StoreHealth health, Duration firstDelay,
-            Duration maxDelay) {
+            Duration maxDelay, EarlierFormats earlier) {
+        this.earlier = earlier;
         this.directory = directory;
         this.mapper = mapper;
         this.health = health;
@@ -121,7 +124,16 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
     }
 
     private CommandRequest read(Path file) throws IOException {
-        return StoredCommands.read(mapper.readTree(Files.readAllBytes(file)));
+        JsonNode doc = mapper.readTree(Files.readAllBytes(file));
+        if (EarlierFormats.versioned(doc)) {
+            return StoredCommands.read(doc);
+        }
+        // written by an earlier version, in the command document of its time: read it once, store it anew
+        CommandRequest request = earlier.command(doc);
+        AtomicFile.write(file, mapper.writeValueAsBytes(StoredCommands.write(request)));
+        LOG.infof("queued command %s for %s read in an earlier version's format and stored anew", request.id(),
+                request.endpoint());
+        return request;
     }
 
     /**

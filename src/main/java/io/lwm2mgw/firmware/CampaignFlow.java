@@ -84,13 +84,13 @@ public class CampaignFlow implements CampaignPort {
     }
 
     public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper,
-            FirmwareImageStore images, Clock clock, StoreHealth health) {
+            FirmwareImageStore images, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier) {
         this.clock = clock;
         this.router = router;
         this.statuses = statuses;
         this.images = images;
         this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper, new RetriedWrites("campaigns",
-                health, config.storage().retryFirstDelay(), config.storage().retryMaxDelay()));
+                health, config.storage().retryFirstDelay(), config.storage().retryMaxDelay()), earlier);
         this.defaultTimeout = config.firmware().totalTimeout();
         this.defaultTtl = config.commands().defaultTtl();
     }

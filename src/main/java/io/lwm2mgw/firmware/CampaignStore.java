@@ -7,6 +7,7 @@ import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.firmware.CampaignSpec;
 import io.lwm2mgw.domain.firmware.CampaignStatus;
 import io.lwm2mgw.storage.AtomicFile;
+import io.lwm2mgw.storage.EarlierFormats;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoredCampaigns;
 import java.io.IOException;
@@ -40,31 +41,37 @@ final class CampaignStore {
     private final Path directory;
     private final ObjectMapper mapper;
     private final RetriedWrites writes;
+    private final EarlierFormats earlier;
 
-    CampaignStore(Path directory, ObjectMapper mapper, RetriedWrites writes) {
+    CampaignStore(Path directory, ObjectMapper mapper, RetriedWrites writes, EarlierFormats earlier) {
+        this.earlier = earlier;
         this.directory = directory;
         this.mapper = mapper;
         this.writes = writes;
     }
 
     void save(CampaignSpec spec, CampaignStatus.State state, Map<EndpointName, CampaignStatus.DeviceState> devices) {
-        ObjectNode doc = mapper.createObjectNode();
-        doc.set("spec", StoredCampaigns.write(spec));
-        doc.put("state", state.name());
-        ObjectNode states = doc.putObject("devices");
-        devices.forEach((ep, s) -> states.put(ep.value(), s.name()));
-        byte[] content;
-        try {
-            content = mapper.writeValueAsBytes(doc);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store campaign " + spec.id() + ": " + e.getMessage(), e);
-        }
+        byte[] content = content(spec, state, devices);
         Path file = file(spec.id());
         // on the store's writer thread, retried until the disk takes it; a newer state replaces an unwritten one
         writes.submit(spec.id(), () -> {
             Files.createDirectories(directory);
             AtomicFile.write(file, content);
         });
+    }
+
+    private byte[] content(CampaignSpec spec, CampaignStatus.State state,
+            Map<EndpointName, CampaignStatus.DeviceState> devices) {
+        ObjectNode doc = mapper.createObjectNode();
+        doc.set("spec", StoredCampaigns.write(spec));
+        doc.put("state", state.name());
+        ObjectNode states = doc.putObject("devices");
+        devices.forEach((ep, s) -> states.put(ep.value(), s.name()));
+        try {
+            return mapper.writeValueAsBytes(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store campaign " + spec.id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes what is pending and stops retrying. */
@@ -91,11 +98,22 @@ final class CampaignStore {
         try {
             JsonNode doc = mapper.readTree(Files.readString(file, StandardCharsets.UTF_8));
             JsonNode specDoc = doc.get("spec");
-            CampaignSpec spec = StoredCampaigns.read(specDoc);
+            boolean current = EarlierFormats.versioned(specDoc);
+            CampaignSpec spec = current ? StoredCampaigns.read(specDoc) : earlier.campaign(specDoc);
             Map<EndpointName, CampaignStatus.DeviceState> devices = new LinkedHashMap<>();
             doc.get("devices").fields().forEachRemaining(e -> devices.put(EndpointName.of(e.getKey()),
                     CampaignStatus.DeviceState.valueOf(e.getValue().asText())));
-            return Optional.of(new Stored(spec, CampaignStatus.State.valueOf(doc.get("state").asText()), devices));
+            CampaignStatus.State state = CampaignStatus.State.valueOf(doc.get("state").asText());
+            if (!current) {
+                // written by an earlier version, in the campaign document of its time: stored anew in ours,
+                // now and under its own name, and only then is the earlier file gone
+                AtomicFile.write(file(spec.id()), content(spec, state, devices));
+                if (!file.equals(file(spec.id()))) {
+                    AtomicFile.delete(file);
+                }
+                LOG.infof("campaign %s read in an earlier version's format and stored anew", spec.id());
+            }
+            return Optional.of(new Stored(spec, state, devices));
         } catch (IOException | RuntimeException e) {
             LOG.errorf("campaign file %s is unreadable and is skipped: %s", file, e.getMessage());
             return Optional.empty();

@@ -72,7 +72,7 @@ class FileQueuedCommandStoreTest {
     void a_save_the_disk_refuses_is_reported_and_a_refused_removal_is_retried_until_done() throws IOException {
         StoreHealth health = new StoreHealth();
         FileQueuedCommandStore store = new FileQueuedCommandStore(directory, new ObjectMapper(), health,
-                Duration.ofMillis(20), Duration.ofMillis(100));
+                Duration.ofMillis(20), Duration.ofMillis(100), io.lwm2mgw.storage.EarlierFormats.NONE);
         CommandRequest a = read("dev-a", "c-1");
         // a folder in the way of the command's file: the rename fails as on a broken volume
         Path inTheWay = Files.createDirectories(directory.resolve(FileQueuedCommandStore.file(a)).resolve("x"));
