@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -109,7 +108,7 @@ public final class FileQueuedCommandStore implements QueuedCommandStore {
                     Path named = directory.resolve(file(request));
                     if (!named.equals(file)) {
                         // written by a version that named files by id alone: rename, so remove() finds it
-                        Files.move(file, named, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        AtomicFile.moveIntoPlace(file, named);
                     }
                     requests.add(request);
                 } catch (IOException | RuntimeException e) {

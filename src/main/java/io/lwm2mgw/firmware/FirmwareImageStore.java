@@ -4,6 +4,7 @@ import io.lwm2mgw.config.FirmwareConfig;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
+import io.lwm2mgw.storage.AtomicFile;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,6 @@ import java.net.http.HttpClient;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -262,7 +262,7 @@ public class FirmwareImageStore {
             if (Files.exists(target)) {
                 ImageDownload.deleteQuietly(temp);
             } else {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFile.moveIntoPlace(temp, target);
             }
         } catch (IOException e) {
             ImageDownload.deleteQuietly(temp);

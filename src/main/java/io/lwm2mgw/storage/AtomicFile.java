@@ -49,6 +49,23 @@ public final class AtomicFile {
         forceDirectory(target.toAbsolutePath().getParent());
     }
 
+    /**
+     * Gives a finished file its final name durably: {@code written} (a download streamed to a temporary file
+     * in the same folder) is forced to disk, renamed to {@code target} and the folder forced. For content too
+     * large for {@link #write}.
+     */
+    public static void moveIntoPlace(Path written, Path target) throws IOException {
+        try (FileChannel channel = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(target.toAbsolutePath().getParent());
+    }
+
     /** Removes {@code target} durably; no error when it does not exist. */
     public static void delete(Path target) throws IOException {
         if (Files.deleteIfExists(target)) {

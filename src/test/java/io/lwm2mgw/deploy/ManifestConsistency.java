@@ -199,6 +199,10 @@ final class ManifestConsistency {
                     problems.add("ConfigMap/" + name(map) + ": " + e.getKey() + " must lie on the /data volume, "
                             + "or the state is lost with the pod");
                 }
+                if (e.getKey().equals("JAVA_TOOL_OPTIONS") && !e.getValue().asText().contains("-XX:+ExitOnOutOfMemoryError")) {
+                    problems.add("ConfigMap/" + name(map) + ": JAVA_TOOL_OPTIONS must contain -XX:+ExitOnOutOfMemoryError,"
+                            + " or a full heap leaves a live pod that serves nobody");
+                }
             });
         }
         for (String key : writableDirectoryKeys()) {

@@ -146,6 +146,16 @@ class ManifestValidationTest {
     }
 
     @Test
+    void jvm_options_without_exit_on_out_of_memory_are_caught() {
+        List<ObjectNode> resources = Kustomization.render(K8S.resolve("overlays/prod"));
+        assertThat(problems(resources)).noneMatch(p -> p.contains("ExitOnOutOfMemoryError"));
+        ((ObjectNode) of(resources, "ConfigMap").get("data")).put("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50");
+
+        assertThat(problems(resources)).anySatisfy(p -> assertThat(p)
+                .contains("JAVA_TOOL_OPTIONS must contain -XX:+ExitOnOutOfMemoryError"));
+    }
+
+    @Test
     void every_folder_the_gateway_writes_is_set_and_a_missing_one_is_caught() {
         assertThat(ManifestConsistency.writableDirectoryKeys()).containsExactlyInAnyOrder(
                 "GATEWAY_COMMANDS_STORE_DIRECTORY", "GATEWAY_LWM2M_STATE_DIRECTORY",

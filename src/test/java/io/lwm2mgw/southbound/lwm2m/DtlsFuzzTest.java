@@ -109,22 +109,26 @@ class DtlsFuzzTest {
     void after_a_handshake_flood_from_many_ports_plain_and_secure_devices_still_register() throws Exception {
         long failedBefore = gateway.refusals().handshakesRefused();
         long droppedBefore = gateway.refusals().recordsDropped();
+        long startedBefore = gateway.refusals().handshakesStarted();
         List<DatagramSocket> flood = new ArrayList<>();
         try {
             Random random = new Random(16);
+            List<byte[]> randoms = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 DatagramSocket socket = new DatagramSocket(0, LOOPBACK);
                 socket.setSoTimeout(500);
                 flood.add(socket);
-                byte[] hello = clientHello(random, new byte[0]);
+                randoms.add(randomBytes(random, 32));
+                byte[] hello = clientHello(randoms.get(i), new byte[0]);
                 socket.send(new DatagramPacket(hello, hello.length, LOOPBACK, coapsPort));
             }
-            for (DatagramSocket socket : flood) {
+            for (int i = 0; i < flood.size(); i++) {
+                DatagramSocket socket = flood.get(i);
                 // each source answers the cookie: the server starts a handshake it never sees finished,
                 // and the same ClientHello is replayed
                 byte[] cookie = cookie(socket);
                 if (cookie.length > 0) {
-                    byte[] hello = clientHello(random, cookie);
+                    byte[] hello = clientHello(randoms.get(i), cookie);
                     for (int replay = 0; replay < 3; replay++) {
                         socket.send(new DatagramPacket(hello, hello.length, LOOPBACK, coapsPort));
                     }
@@ -148,6 +152,8 @@ class DtlsFuzzTest {
             }
             assertThat(gateway.refusals().handshakesRefused()).as("refused handshakes are counted")
                     .isGreaterThan(failedBefore);
+            assertThat(gateway.refusals().handshakesStarted()).as("the flood's 300 half-open handshakes")
+                    .isGreaterThanOrEqualTo(startedBefore + 300);
             assertThat(gateway.refusals().recordsDropped()).as("records of unknown epochs are counted")
                     .isGreaterThan(droppedBefore);
             System.out.printf("DTLS flood: handshakes started %d, refused %d, failed %d, records dropped %d, MAC errors"
@@ -221,10 +227,18 @@ class DtlsFuzzTest {
         return Arrays.copyOfRange(data, 28, Math.min(28 + length, answer.getLength()));
     }
 
-    /** A DTLS 1.2 ClientHello in one record: PSK and ECDHE-PSK suites, {@code cookie} (may be empty). */
+    /** A DTLS 1.2 ClientHello in one record with a fresh client random and no cookie. */
     static byte[] clientHello(Random random, byte[] cookie) {
+        return clientHello(randomBytes(random, 32), cookie);
+    }
+
+    /**
+     * A DTLS 1.2 ClientHello in one record: PSK and ECDHE-PSK suites, {@code cookie} (may be empty). The
+     * second ClientHello of a handshake repeats the first one's {@code clientRandom} with the server's cookie.
+     */
+    static byte[] clientHello(byte[] clientRandom, byte[] cookie) {
         ByteBuffer body = ByteBuffer.allocate(2 + 32 + 1 + 1 + cookie.length + 2 + 6 + 2);
-        body.put((byte) 0xfe).put((byte) 0xfd).put(randomBytes(random, 32)).put((byte) 0);
+        body.put((byte) 0xfe).put((byte) 0xfd).put(clientRandom).put((byte) 0);
         body.put((byte) cookie.length).put(cookie);
         body.putShort((short) 6).putShort((short) 0xC0A8).putShort((short) 0xC0A4).putShort((short) 0xC037);
         body.put((byte) 1).put((byte) 0);

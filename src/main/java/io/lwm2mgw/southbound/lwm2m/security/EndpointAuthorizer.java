@@ -31,9 +31,10 @@ import org.jboss.logging.Logger;
  * Spec 7.1.5: a device may use only the endpoint name its credentials belong to. A DTLS identity (PSK identity,
  * raw public key, certificate subject) is looked up in the {@link CredentialStore} and must belong to the
  * endpoint named; a device without DTLS may not use an endpoint that has credentials. A refusal is answered
- * 4.03 by Leshan, logged in one line (repeats of the same identity and endpoint only at debug level for the
- * configured interval) and published as a {@link RegistrationRefused} security event. Runs on protocol threads:
- * it only reads maps and hands the event off.
+ * 4.03 by Leshan, logged in one line and published as a {@link RegistrationRefused} security event, once per
+ * source ({@code host:port}) and interval: the rest of a flood from one source is logged at debug level and
+ * counted. A plain registration updated from another address is refused too when so configured. Runs on
+ * protocol threads: it only reads maps and hands the event off.
  */
 public final class EndpointAuthorizer implements Authorizer {
 
