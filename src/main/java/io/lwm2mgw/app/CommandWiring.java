@@ -63,7 +63,7 @@ public class CommandWiring {
         return new CommandRouter(devices, firmware, results,
                 new FileQueuedCommandStore(commands.storeDirectory(), mapper, health,
                         config.storage().retryFirstDelay(), config.storage().retryMaxDelay(), earlier),
-                new JournalLedgerStore(commands.storeDirectory(), mapper), clock, commands.maxQueuedPerDevice(),
+                new JournalLedgerStore(commands.storeDirectory(), mapper, health), clock, commands.maxQueuedPerDevice(),
                 commands.completedIdsRemembered(), writer);
     }
 

@@ -25,11 +25,16 @@ public final class Journal implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Journal.class);
 
-    private record Append(String line, CompletableFuture<Void> done) { }
+    /** One record to append, or (with {@code compacted} set) a rewrite of the whole journal. */
+    private record Append(String line, CompletableFuture<Void> done, List<String> compacted) {
+        Append(String line, CompletableFuture<Void> done) {
+            this(line, done, null);
+        }
+    }
 
     /** Put by {@link #close()}: the writer writes what came before it and ends (never interrupted, since an
      * interrupt closes a FileChannel in the middle of a write). */
-    private static final Append STOP = new Append("", new CompletableFuture<>());
+    private static final Append STOP = new Append("", new CompletableFuture<>(), null);
 
     private final Path file;
     private final LinkedBlockingQueue<Append> pending = new LinkedBlockingQueue<>();
@@ -93,6 +98,21 @@ public final class Journal implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Rewrites the journal as {@code records} (what is worth keeping, as the caller knows it when it calls),
+     * atomically, after every record appended before this call and before every record appended after it.
+     * The stage completes once the new journal is on disk; on failure the old one goes on.
+     */
+    public CompletionStage<Void> compact(List<String> records) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!open) {
+            done.completeExceptionally(new IllegalStateException("journal " + file + " is closed"));
+            return done;
+        }
+        pending.add(new Append("", done, List.copyOf(records)));
+        return done;
+    }
+
     private void writeLoop() {
         List<Append> batch = new ArrayList<>();
         boolean stop = false;
@@ -104,7 +124,18 @@ public final class Journal implements AutoCloseable {
             }
             pending.drainTo(batch);
             stop = batch.remove(STOP);
-            writeBatch(batch);
+            // appends up to each compaction go to the old journal, the rest to the rewritten one
+            List<Append> appends = new ArrayList<>();
+            for (Append a : batch) {
+                if (a.compacted() == null) {
+                    appends.add(a);
+                } else {
+                    writeBatch(appends);
+                    appends.clear();
+                    rewrite(a);
+                }
+            }
+            writeBatch(appends);
             batch.clear();
         }
     }
@@ -125,6 +156,21 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             LOG.errorf("cannot write journal %s: %s", file, e.getMessage());
             batch.forEach(a -> a.done().completeExceptionally(e));
+        }
+    }
+
+    private void rewrite(Append compaction) {
+        StringBuilder text = new StringBuilder();
+        compaction.compacted().forEach(line -> text.append(line).append('\n'));
+        try {
+            AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+            FileChannel old = channel;
+            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            old.close();
+            compaction.done().complete(null);
+        } catch (IOException e) {
+            LOG.warnf("cannot compact journal %s (it goes on growing): %s", file, e.getMessage());
+            compaction.done().completeExceptionally(e);
         }
     }
 
