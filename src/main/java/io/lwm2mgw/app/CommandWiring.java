@@ -12,11 +12,7 @@ import io.lwm2mgw.command.ResultSink;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.lwm2mgw.storage.StoreHealth;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -68,7 +64,7 @@ public class CommandWiring {
     }
 
     /** Right after the LwM2M server started with its restored registrations, so that those count as registered. */
-    void start(@Observes @Priority(6) StartupEvent event, CommandRouter router, GatewayConfig config) {
+    void start(CommandRouter router, GatewayConfig config) {
         router.reloadStored();
         long period = config.commands().ttlCheckInterval().toMillis();
         ttlChecker = Executors.newSingleThreadScheduledExecutor(Threads.named("command-ttl"));
@@ -76,7 +72,7 @@ public class CommandWiring {
     }
 
     /** First of all at shutdown: what arrives or ends from now on is left for redelivery. */
-    void stop(@Observes @Priority(0) ShutdownEvent event, CommandRouter router) {
+    void stop(CommandRouter router) {
         router.stop();
         ScheduledExecutorService checker = ttlChecker;
         if (checker != null) {
@@ -85,7 +81,7 @@ public class CommandWiring {
     }
 
     /** Once the LwM2M server has stopped: pending store writes are flushed. */
-    void close(@Observes @Priority(5) ShutdownEvent event, CommandRouter router) {
+    void close(CommandRouter router) {
         router.close();
     }
 }

@@ -17,11 +17,7 @@ import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -182,7 +178,7 @@ public class CampaignFlow implements CampaignPort {
     }
 
     /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
-    void resume(@Observes @Priority(26) StartupEvent event) {
+    public void resume() {
         onThread(() -> {
             for (CampaignStore.Stored stored : store.loadAll()) {
                 Campaign campaign = new Campaign(stored.spec(), stored.state(), new LinkedHashMap<>(stored.devices()));
@@ -302,7 +298,7 @@ public class CampaignFlow implements CampaignPort {
         }
     }
 
-    void stop(@Observes @Priority(2) ShutdownEvent event) {
+    public void stop() {
         thread.shutdown();
         try {
             thread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -5,10 +5,8 @@ import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
 import io.lwm2mgw.storage.AtomicFile;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,7 +96,7 @@ public class FirmwareImageStore {
         loadIndex();
     }
 
-    void onStart(@Observes StartupEvent event) {
+    public void onStart() {
         // creating the bean at start rebuilds the index and reports the cache once
     }
 

@@ -17,10 +17,7 @@ import io.lwm2mgw.domain.event.FirmwareProgressed;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.events.DeviceEventBus;
 import io.lwm2mgw.events.DeviceEventListener;
-import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,7 +193,7 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
         }
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
+    public void stop() {
         thread.shutdownNow();
     }
 }

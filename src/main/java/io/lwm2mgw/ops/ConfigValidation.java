@@ -5,11 +5,8 @@ import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.config.MqttConfig;
 import io.lwm2mgw.config.SecurityConfig;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.ConfigValidationException;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,7 @@ import java.util.List;
 @ApplicationScoped
 public class ConfigValidation {
 
-    void validate(@Observes @Priority(0) StartupEvent event, GatewayConfig config) {
+    public void validate(GatewayConfig config) {
         List<String> problems = problems(config);
         problems.addAll(nativeProblems(config, "runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))));
         if (!problems.isEmpty()) {

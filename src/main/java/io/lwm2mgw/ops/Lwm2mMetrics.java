@@ -108,7 +108,7 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
     }
 
     /** Our meters go with the application: a registry that outlives it must not call into stopped beans. */
-    void removeMeters(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+    public void removeMeters() {
         meters.forEach(registry::remove);
         meters.clear();
     }

@@ -20,6 +20,10 @@ public class ShutdownDelayLog {
     java.time.Duration delay;
 
     void delayStarted(@Observes ShutdownDelayInitiatedEvent event) {
-        LOG.infof("stopping: readiness is DOWN, still serving for %ss before shutdown", delay.toMillis() / 1000.0);
+        if (delay.isZero() || delay.isNegative()) {
+            LOG.info("stopping");
+        } else {
+            LOG.infof("stopping: readiness is DOWN, still serving for %ss before shutdown", delay.toMillis() / 1000.0);
+        }
     }
 }

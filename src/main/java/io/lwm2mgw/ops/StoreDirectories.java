@@ -2,12 +2,8 @@ package io.lwm2mgw.ops;
 
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.storage.StoreDirectory;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.ConfigValidationException;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +25,7 @@ public class StoreDirectories {
     private final List<StoreDirectory> opened = new ArrayList<>();
 
     /** Right after the configuration is validated, before the LwM2M server restores its registrations. */
-    void open(@Observes @Priority(1) StartupEvent event, GatewayConfig config) {
+    public void open(GatewayConfig config) {
         List<String> problems = open(folders(config));
         if (!problems.isEmpty()) {
             throw new ConfigValidationException(problems.stream()
@@ -84,12 +80,8 @@ public class StoreDirectories {
         return folders;
     }
 
-    /** Last of all at shutdown, once every store wrote what it had. */
-    void close(@Observes @Priority(1000) ShutdownEvent event) {
-        close();
-    }
-
-    synchronized void close() {
+    /** Last of all at shutdown, once every store wrote what it had: the locks are released. */
+    public synchronized void close() {
         opened.forEach(StoreDirectory::close);
         opened.clear();
     }

@@ -6,11 +6,7 @@ import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
 import io.lwm2mgw.northbound.ResultCodec;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,7 +77,7 @@ public class KafkaSink implements EventSink {
         return props;
     }
 
-    void start(@Observes @Priority(10) StartupEvent event) {
+    public void start() {
         if (bootstrapServers.isEmpty()) {
             LOG.info("Kafka northbound off (set kafka.bootstrap.servers to turn it on)");
             return;
@@ -256,7 +252,7 @@ public class KafkaSink implements EventSink {
         }
     }
 
-    void stop(@Observes @Priority(10) ShutdownEvent event) {
+    public void stop() {
         if (!running) {
             return;
         }

@@ -18,11 +18,7 @@ import io.lwm2mgw.northbound.OutboundMessage;
 import io.lwm2mgw.northbound.ResultCodec;
 import io.lwm2mgw.domain.command.ReplyAddress;
 import io.lwm2mgw.northbound.TopicScheme;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +66,7 @@ public class MqttSink implements EventSink {
         this.inFlight = new Semaphore(mqtt.maxInFlight());
     }
 
-    void start(@Observes @Priority(10) StartupEvent event) {
+    public void start() {
         String host = mqtt.host().orElse(null);
         int port = mqtt.port();
         if (host == null) {
@@ -293,7 +289,7 @@ public class MqttSink implements EventSink {
         return MqttQos.fromCode(mqtt.qos());
     }
 
-    void stop(@Observes @Priority(10) ShutdownEvent event) {
+    public void stop() {
         running = false;
         if (sender != null) {
             sender.interrupt();

@@ -10,11 +10,7 @@ import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.events.DeviceEventBus;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalInt;
@@ -68,7 +64,7 @@ public class Lwm2mEndpoint implements DevicePort {
         this.storeHealth = storeHealth;
     }
 
-    void start(@Observes @Priority(5) StartupEvent event) {
+    public void start() {
         Lwm2mConfig lwm2m = config.lwm2m();
         Clock clock = Clock.systemUTC();
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
@@ -129,7 +125,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 rules.size());
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
+    public void stop() {
         LeshanServer s = server;
         if (s != null) {
             downloads.revokeAll();

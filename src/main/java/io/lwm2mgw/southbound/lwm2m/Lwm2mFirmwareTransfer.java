@@ -4,10 +4,7 @@ import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.firmware.FirmwareTransferPort;
-import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -129,7 +126,7 @@ public class Lwm2mFirmwareTransfer implements FirmwareTransferPort {
         return host;
     }
 
-    void stop(@Observes @Priority(1) ShutdownEvent event) {
+    public void stop() {
         blocks.shutdownNow();
     }
 }

@@ -84,14 +84,14 @@ class DtlsFuzzTest {
         };
         gateway = new Lwm2mEndpoint(config, DeviceEventBus.of(List.of(registered)), new DeviceLanes(),
                 new StoreHealth());
-        gateway.start(null);
+        gateway.start();
         coapPort = gateway.boundPort().orElseThrow();
         coapsPort = gateway.secureBoundPort().orElseThrow();
     }
 
     @AfterContainer
     static void stop() {
-        gateway.stop(null);
+        gateway.stop();
     }
 
     @Property
