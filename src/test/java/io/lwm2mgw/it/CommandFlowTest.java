@@ -317,10 +317,12 @@ class CommandFlowTest {
                     .payload(again.getBytes(StandardCharsets.UTF_8)).send();
         }
         String execTopic = "lwm2m/" + device.endpoint() + "/results/execute";
-        await().atMost(WAIT).until(() -> mqtt.on(execTopic).size() == 2);
-        assertThat(device.reboots()).as("executed once, result published twice").isEqualTo(1);
-        assertThat(mqtt.on(execTopic)).extracting(m -> m.json().get("status").asText())
-                .containsExactly("success", "success");
+        // a copy that arrives while the original runs shares its one result (same address, published once);
+        // one that arrives after it completed gets the earlier result again: one or two results, one execution
+        await().atMost(WAIT).until(() -> !mqtt.on(execTopic).isEmpty());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> mqtt.on(execTopic).size() <= 2);
+        assertThat(device.reboots()).as("executed once").isEqualTo(1);
+        assertThat(mqtt.on(execTopic)).extracting(m -> m.json().get("status").asText()).containsOnly("success");
     }
 
     @Test
