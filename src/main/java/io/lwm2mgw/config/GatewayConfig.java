@@ -42,6 +42,9 @@ public interface GatewayConfig {
     /** How the file stores retry writes a full or failing disk refused. */
     StorageConfig storage();
 
+    /** The operator API and web console. */
+    HttpConfig http();
+
     /** Defaults and limits of the command plane. */
     interface CommandsConfig {
         /** How long to wait for a device's answer when the command gives no {@code timeout}. */

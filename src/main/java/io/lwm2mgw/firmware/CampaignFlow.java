@@ -177,6 +177,19 @@ public class CampaignFlow implements CampaignPort {
         });
     }
 
+    /**
+     * Every campaign this gateway knows (running, or ended and still stored), as its status now; for those who
+     * show campaigns rather than follow their topic (the operator API). Completes on the campaigns' thread.
+     */
+    public java.util.concurrent.CompletionStage<java.util.List<CampaignStatus>> statuses() {
+        java.util.concurrent.CompletableFuture<java.util.List<CampaignStatus>> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        onThread(() -> answer.complete(campaigns.values().stream()
+                .map(c -> new CampaignStatus(c.spec.id(), clock.instant(), c.state, c.devices, Optional.empty()))
+                .toList()));
+        return answer;
+    }
+
     /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
     public void resume() {
         onThread(() -> {

@@ -1,0 +1,157 @@
+package io.lwm2mgw.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.domain.device.Lwm2mPath;
+import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.DataSent;
+import io.lwm2mgw.domain.event.DeviceDeregistered;
+import io.lwm2mgw.domain.event.DeviceEvent;
+import io.lwm2mgw.domain.event.DeviceExpired;
+import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
+import io.lwm2mgw.domain.event.FirmwareProgressed;
+import io.lwm2mgw.domain.event.ResourceNotified;
+import io.lwm2mgw.events.DeviceEventListener;
+import io.lwm2mgw.northbound.EventCodec;
+import io.lwm2mgw.northbound.OutboundMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * What the operator API shows beyond a registration, learned as a listener on the bus: the time of each
+ * device's last status change, the last value seen of every path its observations and Sends reported, its
+ * recent events and its last firmware progress. Also hands every event and reading, encoded as the contract's
+ * documents, to the {@link EventStream}. Called on protocol threads: it only records and offers, never blocks.
+ * A device's entry goes when its registration ends, so memory follows the registered fleet.
+ */
+@ApplicationScoped
+public class DeviceActivity implements DeviceEventListener {
+
+    private static final Logger LOG = Logger.getLogger(DeviceActivity.class);
+
+    /** A value and when it was seen. */
+    public record TimedValue(ResourceValue value, Instant time) {
+    }
+
+    /** One device's recorded activity; a snapshot, safe to read on any thread. */
+    public record Snapshot(Optional<Instant> statusTime, SortedMap<Lwm2mPath, TimedValue> values,
+            List<String> events, Optional<String> firmware) {
+    }
+
+    private static final class Device {
+        Instant statusTime;
+        final SortedMap<Lwm2mPath, TimedValue> values = new TreeMap<>();
+        final ArrayDeque<String> events = new ArrayDeque<>();
+        String firmware;
+    }
+
+    private final EventCodec codec;
+    private final EventStream stream;
+    private final int eventsPerDevice;
+    private final Map<EndpointName, Device> devices = new ConcurrentHashMap<>();
+
+    public DeviceActivity(ObjectMapper mapper, GatewayConfig config, EventStream stream, java.time.Clock clock) {
+        this.codec = EventCodec.withRandomIds(mapper, config.id(), clock);
+        this.stream = stream;
+        this.eventsPerDevice = Math.max(0, config.http().api().eventsPerDevice());
+    }
+
+    @Override
+    public void onEvent(DeviceEvent event) {
+        boolean reading = event instanceof ResourceNotified || event instanceof DataSent;
+        if (reading) {
+            record(event);
+        }
+        if (reading && !stream.hasClients()) {
+            return; // telemetry is encoded only for someone listening; events are kept for the history
+        }
+        List<OutboundMessage> messages;
+        try {
+            messages = codec.encode(event);
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot encode %s of %s for the API: %s", event.getClass().getSimpleName(),
+                    event.endpoint(), e.toString());
+            return;
+        }
+        for (OutboundMessage message : messages) {
+            if (message.channel() == OutboundMessage.Channel.STATUS) {
+                continue;
+            }
+            String json = new String(message.payload(), StandardCharsets.UTF_8);
+            if (message.channel() == OutboundMessage.Channel.EVENT) {
+                remember(event, json);
+            }
+            stream.offer(event.endpoint(), message.channel() == OutboundMessage.Channel.TELEMETRY ? "data" : "event",
+                    json);
+        }
+    }
+
+    private void record(DeviceEvent event) {
+        Device device = devices.computeIfAbsent(event.endpoint(), ep -> new Device());
+        synchronized (device) {
+            if (event instanceof ResourceNotified notified) {
+                notified.values().forEach((path, value) -> device.values.put(path,
+                        new TimedValue(value, notified.time())));
+            } else {
+                for (DataSent.Reading r : ((DataSent) event).readings()) {
+                    r.values().forEach((path, value) -> device.values.merge(path, new TimedValue(value, r.time()),
+                            (old, now) -> now.time().isBefore(old.time()) ? old : now));
+                }
+            }
+        }
+    }
+
+    private void remember(DeviceEvent event, String json) {
+        if (event instanceof DeviceDeregistered || event instanceof DeviceExpired) {
+            devices.remove(event.endpoint());
+            return;
+        }
+        Device device = devices.computeIfAbsent(event.endpoint(), ep -> new Device());
+        synchronized (device) {
+            if (event instanceof DeviceLifecycleEvent) {
+                device.statusTime = event.time();
+            }
+            if (event instanceof FirmwareProgressed) {
+                device.firmware = json;
+            }
+            device.events.addLast(json);
+            while (device.events.size() > eventsPerDevice) {
+                device.events.removeFirst();
+            }
+        }
+    }
+
+    /** What is recorded of the device (empty parts when nothing is). */
+    public Snapshot of(EndpointName endpoint) {
+        Device device = devices.get(endpoint);
+        if (device == null) {
+            return new Snapshot(Optional.empty(), new TreeMap<>(), List.of(), Optional.empty());
+        }
+        synchronized (device) {
+            return new Snapshot(Optional.ofNullable(device.statusTime), new TreeMap<>(device.values),
+                    new ArrayList<>(device.events), Optional.ofNullable(device.firmware));
+        }
+    }
+
+    /** When the device's status last changed, if this gateway saw it change. */
+    public Optional<Instant> statusTime(EndpointName endpoint) {
+        Device device = devices.get(endpoint);
+        if (device == null) {
+            return Optional.empty();
+        }
+        synchronized (device) {
+            return Optional.ofNullable(device.statusTime);
+        }
+    }
+}
