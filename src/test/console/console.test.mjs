@@ -38,7 +38,7 @@ const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1400, height: 900 },
+  viewport: { width: 1280, height: 760 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
@@ -95,6 +95,9 @@ try {
   await expectText(page.locator('#live'), () => true, 'live badge');
   await expectText(page.getByTestId('events'), t => t.includes('registered'), 'event history');
   await page.screenshot({ path: join(shots, 'console-device.png'), fullPage: true });
+  // the README's picture (docs/console.png): the first screen of the device page
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, 'console-readme.png') });
 
   step('campaigns');
   await page.goto(base + '/#/campaigns');
