@@ -10,6 +10,7 @@ import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.northbound.CommandCodec;
 import io.lwm2mgw.northbound.ResultCodec;
+import io.lwm2mgw.ops.CommandLogContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
@@ -66,13 +67,17 @@ public class CommandResource {
         CommandCodec.Decoded decoded = codec.decode(body == null ? new byte[0] : body,
                 Optional.of(EndpointName.of(endpoint)), Optional.of(op), Optional.empty(), clock.instant());
         if (decoded instanceof CommandCodec.Decoded.Rejected rejected) {
-            router.reject(rejected.result(), io.lwm2mgw.command.CommandContext.none());
+            try (CommandLogContext ignored = CommandLogContext.of(rejected.result())) {
+                router.reject(rejected.result(), io.lwm2mgw.command.CommandContext.none());
+            }
             return java.util.concurrent.CompletableFuture.completedStage(answer(rejected.result()));
         }
         CommandRequest request = ((CommandCodec.Decoded.Accepted) decoded).request();
         HttpCommandContext context = new HttpCommandContext();
-        LOG.debugf("command %s (%s) for %s arrived over HTTP", request.id(), op, endpoint);
-        router.submit(request, context);
+        try (CommandLogContext ignored = CommandLogContext.of(request)) {
+            LOG.debugf("command %s (%s) for %s arrived over HTTP", request.id(), op, endpoint);
+            router.submit(request, context);
+        }
         if (!wait) {
             return java.util.concurrent.CompletableFuture.completedStage(accepted(request, op, Optional.empty()));
         }

@@ -5,12 +5,15 @@ import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
+import io.lwm2mgw.domain.event.BootstrapEnded;
+import io.lwm2mgw.domain.event.CompositeNotified;
 import io.lwm2mgw.domain.event.DataSent;
 import io.lwm2mgw.domain.event.DeviceDeregistered;
 import io.lwm2mgw.domain.event.DeviceEvent;
 import io.lwm2mgw.domain.event.DeviceExpired;
 import io.lwm2mgw.domain.event.DeviceLifecycleEvent;
 import io.lwm2mgw.domain.event.FirmwareProgressed;
+import io.lwm2mgw.domain.event.RegistrationRefused;
 import io.lwm2mgw.domain.event.ResourceNotified;
 import io.lwm2mgw.events.DeviceEventListener;
 import io.lwm2mgw.northbound.EventCodec;
@@ -69,9 +72,10 @@ public class DeviceActivity implements DeviceEventListener {
 
     @Override
     public void onEvent(DeviceEvent event) {
-        boolean reading = event instanceof ResourceNotified || event instanceof DataSent;
+        List<Reading> readings = event.accept(READINGS);
+        boolean reading = readings != null;
         if (reading) {
-            record(event);
+            record(event.endpoint(), readings);
         }
         if (reading && !stream.hasClients()) {
             return; // telemetry is encoded only for someone listening; events are kept for the history
@@ -97,17 +101,63 @@ public class DeviceActivity implements DeviceEventListener {
         }
     }
 
-    private void record(DeviceEvent event) {
-        Device device = devices.computeIfAbsent(event.endpoint(), ep -> new Device());
+    /** One value an event reported, at its time. */
+    private record Reading(Lwm2mPath path, ResourceValue value, Instant time) {
+    }
+
+    /** The values an event reports (observations, composite observations, Sends), or null for other events. */
+    private static final DeviceEvent.Visitor<List<Reading>> READINGS = new DeviceEvent.Visitor<>() {
+        @Override
+        public List<Reading> lifecycle(DeviceLifecycleEvent event) {
+            return null;
+        }
+
+        @Override
+        public List<Reading> notified(ResourceNotified event) {
+            return readings(event.values(), event.time());
+        }
+
+        @Override
+        public List<Reading> compositeNotified(CompositeNotified event) {
+            return readings(event.values(), event.time());
+        }
+
+        @Override
+        public List<Reading> sent(DataSent event) {
+            List<Reading> all = new ArrayList<>();
+            event.readings().forEach(r -> all.addAll(readings(r.values(), r.time())));
+            return all;
+        }
+
+        @Override
+        public List<Reading> firmware(FirmwareProgressed event) {
+            return null;
+        }
+
+        @Override
+        public List<Reading> refused(RegistrationRefused event) {
+            return null;
+        }
+
+        @Override
+        public List<Reading> bootstrap(BootstrapEnded event) {
+            return null;
+        }
+
+        private List<Reading> readings(Map<Lwm2mPath, ResourceValue> values, Instant time) {
+            List<Reading> all = new ArrayList<>(values.size());
+            values.forEach((path, value) -> all.add(new Reading(path, value, time)));
+            return all;
+        }
+    };
+
+    private void record(EndpointName endpoint, List<Reading> readings) {
+        Device device = devices.computeIfAbsent(endpoint, ep -> new Device());
         synchronized (device) {
-            if (event instanceof ResourceNotified notified) {
-                notified.values().forEach((path, value) -> device.values.put(path,
-                        new TimedValue(value, notified.time())));
-            } else {
-                for (DataSent.Reading r : ((DataSent) event).readings()) {
-                    r.values().forEach((path, value) -> device.values.merge(path, new TimedValue(value, r.time()),
-                            (old, now) -> now.time().isBefore(old.time()) ? old : now));
-                }
+            for (Reading r : readings) {
+                // a Send may carry older readings after newer ones: the newest stays
+                device.values.merge(r.path(), new TimedValue(r.value(), r.time()),
+                        (old, now) -> now.time().isBefore(old.time()) ? old : now);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.lwm2mgw.command.JournalLedgerStore;
 import io.lwm2mgw.command.LanedDevicePort;
 import io.lwm2mgw.command.ResultSink;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.ops.CommandMetrics;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.lwm2mgw.storage.StoreHealth;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,17 +47,19 @@ public class CommandWiring {
     /** The device port every sender uses: one request in flight per device. */
     @Produces
     @Singleton
-    DevicePort devices(Lwm2mEndpoint endpoint, DeviceLanes lanes) {
-        return new LanedDevicePort(endpoint, lanes);
+    DevicePort devices(Lwm2mEndpoint endpoint, DeviceLanes lanes, CommandMetrics metrics) {
+        // timed inside the lane: from the request leaving for its device to the answer, not the wait for a turn
+        return new LanedDevicePort(metrics.timing(endpoint), lanes);
     }
 
     @Produces
     @Singleton
     CommandRouter router(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results, GatewayConfig config,
-            ObjectMapper mapper, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier) {
+            ObjectMapper mapper, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier,
+            CommandMetrics metrics) {
         GatewayConfig.CommandsConfig commands = config.commands();
         ExecutorService writer = Executors.newSingleThreadExecutor(Threads.named("command-store"));
-        return new CommandRouter(devices, firmware, results,
+        return new CommandRouter(devices, firmware, metrics.counting(results),
                 new FileQueuedCommandStore(commands.storeDirectory(), mapper, health,
                         config.storage().retryFirstDelay(), config.storage().retryMaxDelay(), earlier),
                 new JournalLedgerStore(commands.storeDirectory(), mapper, health), clock, commands.maxQueuedPerDevice(),

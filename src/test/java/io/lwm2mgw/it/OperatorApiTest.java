@@ -224,4 +224,20 @@ class OperatorApiTest {
         assertThat(openapi.json().get("paths").has("/api/v1/devices/{ep}/commands/{op}")).isTrue();
         assertThat(api.get("/q/health/live").status()).isEqualTo(200);
     }
+
+    @Test
+    void commands_are_counted_by_op_and_status_and_their_round_trip_is_a_histogram() {
+        device(givenDevice("metrics-" + run));
+        assertThat(api.post("/api/v1/devices/metrics-" + run + "/commands/discover", "{\"path\":\"/3\"}").json()
+                .get("status").asText()).isEqualTo("success");
+        assertThat(api.post("/api/v1/devices/metrics-" + run + "/commands/read", "{\"path\":\"/3/x\"}").status())
+                .isEqualTo(400);
+        String metrics = api.get("/q/metrics").body();
+        assertThat(metrics).containsPattern("lwm2m_commands_total\\{[^}]*op=\"discover\",[^}]*status=\"success\"[^}]*} [1-9]")
+                .containsPattern("lwm2m_commands_total\\{[^}]*status=\"invalid\"[^}]*} [1-9]")
+                .contains("lwm2m_command_round_trip_seconds_bucket{op=\"discover\"")
+                .contains("lwm2m_commands_waiting ")
+                .contains("lwm2m_firmware_updates_in_progress ")
+                .contains("lwm2m_campaigns{state=\"running\"}");
+    }
 }
