@@ -77,7 +77,8 @@ public class CampaignResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a campaign: the start document of lwm2m/campaigns/{id}/start, with its id",
             description = "201 with the campaign's status once it runs; 202 with its id while its image is still "
-                    + "being fetched; 400 with the invalid status document for a document that cannot start.")
+                    + "being fetched; 200 with its status for an id already known (nothing changes); 400 with the "
+                    + "invalid status document for a document that cannot start.")
     public CompletionStage<Response> start(byte[] body) {
         CampaignCodec.Decoded decoded = codec.decode(body == null ? new byte[0] : body, Optional.empty(),
                 Optional.of("start"));
@@ -88,7 +89,14 @@ public class CampaignResource {
                             CampaignStatus.State.INVALID, Map.of(), Optional.of(rejected.error())))).build());
         }
         String id = start.spec().id();
-        campaigns.start(start.spec());
+        return find(id).thenCompose(known -> {
+            campaigns.start(start.spec()); // a known id publishes its status again and changes nothing
+            return known.isPresent() ? CompletableFuture.completedStage(Response.ok(codec.status(known.get())).build())
+                    : started(id);
+        });
+    }
+
+    private CompletionStage<Response> started(String id) {
         return waitFor(id, s -> true, deadline()).thenApply(status -> status
                 .map(s -> Response.status(Response.Status.CREATED).header("Location", "/api/v1/campaigns/" + id)
                         .entity(codec.status(s)).build())

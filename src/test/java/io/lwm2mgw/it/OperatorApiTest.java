@@ -240,4 +240,43 @@ class OperatorApiTest {
                 .contains("lwm2m_firmware_updates_in_progress ")
                 .contains("lwm2m_campaigns{state=\"running\"}");
     }
+
+    private String campaign(String id, List<String> endpoints, int maxConcurrent) {
+        return "{\"id\":\"" + id + "\",\"endpoints\":[" + String.join(",", endpoints.stream()
+                .map(e -> "\"" + e + "\"").toList()) + "],\"image\":{\"base64\":\"" + java.util.Base64.getEncoder()
+                .encodeToString(TestFirmwareImages.valid("3.0.0", 2000)) + "\"},\"method\":\"push\","
+                + "\"maxConcurrent\":" + maxConcurrent + "}";
+    }
+
+    @Test
+    void a_campaign_started_over_http_runs_to_completion_and_a_second_one_is_cancelled() {
+        List<String> fleet = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fleet.add(device(givenDevice("fw-" + run + "-" + i).withFirmware(new FirmwareBehaviour())).endpoint());
+        }
+        ApiClient.Answer started = api.post("/api/v1/campaigns", campaign("http-" + run, fleet.subList(0, 2), 2));
+        assertThat(started.status()).isEqualTo(201);
+        assertThat(started.json().get("state").asText()).isEqualTo("running");
+        assertThat(started.json().get("total").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/v1/campaigns/http-" + run).json()
+                .get("state").asText().equals("completed"));
+        JsonNode done = api.get("/api/v1/campaigns/http-" + run).json();
+        assertThat(done.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(done.get("devices").get(fleet.get(0)).asText()).isEqualTo("succeeded");
+        assertThat(StreamSupport.stream(api.get("/api/v1/campaigns").json().get("items").spliterator(), false)
+                .map(c -> c.get("id").asText())).contains("http-" + run);
+        assertThat(api.get("/q/metrics").body())
+                .containsPattern("lwm2m_firmware_updates_total\\{outcome=\"success\"} [2-9]");
+
+        ApiClient.Answer second = api.post("/api/v1/campaigns", campaign("stop-" + run, List.of(fleet.get(2),
+                "absent-" + run), 1));
+        assertThat(second.status()).isEqualTo(201);
+        ApiClient.Answer cancelled = api.post("/api/v1/campaigns/stop-" + run + "/cancel", "");
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().get("state").asText()).isEqualTo("cancelled");
+        ApiClient.Answer again = api.post("/api/v1/campaigns", campaign("http-" + run, fleet, 1));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("state").asText()).as("a second start of a known id changes nothing")
+                .isEqualTo("completed");
+    }
 }
