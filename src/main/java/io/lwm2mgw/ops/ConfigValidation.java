@@ -82,6 +82,12 @@ public class ConfigValidation {
         secondsWithin(problems, "gateway.mqtt.session-expiry", mqtt.sessionExpiry(), 0xFFFFFFFFL);
         commands(problems, config.commands());
         kafkaTopics(problems, config.kafka());
+        io.lwm2mgw.config.HttpConfig.ApiConfig api = config.http().api();
+        atLeast(problems, "gateway.http.api.sse-buffer", api.sseBuffer(), 1);
+        atLeast(problems, "gateway.http.api.events-per-device", api.eventsPerDevice(), 0);
+        if (api.resultGrace().isNegative()) {
+            problems.add("gateway.http.api.result-grace: " + api.resultGrace() + " must not be negative");
+        }
         return problems;
     }
 

@@ -172,4 +172,19 @@ class ConfigValidationTest {
         assertThat(config.observe().rules().get(1).pmin()).contains(10L);
         assertThat(config.observe().rules().get(1).format()).contains("senml-cbor");
     }
+
+    @Test
+    void the_operator_api_is_on_without_a_token_and_its_limits_are_checked() {
+        GatewayConfig defaults = bind(Map.of("gateway.id", "gw-1"));
+        assertThat(defaults.http().api().enabled()).isTrue();
+        assertThat(defaults.http().api().token()).isEmpty();
+        assertThat(defaults.http().api().sseBuffer()).isEqualTo(256);
+        assertThat(defaults.http().api().resultGrace()).isEqualTo(Duration.ofSeconds(2));
+
+        GatewayConfig bad = bind(Map.of("gateway.id", "gw-1", "gateway.http.api.sse-buffer", "0",
+                "gateway.http.api.events-per-device", "-1", "gateway.http.api.result-grace", "-1s"));
+        assertThat(ConfigValidation.problems(bad)).anyMatch(p -> p.startsWith("gateway.http.api.sse-buffer"))
+                .anyMatch(p -> p.startsWith("gateway.http.api.events-per-device"))
+                .anyMatch(p -> p.startsWith("gateway.http.api.result-grace"));
+    }
 }
