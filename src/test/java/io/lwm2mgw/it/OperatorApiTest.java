@@ -203,6 +203,13 @@ class OperatorApiTest {
             assertThat(registered.get("endpoint").asText()).isEqualTo(name);
             assertThat(registered.get("time").asText()).matches(Contract.TIME);
             assertThat(events.data("event")).allMatch(e -> e.get("endpoint").asText().equals(name));
+            // the same documents as on MQTT
+            await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/" + name + "/events/registered").isEmpty());
+            assertThat(registered).isEqualTo(mqtt.on("lwm2m/" + name + "/events/registered").get(0).json());
+            JsonNode reading = events.data("data").stream()
+                    .filter(d -> d.path("values").path("/3303/0/5700").asDouble() == 30.25).findFirst().orElseThrow();
+            await().atMost(WAIT).until(() -> !mqtt.matching(m -> m.topic().startsWith("lwm2m/" + name + "/data/")
+                    && m.json().equals(reading)).isEmpty());
         }
     }
 
