@@ -51,6 +51,13 @@ public final class ApiClient {
                 .header("Content-Type", "application/json"));
     }
 
+    /** Posts without waiting for the answer. */
+    public java.util.concurrent.CompletableFuture<Answer> postAsync(String path, String body) {
+        return http.sendAsync(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> new Answer(response.statusCode(), response.body()));
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
