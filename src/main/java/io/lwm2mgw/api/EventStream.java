@@ -59,4 +59,23 @@ public class EventStream {
     int clientCount() {
         return clients.size();
     }
+
+    /**
+     * As the gateway starts to stop (the shutdown delay begins, before HTTP waits for open requests): every
+     * stream ends, so an open console does not hold the stop for {@code quarkus.shutdown.timeout}. Consoles
+     * reconnect, to another gateway behind the Service once this one is not ready.
+     */
+    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        closeAll();
+    }
+
+    void stopped(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        closeAll();
+    }
+
+    private void closeAll() {
+        for (SseClient client : clients) {
+            client.close("the gateway is stopping");
+        }
+    }
 }

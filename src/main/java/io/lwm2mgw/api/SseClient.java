@@ -1,7 +1,6 @@
 package io.lwm2mgw.api;
 
 import io.lwm2mgw.domain.device.EndpointName;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -47,8 +46,7 @@ final class SseClient {
             close("the client went away");
             return;
         }
-        OutboundSseEvent event = sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(json).build();
+        OutboundSseEvent event = sse.newEventBuilder().name(name).data(json).build();
         if (!queue.offer(event)) {
             close("it fell " + queue.size() + " documents behind");
             return;
