@@ -104,6 +104,11 @@ public final class ApiClient {
             return lines;
         }
 
+        /** Whether the server ended the stream. */
+        public boolean ended() {
+            return !reader.isAlive();
+        }
+
         /** The data lines that follow an {@code event:} line of this name, as JSON. */
         public List<JsonNode> data(String event) {
             List<JsonNode> found = new java.util.ArrayList<>();
