@@ -61,6 +61,8 @@ public class CommandResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    // submitting may touch the ledger and the lanes' locks: not on the event loop; the wait itself holds no thread
+    @io.smallrye.common.annotation.Blocking
     @Operation(summary = "Run a command: the same document as on lwm2m/{ep}/commands/{op}; answers its final result")
     public CompletionStage<Response> run(@PathParam("ep") String endpoint, @PathParam("op") String op,
             @QueryParam("wait") @DefaultValue("true") boolean wait, byte[] body) {
