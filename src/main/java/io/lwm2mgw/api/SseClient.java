@@ -64,7 +64,15 @@ final class SseClient {
                 }
                 continue; // something arrived after the poll and before the flag was cleared
             }
-            sink.send(next).whenComplete((ok, error) -> {
+            java.util.concurrent.CompletionStage<?> sent;
+            try {
+                sent = sink.send(next);
+            } catch (RuntimeException e) {
+                // the connection closed between the check and the send
+                close("sending failed: " + e.getMessage());
+                return;
+            }
+            sent.whenComplete((ok, error) -> {
                 sending.set(false);
                 if (error != null) {
                     close("sending failed: " + error.getMessage());

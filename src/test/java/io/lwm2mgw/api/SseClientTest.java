@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SseClientTest {
 
     /** A connection whose sends complete only when the test says the bytes left. */
-    static final class Connection implements SseEventSink {
+    static class Connection implements SseEventSink {
         final List<String> sent = new ArrayList<>();
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
         boolean closed;
@@ -111,5 +111,21 @@ class SseClientTest {
         client.offer("event", "{}");
         assertThat(dropped).containsExactly("the client went away");
         assertThat(connection.sent).isEmpty();
+    }
+
+    @Test
+    void a_connection_that_refuses_a_send_is_detached_without_the_offer_failing() {
+        Connection connection = new Connection() {
+            @Override
+            public CompletionStage<?> send(OutboundSseEvent event) {
+                throw new IllegalStateException("already closed");
+            }
+        };
+        List<String> dropped = new ArrayList<>();
+        SseClient client = new SseClient(connection, sse(), Optional.empty(), 3, (c, why) -> dropped.add(why));
+        client.offer("event", "{}");
+        client.offer("event", "{}");
+        assertThat(dropped).containsExactly("sending failed: already closed");
+        assertThat(connection.closed).isTrue();
     }
 }
