@@ -75,7 +75,8 @@ class OperatorApiTest {
         assertThat(endpoints(all)).containsExactly("api-" + run + "-a", "api-" + run + "-b", "api-" + run + "-c");
         JsonNode first = all.get("items").get(0);
         assertThat(first.get("state").asText()).isEqualTo("registered");
-        assertThat(first.get("registrationId").asText()).isNotEmpty();
+        assertThat(first.has("registrationId")).as("never the registration id, as on MQTT").isFalse();
+        assertThat(first.get("lwm2mVersion").asText()).isNotEmpty();
         assertThat(first.get("time").asText()).matches(Contract.TIME);
         assertThat(first.get("objects").toString()).contains("\"/3303/0\"");
         assertThat(all.get("nextCursor").isNull()).isTrue();
