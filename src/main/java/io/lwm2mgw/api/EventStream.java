@@ -69,11 +69,8 @@ public class EventStream {
         closeAll();
     }
 
-    void stopped(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        closeAll();
-    }
-
-    private void closeAll() {
+    /** Ends every stream (the gateway stops). */
+    public void closeAll() {
         for (SseClient client : clients) {
             client.close("the gateway is stopping");
         }

@@ -55,6 +55,10 @@ public class Lifecycle {
     Lwm2mFirmwareTransfer transfer;
     @Inject
     Lwm2mMetrics metrics;
+    @Inject
+    io.lwm2mgw.ops.CommandMetrics commandMetrics;
+    @Inject
+    io.lwm2mgw.api.EventStream events;
 
     void start(@Observes StartupEvent event) {
         // every bad key at once, before anything opens a port or a file
@@ -74,8 +78,10 @@ public class Lifecycle {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        // first: what arrives or ends from now on is left for redelivery
+        // first: what arrives or ends from now on is left for redelivery; open event streams end (most ended
+        // already when the shutdown delay began)
         commands.stop(router.get());
+        events.closeAll();
         lwm2m.stop();
         transfer.stop();
         firmware.stop();
@@ -87,5 +93,6 @@ public class Lifecycle {
         kafka.stop();
         stores.close();
         metrics.removeMeters();
+        commandMetrics.removeMeters();
     }
 }

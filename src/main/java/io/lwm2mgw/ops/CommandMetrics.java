@@ -171,7 +171,8 @@ public class CommandMetrics implements DeviceEventListener {
         return campaignCounts.getOrDefault(state, 0L);
     }
 
-    void removeMeters(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+    /** Our meters go with the application: a registry that outlives it must not call into stopped beans. */
+    public void removeMeters() {
         meters.forEach(registry::remove);
         results.values().forEach(registry::remove);
         roundTrips.values().forEach(registry::remove);
