@@ -59,6 +59,9 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
                 .description("LwM2M 1.1 Sends received (each may carry several readings)").register(registry));
         refusalMeters(endpoint.refusals());
         for (EventSink sink : this.sinks) {
+            if (!sink.enabled()) {
+                continue; // a sink that is off has no broker to be connected to, and nothing to buffer or drop
+            }
             track(Gauge.builder("northbound.buffer.depth", sink, EventSink::bufferDepth).strongReference(true)
                     .tag("sink", sink.name()).description("Messages waiting for delivery to the broker")
                     .register(registry));

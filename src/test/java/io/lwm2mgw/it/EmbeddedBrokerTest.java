@@ -56,7 +56,12 @@ class EmbeddedBrokerTest {
             HttpResponse<String> ready = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(readiness.toURI()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("\"mqtt\": \"connected\"").doesNotContain("kafka");
+            assertThat(ready.body()).contains("\"mqtt\": \"connected\"").doesNotContain("kafka")
+                    .doesNotContain("Reactive Messaging");
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness.toURI()
+                    .resolve("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).as("Kafka is off: no gauge says it is down")
+                    .contains("northbound_connected{sink=\"mqtt\"").doesNotContain("sink=\"kafka\"");
         }
     }
 }
