@@ -61,6 +61,8 @@ public class Lifecycle {
     io.lwm2mgw.api.EventStream events;
 
     void start(@Observes StartupEvent event) {
+        // a thread killed by a full heap ends the process, so that the pod restarts instead of staying deaf
+        OutOfMemoryExit.install();
         // every bad key at once, before anything opens a port or a file
         validation.validate(config);
         // every store folder checked, cleaned and locked before a store reads it
