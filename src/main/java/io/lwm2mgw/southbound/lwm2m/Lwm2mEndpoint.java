@@ -56,8 +56,11 @@ public class Lwm2mEndpoint implements DevicePort {
 
     private final io.lwm2mgw.command.DeviceLanes lanes;
 
+    private final Clock clock;
+
     public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes,
-            StoreHealth storeHealth) {
+            StoreHealth storeHealth, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.bus = bus;
         this.lanes = lanes;
@@ -66,7 +69,6 @@ public class Lwm2mEndpoint implements DevicePort {
 
     public void start() {
         Lwm2mConfig lwm2m = config.lwm2m();
-        Clock clock = Clock.systemUTC();
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
@@ -145,7 +147,7 @@ public class Lwm2mEndpoint implements DevicePort {
     public void execute(CommandRequest request, Consumer<CommandResult> done) {
         Lwm2mCommandExecutor e = executor;
         if (e == null || server == null) {
-            done.accept(CommandResult.of(request, Clock.systemUTC().instant(), CommandStatus.FAILED,
+            done.accept(CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
                     "the LwM2M server is not running"));
             return;
         }
@@ -236,7 +238,7 @@ public class Lwm2mEndpoint implements DevicePort {
     public CommandResult changeCredentials(CommandRequest request) {
         SecureTransport secure = security;
         if (secure == null) {
-            return CommandResult.of(request, Clock.systemUTC().instant(), CommandStatus.FAILED,
+            return CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
                     "the LwM2M endpoint is not running");
         }
         return secure.changeCredentials(request);

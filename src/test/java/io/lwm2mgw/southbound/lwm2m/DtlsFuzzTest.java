@@ -83,7 +83,7 @@ class DtlsFuzzTest {
             }
         };
         gateway = new Lwm2mEndpoint(config, DeviceEventBus.of(List.of(registered)), new DeviceLanes(),
-                new StoreHealth());
+                new StoreHealth(), java.time.Clock.systemUTC());
         gateway.start();
         coapPort = gateway.boundPort().orElseThrow();
         coapsPort = gateway.secureBoundPort().orElseThrow();
