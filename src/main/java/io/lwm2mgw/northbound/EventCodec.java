@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.domain.device.DeviceStatus;
+import io.lwm2mgw.domain.device.EndpointName;
 import io.lwm2mgw.domain.device.Lwm2mPath;
 import io.lwm2mgw.domain.device.ResourceValue;
 import io.lwm2mgw.domain.event.BootstrapEnded;
@@ -115,16 +116,9 @@ public final class EventCodec {
      */
     private List<OutboundMessage> encodeComposite(CompositeNotified event) {
         List<OutboundMessage> messages = new java.util.ArrayList<>(event.paths().size() + 1);
-        CloudEventAttributes ce = attributes("lwm2m.notification", event.endpoint().value(), event.time());
         for (Lwm2mPath path : event.paths()) {
-            ObjectNode doc = JSON.objectNode();
-            doc.put("endpoint", event.endpoint().value());
-            doc.put("time", Rfc3339.format(event.time()));
-            doc.put("path", path.toString());
-            doc.put("observationId", event.observationId());
-            putValues(doc, event.valuesOf(path));
-            messages.add(new OutboundMessage(Channel.PATH_TELEMETRY, event.endpoint(), path.toString(), bytes(doc),
-                    ce));
+            messages.add(notification(Channel.PATH_TELEMETRY, event.time(), event.endpoint(), path,
+                    event.observationId(), event.valuesOf(path)));
         }
         ObjectNode doc = JSON.objectNode();
         doc.put("endpoint", event.endpoint().value());
@@ -208,14 +202,21 @@ public final class EventCodec {
     }
 
     private OutboundMessage encodeNotification(ResourceNotified event) {
+        return notification(Channel.TELEMETRY, event.time(), event.endpoint(), event.path(), event.observationId(),
+                event.values());
+    }
+
+    /** The notification document of one observed path, with CloudEvents attributes (and id) of its own. */
+    private OutboundMessage notification(Channel channel, Instant time, EndpointName endpoint, Lwm2mPath path,
+            String observationId, Map<Lwm2mPath, ResourceValue> values) {
         ObjectNode doc = JSON.objectNode();
-        doc.put("endpoint", event.endpoint().value());
-        doc.put("time", Rfc3339.format(event.time()));
-        doc.put("path", event.path().toString());
-        doc.put("observationId", event.observationId());
-        putValues(doc, event.values());
-        return new OutboundMessage(Channel.TELEMETRY, event.endpoint(), event.path().toString(), bytes(doc),
-                attributes("lwm2m.notification", event.endpoint().value(), event.time()));
+        doc.put("endpoint", endpoint.value());
+        doc.put("time", Rfc3339.format(time));
+        doc.put("path", path.toString());
+        doc.put("observationId", observationId);
+        putValues(doc, values);
+        return new OutboundMessage(channel, endpoint, path.toString(), bytes(doc),
+                attributes("lwm2m.notification", endpoint.value(), time));
     }
 
     /** A device's current status as its retained / compacted status message, stamped now. */

@@ -154,6 +154,8 @@ class EventCodecTest {
         assertThat(record.get("observationId").asText()).isEqualTo("0a1b2c");
         assertThat(record.has("path")).isFalse();
         assertThat(messages.get(2).cloudEvent().type()).isEqualTo("lwm2m.composite-notification");
+        assertThat(messages).extracting(m -> m.cloudEvent().id()).as("one CloudEvents id per message")
+                .doesNotHaveDuplicates();
     }
 
     @Test
