@@ -16,18 +16,15 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,11 +212,7 @@ class CommandFlowTest {
     void a_result_the_mqtt_client_refuses_does_not_stop_later_publishes() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
         String hostile = "bad\u0000ep-" + UUID.randomUUID();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             // a NUL is legal in JSON and in a Kafka key, but not in an MQTT 5 user property (the CloudEvents subject)
             producer.send(new ProducerRecord<>("lwm2m.commands", hostile,
                     "{\"id\":\"nul-1\",\"endpoint\":\"bad\\u0000ep\",\"op\":\"read\",\"path\":\"/3/0\"}")).get();
@@ -233,11 +226,7 @@ class CommandFlowTest {
     @Test
     void commands_from_kafka_get_their_result_on_kafka_and_mqtt() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             producer.send(new ProducerRecord<>("lwm2m.commands", device.endpoint(), "{\"id\":\"k-1\",\"endpoint\":\""
                     + device.endpoint() + "\",\"op\":\"write\",\"path\":\"/3311/0/5850\",\"value\":true}")).get();
             producer.send(new ProducerRecord<>("lwm2m.commands", device.endpoint(), "{\"id\":\"k-2\",\"endpoint\":\""
@@ -358,11 +347,7 @@ class CommandFlowTest {
             {"k-observe", "observe", "\"path\":\"/3311/0/5850\""},
             {"k-cancel", "cancel-observe", "\"path\":\"/3311/0/5850\""},
         };
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             for (String[] c : commands) {
                 producer.send(new ProducerRecord<>("lwm2m.commands", ep, "{\"id\":\"" + c[0] + "\",\"endpoint\":\""
                         + ep + "\",\"op\":\"" + c[1] + "\"," + c[2] + "}")).get();
@@ -380,12 +365,8 @@ class CommandFlowTest {
     void a_kafka_command_offset_is_committed_only_once_its_result_is_confirmed() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
         device.vanish(); // still registered, answers nothing: the read ends in a timeout after a few seconds
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         RecordMetadata sent;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             sent = producer.send(new ProducerRecord<>("lwm2m.commands", device.endpoint(), "{\"id\":\"silent-1\","
                     + "\"endpoint\":\"" + device.endpoint() + "\",\"op\":\"read\",\"path\":\"/3/0\"}")).get();
         }

@@ -16,12 +16,9 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,11 +182,7 @@ class CompositeFlowTest {
             {"k-oc", "observe-composite", "\"paths\":[\"/3311/0/5850\",\"/3/0/9\"],\"format\":\"senml-json\""},
             {"k-cc", "cancel-observe-composite", "\"paths\":[\"/3/0/9\",\"/3311/0/5850\"]"},
         };
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             for (String[] c : commands) {
                 producer.send(new ProducerRecord<>("lwm2m.commands", ep, "{\"id\":\"" + c[0] + "\",\"endpoint\":\""
                         + ep + "\",\"op\":\"" + c[1] + "\"," + c[2] + "}")).get();

@@ -16,12 +16,9 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,11 +123,7 @@ class CredentialProvisioningTest extends BrokerFlowTest {
     void credentials_put_over_kafka_gets_its_result_on_kafka() throws Exception {
         await().atMost(WAIT).until(kafkaCommands::assigned);
         String ep = "prov-k-" + UUID.randomUUID().toString().substring(0, 8);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.kafkaBootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = TestBrokers.kafkaProducer()) {
             producer.send(new ProducerRecord<>("lwm2m.commands", ep, "{\"id\":\"kp-1\",\"endpoint\":\"" + ep
                     + "\",\"op\":\"credentials-put\",\"psk\":{\"identity\":\"" + ep + "\",\"key\":\"0a0b0c0d\"}}")).get();
         }

@@ -49,6 +49,16 @@ public final class TestBrokers {
         return Integer.parseInt(System.getProperty(MQTT_TLS_PORT));
     }
 
+    /** A producer of string records to the shared Kafka broker, as an application sending commands uses one. */
+    public static org.apache.kafka.clients.producer.KafkaProducer<String, String> kafkaProducer() {
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap(),
+                org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringSerializer.class.getName()));
+    }
+
     /** The bootstrap address of the shared Kafka broker, started on first call. */
     public static String kafkaBootstrap() {
         Properties jvmWide = System.getProperties();
