@@ -26,15 +26,17 @@ class PackagedProcessIT {
     }
 
     @Test
-    void a_configuration_error_stops_start_up_with_one_message_naming_the_key() throws Exception {
+    void a_configuration_error_stops_start_up_with_one_message_naming_every_key() throws Exception {
         gateway = start(Map.of(), "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=99999",
-                "-Dgateway.lwm2m.coap.ack-timeout=0s");
+                "-Dgateway.lwm2m.coap.ack-timeout=0s", "-Dgateway.lwm2m.request-timeout=5 seconds");
 
         assertThat(gateway.process().waitFor(60, TimeUnit.SECONDS)).as("the gateway refuses to start").isTrue();
         String output = gateway.output();
         assertThat(gateway.process().exitValue()).as(output).isNotZero();
         assertThat(output).contains("gateway.mqtt.port: 99999 is outside 0..65535")
                 .contains("gateway.lwm2m.coap.ack-timeout: PT0S must be longer than zero")
+                .as("a value SmallRye cannot convert does not hide the range checks")
+                .contains("gateway.lwm2m.request-timeout with the config value \"5 seconds\"")
                 .doesNotContain("\tat ").doesNotContain("started in");
     }
 
