@@ -36,6 +36,14 @@ final class PackagedGatewayProcess implements AutoCloseable {
         boolean jar = artifact.endsWith(".jar");
         List<String> command = new ArrayList<>();
         command.add(jar ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : artifact);
+        if (jar) {
+            // the test JVM's own settings (pom: test.jvm), so that a gateway living for seconds spends its CPU on the test
+            for (String option : System.getProperty("it.jvm.options", "").trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    command.add(option);
+                }
+            }
+        }
         command.addAll(properties);
         if (jar) {
             command.add("-jar");

@@ -16,10 +16,10 @@ import java.util.Map;
  */
 public class SecurityProfile implements QuarkusTestProfile {
 
-    public static final Path CREDENTIALS = Path.of("target/security-it/credentials.json");
+    public static final Path CREDENTIALS = Path.of("target/security-it-" + TestBrokers.fork(), "credentials.json");
     public static final Path FIXTURES = Path.of("src/test/resources/security");
     /** Where this run's provisioned credentials go: fresh per run, so none survive from an earlier one. */
-    public static final Path PROVISIONED = Path.of("target/security-it/provisioned-" + java.util.UUID.randomUUID());
+    public static final Path PROVISIONED = Path.of("target/security-it-" + TestBrokers.fork(), "provisioned-" + java.util.UUID.randomUUID());
 
     /** The credentials every security test starts from; {@code bootstrapPort} goes into the bootstrap entry. */
     public static String credentials(String rotatingKey, int bootstrapPort) {

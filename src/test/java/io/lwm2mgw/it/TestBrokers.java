@@ -25,6 +25,14 @@ public final class TestBrokers {
     private TestBrokers() {
     }
 
+    /**
+     * The number of this test JVM among those Surefire runs side by side (1 when alone): files that a whole JVM
+     * shares, such as the security tests' credentials, live in a folder of its own.
+     */
+    public static String fork() {
+        return System.getProperty("test.fork", "1");
+    }
+
     /** The port of the shared MQTT 5 broker on 127.0.0.1, started on first call. */
     public static int mqttPort() {
         Properties jvmWide = System.getProperties();

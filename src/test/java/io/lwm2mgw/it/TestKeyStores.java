@@ -21,7 +21,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 public final class TestKeyStores {
 
     public static final String PASSWORD = "changeit";
-    private static final Path DIR = Path.of("target/test-keystores");
+    private static final Path DIR = Path.of("target/test-keystores-" + TestBrokers.fork());
 
     private TestKeyStores() {
     }
