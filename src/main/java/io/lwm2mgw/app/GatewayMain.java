@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 @QuarkusMain
 public final class GatewayMain {
 
-    private GatewayMain() {
+    GatewayMain() {
+        // Quarkus makes the @QuarkusMain class a bean: a private constructor would need reflection
     }
 
     public static void main(String... args) {
