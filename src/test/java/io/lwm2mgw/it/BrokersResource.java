@@ -3,15 +3,27 @@ package io.lwm2mgw.it;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Points the gateway under test at the shared in-process Kafka and MQTT 5 brokers. */
+/**
+ * Points the gateway under test at the shared in-process Kafka and MQTT 5 brokers. Every flow test shares this one
+ * configuration, so that Quarkus builds and starts the application once for all of them: queue-mode devices get a
+ * 3 s awake time (long enough that a woken device stays awake through a few commands on a loaded machine) and at
+ * most {@link #MAX_QUEUED} commands waiting each (a command waits while the one before it runs, so the cap must
+ * hold the bursts the flow tests send).
+ */
 public class BrokersResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Commands waiting per device before one more is answered {@code failed}. */
+    public static final int MAX_QUEUED = 12;
 
     @Override
     public Map<String, String> start() {
         return Map.of(
                 "gateway.mqtt.host", "127.0.0.1",
                 "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
-                "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap());
+                "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap(),
+                "gateway.lwm2m.awake-time", "3s",
+                "gateway.commands.max-queued-per-device", String.valueOf(MAX_QUEUED),
+                "gateway.commands.ttl-check-interval", "200ms");
     }
 
     @Override

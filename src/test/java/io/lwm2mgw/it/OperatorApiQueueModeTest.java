@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Commands over HTTP for a sleeping device: they wait for it like MQTT ones, and the request waits its timeout. */
 @QuarkusTest
-@TestProfile(QueueModeTest.ShortAwakeTime.class)
+@WithTestResource(BrokersResource.class)
 class OperatorApiQueueModeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);

@@ -9,40 +9,27 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Queue mode (spec 8.3) with a real Leshan client that sleeps one second after each message. */
+/**
+ * Queue mode (spec 8.3) with a real Leshan client that sleeps one second after each message, on the shared
+ * brokers, whose test configuration ({@link BrokersResource}) gives a 3 s awake time and caps the commands waiting
+ * per device.
+ */
 @QuarkusTest
-@TestProfile(QueueModeTest.ShortAwakeTime.class)
+@WithTestResource(BrokersResource.class)
 class QueueModeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    /** Shared brokers, a 3 s awake time, at most 3 commands waiting per device. */
-    public static class ShortAwakeTime implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "gateway.mqtt.host", "127.0.0.1",
-                    "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
-                    "gateway.mqtt.client-id", "gw-queue-test",
-                    // long enough that a woken device stays awake through a few commands on a loaded machine
-                    "gateway.lwm2m.awake-time", "3s",
-                    "gateway.commands.max-queued-per-device", "3",
-                    "gateway.commands.ttl-check-interval", "200ms");
-        }
-    }
 
     @Inject
     Lwm2mEndpoint lwm2m;
@@ -126,12 +113,13 @@ class QueueModeTest {
 
     @Test
     void a_command_over_the_per_device_cap_fails_with_the_reason() {
-        for (int i = 1; i <= 4; i++) {
+        int over = BrokersResource.MAX_QUEUED + 1;
+        for (int i = 1; i <= over; i++) {
             send("read", "{\"id\":\"cap-" + i + "\",\"path\":\"/3311/0\"}");
         }
-        await().atMost(WAIT).until(() -> statuses("read", "cap-4").contains("failed"));
+        await().atMost(WAIT).until(() -> statuses("read", "cap-" + over).contains("failed"));
         assertThat(mqtt.on(topic("results/read")).stream().map(MqttProbe.Received::json)
-                .filter(r -> r.get("id").asText().equals("cap-4")).findFirst().orElseThrow().get("error").asText())
+                .filter(r -> r.get("id").asText().equals("cap-" + over)).findFirst().orElseThrow().get("error").asText())
                 .contains("too many commands waiting");
     }
 
