@@ -23,13 +23,16 @@ class ArchitectureTest {
     }
 
     /**
-     * The floors, top to bottom, in the order data flows: {@code app -> {api, ops, northbound, southbound} ->
-     * firmware -> command -> {events, storage} -> domain}, {@code config} at the ground. A package may use
-     * the floors below it, never one above: nothing below the northbound imports it.
+     * The floors, top to bottom, in the order data flows: {@code app -> state -> {api, ops, northbound,
+     * southbound} -> firmware -> command -> {events, storage} -> domain}, {@code config} at the ground. A package
+     * may use the floors below it, never one above: nothing below the northbound imports it. The state
+     * backends ({@code state} and its engines) implement seams that the floors below define, so only the
+     * wiring in {@code app} may choose one.
      */
     static ArchRule layers(String root) {
         return layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
                 .layer("app").definedBy(root + ".app..")
+                .layer("state").definedBy(root + ".state..")
                 .layer("api").definedBy(root + ".api..")
                 .layer("ops").definedBy(root + ".ops..")
                 .layer("northbound").definedBy(root + ".northbound..")
@@ -41,19 +44,21 @@ class ArchitectureTest {
                 .layer("domain").definedBy(root + ".domain..")
                 .layer("config").definedBy(root + ".config..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
+                .whereLayer("state").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("ops").mayOnlyBeAccessedByLayers("app", "api")
                 .whereLayer("northbound").mayOnlyBeAccessedByLayers("app", "api", "ops")
-                .whereLayer("southbound").mayOnlyBeAccessedByLayers("app", "api", "ops")
-                .whereLayer("firmware").mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound")
+                .whereLayer("southbound").mayOnlyBeAccessedByLayers("app", "state", "api", "ops")
+                .whereLayer("firmware")
+                .mayOnlyBeAccessedByLayers("app", "state", "api", "ops", "northbound", "southbound")
                 .whereLayer("command")
-                .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware")
+                .mayOnlyBeAccessedByLayers("app", "state", "api", "ops", "northbound", "southbound", "firmware")
                 .whereLayer("events")
                 .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware", "command")
-                .whereLayer("storage")
-                .mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound", "firmware", "command")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("app", "api", "ops", "northbound", "southbound",
-                        "firmware", "command", "events", "storage");
+                .whereLayer("storage").mayOnlyBeAccessedByLayers("app", "state", "api", "ops", "northbound",
+                        "southbound", "firmware", "command")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("app", "state", "api", "ops", "northbound",
+                        "southbound", "firmware", "command", "events", "storage");
     }
 
     @ArchTest

@@ -1,18 +1,16 @@
 package io.lwm2mgw.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.command.CommandRouter;
 import io.lwm2mgw.command.DeviceLanes;
 import io.lwm2mgw.command.DevicePort;
-import io.lwm2mgw.command.FileQueuedCommandStore;
 import io.lwm2mgw.command.FirmwareUpdatePort;
-import io.lwm2mgw.command.JournalLedgerStore;
+import io.lwm2mgw.command.LedgerStore;
+import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.command.LanedDevicePort;
 import io.lwm2mgw.command.ResultSink;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.ops.CommandMetrics;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.lwm2mgw.storage.StoreHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -55,14 +53,11 @@ public class CommandWiring {
     @Produces
     @Singleton
     CommandRouter router(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results, GatewayConfig config,
-            ObjectMapper mapper, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier,
-            CommandMetrics metrics) {
+            Clock clock, QueuedCommandStore queued, LedgerStore ledger, CommandMetrics metrics) {
         GatewayConfig.CommandsConfig commands = config.commands();
         ExecutorService writer = Executors.newSingleThreadExecutor(Threads.named("command-store"));
         return new CommandRouter(devices, firmware, metrics.counting(results),
-                new FileQueuedCommandStore(commands.storeDirectory(), mapper, health,
-                        config.storage().retryFirstDelay(), config.storage().retryMaxDelay(), earlier),
-                new JournalLedgerStore(commands.storeDirectory(), mapper, health), clock, commands.maxQueuedPerDevice(),
+                queued, ledger, clock, commands.maxQueuedPerDevice(),
                 commands.completedIdsRemembered(), writer);
     }
 

@@ -38,6 +38,8 @@ public class Lifecycle {
     Lwm2mEndpoint lwm2m;
     @Inject
     CommandWiring commands;
+    @Inject
+    StateWiring state;
     /** A singleton, made when first asked for: only after the store folders were checked. */
     @Inject
     Instance<CommandRouter> router;
@@ -93,6 +95,8 @@ public class Lifecycle {
         // results published until now still go out
         mqtt.stop();
         kafka.stop();
+        // every part that writes state has written what it had
+        state.close();
         stores.close();
         metrics.removeMeters();
         commandMetrics.removeMeters();

@@ -42,6 +42,9 @@ public interface GatewayConfig {
     /** How the file stores retry writes a full or failing disk refused. */
     StorageConfig storage();
 
+    /** Which backend holds the gateway's state (embedded engine or redis), and its settings. */
+    StateConfig state();
+
     /** The operator API and web console. */
     HttpConfig http();
 

@@ -1,6 +1,5 @@
 package io.lwm2mgw.firmware;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.command.CampaignPort;
 import io.lwm2mgw.command.CommandRouter;
 import io.lwm2mgw.config.GatewayConfig;
@@ -15,8 +14,6 @@ import io.lwm2mgw.domain.firmware.CampaignStatus.DeviceState;
 import io.lwm2mgw.domain.firmware.CampaignStatus.State;
 import io.lwm2mgw.domain.firmware.FirmwareImage;
 import io.lwm2mgw.domain.firmware.FirmwareImageSource;
-import io.lwm2mgw.storage.RetriedWrites;
-import io.lwm2mgw.storage.StoreHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,14 +76,13 @@ public class CampaignFlow implements CampaignPort {
         }
     }
 
-    public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config, ObjectMapper mapper,
-            FirmwareImageStore images, Clock clock, StoreHealth health, io.lwm2mgw.storage.EarlierFormats earlier) {
+    public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config,
+            FirmwareImageStore images, Clock clock, CampaignStore store) {
         this.clock = clock;
         this.router = router;
         this.statuses = statuses;
         this.images = images;
-        this.store = new CampaignStore(config.firmware().campaignDirectory(), mapper, new RetriedWrites("campaigns",
-                health, config.storage().retryFirstDelay(), config.storage().retryMaxDelay()), earlier);
+        this.store = store;
         this.defaultTimeout = config.firmware().totalTimeout();
         this.defaultTtl = config.commands().defaultTtl();
     }

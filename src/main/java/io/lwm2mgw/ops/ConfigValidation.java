@@ -81,6 +81,7 @@ public class ConfigValidation {
         secondsWithin(problems, "gateway.mqtt.keep-alive", mqtt.keepAlive(), 65535);
         secondsWithin(problems, "gateway.mqtt.session-expiry", mqtt.sessionExpiry(), 0xFFFFFFFFL);
         commands(problems, config.commands());
+        state(problems, config.state());
         kafkaTopics(problems, config.kafka());
         io.lwm2mgw.config.HttpConfig.ApiConfig api = config.http().api();
         atLeast(problems, "gateway.http.api.sse-buffer", api.sseBuffer(), 1);
@@ -96,6 +97,17 @@ public class ConfigValidation {
         positive(problems, "gateway.commands.default-timeout", commands.defaultTimeout());
         positive(problems, "gateway.commands.default-ttl", commands.defaultTtl());
         atLeast(problems, "gateway.commands.max-queued-per-device", commands.maxQueuedPerDevice(), 1);
+    }
+
+    private static void state(List<String> problems, io.lwm2mgw.config.StateConfig state) {
+        if (!List.of("embedded", "redis").contains(state.backend())) {
+            problems.add("gateway.state.backend: '" + state.backend() + "' is neither embedded nor redis");
+        }
+        notBlank(problems, "gateway.state.redis.key-prefix", state.redis().keyPrefix());
+        if (state.redis().registrationGrace().isNegative()) {
+            problems.add("gateway.state.redis.registration-grace: " + state.redis().registrationGrace()
+                    + " must not be negative");
+        }
     }
 
     private static void kafkaTopics(List<String> problems, GatewayConfig.KafkaConfig kafka) {

@@ -23,8 +23,8 @@ class CampaignStoreTest {
     @TempDir
     Path folder;
 
-    private CampaignStore store(EarlierFormats earlier) {
-        return new CampaignStore(folder, MAPPER, new RetriedWrites("campaigns", new StoreHealth(),
+    private FileCampaignStore store(EarlierFormats earlier) {
+        return new FileCampaignStore(folder, MAPPER, new RetriedWrites("campaigns", new StoreHealth(),
                 Duration.ofMillis(10), Duration.ofMillis(100)), earlier);
     }
 

@@ -76,6 +76,22 @@ class ConfigValidationTest {
     }
 
     @Test
+    void the_state_backend_is_embedded_unless_told_and_nothing_else_is_accepted() {
+        GatewayConfig defaults = bind(Map.of("gateway.id", "gw-1"));
+        assertThat(defaults.state().backend()).isEqualTo("embedded");
+        assertThat(defaults.state().directory()).hasToString("data/state");
+        assertThat(defaults.state().redis().registrationGrace()).isEqualTo(Duration.ofMinutes(5));
+
+        GatewayConfig bad = bind(Map.of("gateway.id", "gw-1", "gateway.state.backend", "memcached",
+                "gateway.state.redis.registration-grace", "-1s", "gateway.state.redis.key-prefix", " "));
+
+        assertThat(ConfigValidation.problems(bad)).containsExactlyInAnyOrder(
+                "gateway.state.backend: 'memcached' is neither embedded nor redis",
+                "gateway.state.redis.key-prefix: must not be empty",
+                "gateway.state.redis.registration-grace: PT-1S must not be negative");
+    }
+
+    @Test
     void every_bad_value_is_reported_at_once_naming_its_key() {
         GatewayConfig config = bind(Map.of(
                 "gateway.id", "gw-1",

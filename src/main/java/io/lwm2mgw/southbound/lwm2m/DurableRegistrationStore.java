@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.storage.RetriedWrites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -40,12 +41,17 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private final RegistrationSnapshots snapshots;
     private final RegistrationCodec codec;
     private final RetriedWrites writes;
+    private final String owner;
     /** Registrations held, kept here so that a Register can be checked against the cap without a scan. */
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** {@code writes} runs and retries every snapshot write; the store closes it when it stops. */
+    /**
+     * {@code writes} runs and retries every snapshot write; the store closes it when it stops. {@code owner}
+     * (this gateway's id) is stored with every registration.
+     */
     DurableRegistrationStore(InMemoryRegistrationStore memory, RegistrationSnapshots snapshots, ObjectMapper mapper,
-            RetriedWrites writes) {
+            RetriedWrites writes, String owner) {
+        this.owner = owner;
         this.memory = memory;
         this.snapshots = snapshots;
         this.codec = new RegistrationCodec(mapper);
@@ -231,9 +237,12 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private void write(String registrationId) throws IOException {
         Registration registration = memory.getRegistration(registrationId);
         Optional<byte[]> snapshot = registration == null ? Optional.empty()
-                : codec.encode(registration, memory.getObservations(registrationId));
+                : codec.encode(registration, memory.getObservations(registrationId), owner);
         if (snapshot.isPresent()) {
-            snapshots.save(registrationId, snapshot.get());
+            Instant expiresAt = registration.getLastUpdate().toInstant()
+                    .plusSeconds(registration.getLifeTimeInSec());
+            snapshots.save(new RegistrationSnapshots.Snapshot(registrationId, registration.getEndpoint(), owner,
+                    expiresAt, snapshot.get()));
         } else {
             snapshots.delete(registrationId);
         }

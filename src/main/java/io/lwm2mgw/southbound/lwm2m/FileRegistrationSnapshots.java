@@ -28,9 +28,10 @@ public final class FileRegistrationSnapshots implements RegistrationSnapshots {
     }
 
     @Override
-    public void save(String registrationId, byte[] snapshot) throws IOException {
+    public void save(Snapshot snapshot) throws IOException {
+        // the owner and the expiry are in the content too: a file needs no index
         Files.createDirectories(directory);
-        AtomicFile.write(file(registrationId), snapshot);
+        AtomicFile.write(file(snapshot.registrationId()), snapshot.content());
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.lwm2mgw.domain.command.CommandStatus;
 import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.events.DeviceEventBus;
+import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,10 +58,15 @@ public class Lwm2mEndpoint implements DevicePort {
     private final io.lwm2mgw.command.DeviceLanes lanes;
 
     private final Clock clock;
+    private final RegistrationSnapshots snapshots;
+    private final ProvisionedCredentials provisioned;
 
+    /** {@code snapshots} and {@code provisioned} are the state backend's (see app.StateWiring). */
     public Lwm2mEndpoint(GatewayConfig config, DeviceEventBus bus, io.lwm2mgw.command.DeviceLanes lanes,
-            StoreHealth storeHealth, Clock clock) {
+            StoreHealth storeHealth, Clock clock, RegistrationSnapshots snapshots, ProvisionedCredentials provisioned) {
         this.clock = clock;
+        this.snapshots = snapshots;
+        this.provisioned = provisioned;
         this.config = config;
         this.bus = bus;
         this.lanes = lanes;
@@ -72,13 +78,13 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock, refusals);
+        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock, refusals, provisioned);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
-                new FileRegistrationSnapshots(lwm2m.stateDirectory()), new com.fasterxml.jackson.databind.ObjectMapper(),
+                snapshots, new com.fasterxml.jackson.databind.ObjectMapper(),
                 new RetriedWrites("registrations", storeHealth, config.storage().retryFirstDelay(),
-                        config.storage().retryMaxDelay()));
+                        config.storage().retryMaxDelay()), config.id());
         registrations.restore();
         LeshanServerBuilder builder = new LeshanServerBuilder();
         builder.setLinkParser(new LenientLinkParser());

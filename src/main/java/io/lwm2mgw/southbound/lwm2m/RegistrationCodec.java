@@ -66,12 +66,13 @@ final class RegistrationCodec {
     }
 
     /** The snapshot, or empty for a registration whose identity is not kept (see the class comment). */
-    Optional<byte[]> encode(Registration registration, Collection<Observation> observations) {
+    Optional<byte[]> encode(Registration registration, Collection<Observation> observations, String owner) {
         ObjectNode identity = identity(registration.getClientTransportData());
         if (identity == null) {
             return Optional.empty();
         }
-        ObjectNode root = mapper.createObjectNode().put("format", FORMAT);
+        // the owner is read by no one yet: replicas sharing one store will (decode ignores it)
+        ObjectNode root = mapper.createObjectNode().put("format", FORMAT).put("owner", owner);
         ObjectNode reg = root.putObject("registration");
         reg.put("id", registration.getId()).put("endpoint", registration.getEndpoint());
         reg.set("identity", identity);

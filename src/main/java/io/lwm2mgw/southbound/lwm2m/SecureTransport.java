@@ -13,7 +13,7 @@ import io.lwm2mgw.southbound.lwm2m.security.CredentialsFileWatcher;
 import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
 import io.lwm2mgw.southbound.lwm2m.security.GatewayIdentity;
 import io.lwm2mgw.southbound.lwm2m.security.KeyFiles;
-import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentialsFile;
+import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -47,7 +47,12 @@ final class SecureTransport implements AutoCloseable {
     private CredentialsFileWatcher watcher;
     private ExecutorService bootstrapFlows;
 
-    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock, RefusalCounters refusals) {
+    private final ProvisionedCredentials provisioned;
+
+    /** {@code provisioned} holds the credentials applications provision, used when provisioning is enabled. */
+    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock, RefusalCounters refusals,
+            ProvisionedCredentials provisioned) {
+        this.provisioned = provisioned;
         this.lwm2m = lwm2m;
         this.refusals = refusals;
         this.security = lwm2m.security();
@@ -89,7 +94,7 @@ final class SecureTransport implements AutoCloseable {
     /** Loads the credentials (failing start-up on a bad file) and gives Leshan the store, authorizer and keys. */
     void configure(LeshanServerBuilder builder) {
         if (security.provisioning().enabled()) {
-            store.enableProvisioning(new ProvisionedCredentialsFile(security.provisioning().directory()));
+            store.enableProvisioning(provisioned);
         }
         security.credentialsFile().ifPresent(file ->
                 watcher = CredentialsFileWatcher.start(file, store, security.reloadInterval()));

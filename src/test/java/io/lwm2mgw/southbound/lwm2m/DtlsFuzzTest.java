@@ -83,7 +83,8 @@ class DtlsFuzzTest {
             }
         };
         gateway = new Lwm2mEndpoint(config, DeviceEventBus.of(List.of(registered)), new DeviceLanes(),
-                new StoreHealth(), java.time.Clock.systemUTC());
+                new StoreHealth(), java.time.Clock.systemUTC(), new FileRegistrationSnapshots(folder.resolve("registrations")),
+                new io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentialsFile(folder.resolve("credentials")));
         gateway.start();
         coapPort = gateway.boundPort().orElseThrow();
         coapsPort = gateway.secureBoundPort().orElseThrow();

@@ -53,7 +53,7 @@ class DurableRegistrationStoreTest {
     private DurableRegistrationStore store(Path directory) {
         return new DurableRegistrationStore(new InMemoryRegistrationStore(), new FileRegistrationSnapshots(directory),
                 new ObjectMapper(), new RetriedWrites("registrations", health, Duration.ofMillis(20),
-                        Duration.ofMillis(200)));
+                        Duration.ofMillis(200)), "gw-test");
     }
 
     private static Registration registration(String id, String endpoint, LwM2mPeer peer) throws Exception {

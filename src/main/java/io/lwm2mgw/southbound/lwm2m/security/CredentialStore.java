@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * once; credentials that changed or vanished are reported to the listeners as compromised, so Leshan drops the
  * DTLS connections made with them (an old key cannot be used any more, not even through a live session).
  * The snapshot is the credentials file's entries plus those applications provisioned (when enabled), which
- * are stored in their own file and never override the credentials file. Thread-safe: reads see one whole
+ * are stored in their own store and never override the credentials file. Thread-safe: reads see one whole
  * snapshot; changes are serialized.
  */
 public final class CredentialStore implements EditableSecurityStore {
@@ -37,7 +37,7 @@ public final class CredentialStore implements EditableSecurityStore {
     private Credentials file = Credentials.empty();
     /** Entries applications provisioned, by endpoint; guarded by this. Null: provisioning is off. */
     private Map<String, DeviceCredentials> provisioned;
-    private ProvisionedCredentialsFile provisionedFile;
+    private ProvisionedCredentials provisionedStore;
     /** Provisioned endpoints the file shadows right now, so each is logged once when it becomes shadowed. */
     private Set<String> shadowed = Set.of();
 
@@ -52,8 +52,8 @@ public final class CredentialStore implements EditableSecurityStore {
     }
 
     /** Turns provisioning on with the entries stored in {@code storage}; call before serving. */
-    public synchronized void enableProvisioning(ProvisionedCredentialsFile storage) {
-        provisionedFile = storage;
+    public synchronized void enableProvisioning(ProvisionedCredentials storage) {
+        provisionedStore = storage;
         provisioned = new LinkedHashMap<>(storage.load());
         install(merged());
     }
@@ -79,7 +79,7 @@ public final class CredentialStore implements EditableSecurityStore {
         }
         Map<String, DeviceCredentials> next = new LinkedHashMap<>(provisioned);
         next.put(endpoint, credentials);
-        provisionedFile.save(next);
+        provisionedStore.put(credentials);
         provisioned = next;
         install(merged());
         return Optional.empty();
@@ -99,7 +99,7 @@ public final class CredentialStore implements EditableSecurityStore {
         if (provisioned.containsKey(endpoint)) {
             Map<String, DeviceCredentials> next = new LinkedHashMap<>(provisioned);
             next.remove(endpoint);
-            provisionedFile.save(next);
+            provisionedStore.remove(endpoint);
             provisioned = next;
             install(merged());
         }

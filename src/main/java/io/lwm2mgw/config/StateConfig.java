@@ -1,0 +1,46 @@
+package io.lwm2mgw.config;
+
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the gateway keeps its state ({@code gateway.state.*}): registrations with their observations, queued
+ * commands, completed command ids, campaigns, provisioned credentials and the firmware image index. One
+ * backend holds all of them.
+ */
+public interface StateConfig {
+
+    /**
+     * {@code embedded} (default): an embedded, crash-safe engine in {@link #directory()} on the local volume;
+     * {@code redis}: a Redis 7 (or Valkey) server, reached through {@code quarkus.redis.hosts}. Any other
+     * value stops start-up.
+     */
+    @WithDefault("embedded")
+    String backend();
+
+    /**
+     * Folder of the embedded engine's file ({@code state.mv.db}); relative paths are against the working
+     * directory (a volume on Kubernetes). Locked while the gateway runs. Default {@code data/state}.
+     */
+    @WithDefault("data/state")
+    Path directory();
+
+    /** The redis backend; ignored when the backend is embedded. */
+    RedisStateConfig redis();
+
+    /** Keys and expiry on the redis backend. */
+    interface RedisStateConfig {
+
+        /** Prefix of every key the gateway writes, so that several fleets can share one server. Default {@code lwm2m}. */
+        @WithDefault("lwm2m")
+        String keyPrefix();
+
+        /**
+         * How long a registration's key outlives the registration's lifetime (seconds of the Register or the
+         * last Update): a device a little late with its Update is still known. Default 5 min.
+         */
+        @WithDefault("5m")
+        Duration registrationGrace();
+    }
+}
