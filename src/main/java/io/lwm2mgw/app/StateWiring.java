@@ -8,7 +8,7 @@ import io.lwm2mgw.firmware.CampaignStore;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.state.StateBackend;
-import io.lwm2mgw.state.files.FileStateBackend;
+import io.lwm2mgw.state.embedded.EmbeddedStateBackend;
 import io.lwm2mgw.storage.EarlierFormats;
 import io.lwm2mgw.storage.StoreHealth;
 import io.smallrye.config.ConfigValidationException;
@@ -30,7 +30,7 @@ public class StateWiring {
     @Singleton
     StateBackend backend(GatewayConfig config, ObjectMapper mapper, StoreHealth health, EarlierFormats earlier) {
         StateBackend backend = switch (config.state().backend()) {
-            case "embedded" -> new FileStateBackend(config, mapper, health, earlier);
+            case "embedded" -> new EmbeddedStateBackend(config, mapper, health, earlier);
             default -> throw new ConfigValidationException(new ConfigValidationException.Problem[] {
                 new ConfigValidationException.Problem("gateway.state.backend: '" + config.state().backend()
                         + "' is not available")});

@@ -3,6 +3,7 @@ package io.lwm2mgw.config;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Where the gateway keeps its state ({@code gateway.state.*}): registrations with their observations, queued
@@ -21,10 +22,11 @@ public interface StateConfig {
 
     /**
      * Folder of the embedded engine's file ({@code state.mv.db}); relative paths are against the working
-     * directory (a volume on Kubernetes). Locked while the gateway runs. Default {@code data/state}.
+     * directory; it belongs on a volume on Kubernetes. Locked while the gateway runs. Default (when unset):
+     * {@code state} inside {@code gateway.lwm2m.state-directory}, so that a deployment that put the
+     * registrations' folder on its volume finds the engine there too (the image sets {@code /data/state}).
      */
-    @WithDefault("data/state")
-    Path directory();
+    Optional<Path> directory();
 
     /** The redis backend; ignored when the backend is embedded. */
     RedisStateConfig redis();

@@ -63,12 +63,18 @@ public class StoreDirectories {
     }
 
     /**
-     * The store folders by configuration key. The registrations and the queued commands are this gateway's
-     * own and locked; campaigns, images and credentials are checked and cleaned only (an image cache may be
+     * The store folders by configuration key. The embedded engine's folder, the registrations and the queued
+     * commands are this gateway's own and locked (the last two hold what an earlier version stored, read once
+     * into the engine); campaigns, images and credentials are checked and cleaned only (an image cache may be
      * shared, and campaign and credential writes are retried or refused on their own).
      */
     static Map<String, Folder> folders(GatewayConfig config) {
         Map<String, Folder> folders = new LinkedHashMap<>();
+        if ("embedded".equals(config.state().backend())) {
+            // the default of state.embedded.EmbeddedStateBackend#directory, which opens the engine there
+            folders.put("gateway.state.directory", new Folder(config.state().directory()
+                    .orElse(config.lwm2m().stateDirectory().resolve("state")), true));
+        }
         folders.put("gateway.lwm2m.state-directory", new Folder(config.lwm2m().stateDirectory(), true));
         folders.put("gateway.commands.store-directory", new Folder(config.commands().storeDirectory(), true));
         folders.put("gateway.firmware.campaign-directory", new Folder(config.firmware().campaignDirectory(), false));

@@ -79,7 +79,7 @@ class ConfigValidationTest {
     void the_state_backend_is_embedded_unless_told_and_nothing_else_is_accepted() {
         GatewayConfig defaults = bind(Map.of("gateway.id", "gw-1"));
         assertThat(defaults.state().backend()).isEqualTo("embedded");
-        assertThat(defaults.state().directory()).hasToString("data/state");
+        assertThat(defaults.state().directory()).as("then inside gateway.lwm2m.state-directory").isEmpty();
         assertThat(defaults.state().redis().registrationGrace()).isEqualTo(Duration.ofMinutes(5));
 
         GatewayConfig bad = bind(Map.of("gateway.id", "gw-1", "gateway.state.backend", "memcached",

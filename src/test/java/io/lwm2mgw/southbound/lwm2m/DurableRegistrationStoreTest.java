@@ -107,6 +107,37 @@ class DurableRegistrationStoreTest {
     }
 
     @Test
+    void registrations_an_earlier_version_left_in_files_are_restored_from_the_embedded_engine() throws Exception {
+        DurableRegistrationStore before = store(folder.resolve("registrations"));
+        Registration lamp = registration("reg-1", "lamp-1", plain(40001));
+        before.addRegistration(lamp);
+        before.addObservation("reg-1", observation("reg-1", new byte[] {9, 8, 7}), false);
+        before.stop();
+        var config = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withMapping(io.lwm2mgw.config.GatewayConfig.class)
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.PropertiesConfigSource(Map.of("gateway.id", "gw-test",
+                        "gateway.lwm2m.state-directory", folder.resolve("registrations").toString(),
+                        "gateway.commands.store-directory", folder.resolve("commands").toString(),
+                        "gateway.firmware.campaign-directory", folder.resolve("campaigns").toString()), "t", 500))
+                .build().getConfigMapping(io.lwm2mgw.config.GatewayConfig.class);
+
+        try (var state = new io.lwm2mgw.state.embedded.EmbeddedStateBackend(config, new ObjectMapper(), health,
+                io.lwm2mgw.storage.EarlierFormats.NONE)) {
+            DurableRegistrationStore after = new DurableRegistrationStore(new InMemoryRegistrationStore(),
+                    state.registrations(), new ObjectMapper(), new RetriedWrites("registrations", health,
+                            Duration.ofMillis(20), Duration.ofMillis(200)), "gw-test");
+
+            assertThat(after.restore()).isEqualTo(1);
+            assertThat(after.getRegistrationByEndpoint("lamp-1")).isEqualTo(lamp);
+            assertThat(after.getObservation(new ObservationIdentifier(SERVER, new byte[] {9, 8, 7}))).isNotNull();
+            after.stop();
+        }
+        assertThat(folder.resolve("registrations/reg-1.json")).as("moved aside").doesNotExist();
+        assertThat(folder.resolve("registrations/migrated/reg-1.json")).isRegularFile();
+    }
+
+    @Test
     void a_deregistered_device_is_gone_after_a_restart_and_others_stay() throws Exception {
         DurableRegistrationStore before = store();
         before.addRegistration(registration("reg-1", "lamp-1", plain(40001)));
