@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -59,7 +60,9 @@ final class MvStoreEngine implements AutoCloseable {
             store.setRetentionTime(0);
             return new MvStoreEngine(file, store);
         } catch (IOException | MVStoreException e) {
-            throw new IllegalStateException("gateway.state.directory: cannot open " + file + ": " + e.getMessage(), e);
+            String why = e instanceof MVStoreException m && m.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
+                    ? "it is in use by another gateway process" : reason(e);
+            throw new IllegalStateException("gateway.state.directory: cannot open " + file + ": " + why, e);
         }
     }
 
