@@ -94,6 +94,17 @@ class ArchitectureTest {
             .resideInAnyPackage("org.apache.kafka..", "io.smallrye.reactive.messaging.kafka..");
 
     @ArchTest
+    static final ArchRule only_the_redis_backend_and_its_wiring_use_the_redis_client = noClasses()
+            .that().resideOutsideOfPackages("io.lwm2mgw.state.redis..", "io.lwm2mgw.app..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.quarkus.redis..", "io.vertx.redis..",
+                    "io.vertx.mutiny.redis..");
+
+    @ArchTest
+    static final ArchRule only_the_embedded_backend_uses_h2 = noClasses()
+            .that().resideOutsideOfPackage("io.lwm2mgw.state.embedded..")
+            .should().dependOnClassesThat().resideInAPackage("org.h2..");
+
+    @ArchTest
     static final ArchRule domain_depends_on_java_and_itself_only = classes()
             .that().resideInAPackage("io.lwm2mgw.domain..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.lwm2mgw.domain..");
