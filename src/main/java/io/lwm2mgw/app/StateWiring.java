@@ -5,6 +5,7 @@ import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.firmware.CampaignStore;
+import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.state.StateBackend;
@@ -85,6 +86,12 @@ public class StateWiring {
     @ApplicationScoped
     CampaignStore campaigns(StateBackend backend) {
         return backend.campaigns();
+    }
+
+    @Produces
+    @ApplicationScoped
+    FirmwareImageIndex images(StateBackend backend) {
+        return backend.images();
     }
 
     @Produces

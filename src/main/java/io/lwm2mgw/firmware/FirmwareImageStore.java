@@ -38,7 +38,8 @@ import org.jboss.logging.Logger;
  * one download; a digest already cached is not downloaded again) or stores inline bytes. When the cache grows
  * over {@code gateway.firmware.cache-max-bytes}, the least recently used images go, never a pinned one (an update
  * is using it) nor one resolved within the last minute (its caller is about to pin it). The index is rebuilt
- * from the directory at start; file names are trusted, as files get their name only after being hashed.
+ * from the directory at start, with each image's last use from the {@link FirmwareImageIndex}; file names are
+ * trusted, as files get their name only after being hashed.
  *
  * <p>Threading: every method may be called from any thread and returns at once; downloads and file work run on
  * the store's own two threads.
@@ -57,6 +58,7 @@ public class FirmwareImageStore {
     private final Clock clock;
     private final ExecutorService io;
     private final ImageDownload download;
+    private final FirmwareImageIndex uses;
     /** Guarded by {@code this}. */
     private final Map<String, Entry> index = new HashMap<>();
     /** Guarded by {@code this}. Downloads under way, by URL and expected digest. */
@@ -75,11 +77,17 @@ public class FirmwareImageStore {
     }
 
     @Inject
-    public FirmwareImageStore(GatewayConfig config, Clock clock) {
-        this(config.firmware(), clock);
+    public FirmwareImageStore(GatewayConfig config, Clock clock, FirmwareImageIndex uses) {
+        this(config.firmware(), clock, uses);
     }
 
+    /** A cache whose uses are not recorded (tests). */
     FirmwareImageStore(FirmwareConfig config, Clock clock) {
+        this(config, clock, FirmwareImageIndex.NONE);
+    }
+
+    FirmwareImageStore(FirmwareConfig config, Clock clock, FirmwareImageIndex uses) {
+        this.uses = uses;
         this.directory = config.imageDirectory();
         this.maxImageSize = config.maxImageSize();
         this.cacheMaxBytes = config.cacheMaxBytes();
@@ -166,10 +174,11 @@ public class FirmwareImageStore {
         }
         if (!Files.isRegularFile(entry.image.file())) {
             index.remove(sha256);
+            uses.removed(sha256);
             LOG.warnf("firmware image %s vanished from %s", sha256, directory);
             return Optional.empty();
         }
-        entry.lastUsed = clock.millis();
+        used(entry);
         return Optional.of(entry.image);
     }
 
@@ -268,7 +277,7 @@ public class FirmwareImageStore {
         }
         FirmwareImage image = new FirmwareImage(sha256, target, size);
         Entry entry = index.computeIfAbsent(sha256, d -> new Entry(image, 0));
-        entry.lastUsed = clock.millis();
+        used(entry);
         evict(sha256);
         return entry.image;
     }
@@ -286,6 +295,7 @@ public class FirmwareImageStore {
             }
             ImageDownload.deleteQuietly(victim.image.file());
             index.remove(victim.image.sha256());
+            uses.removed(victim.image.sha256());
             total -= victim.image.size();
             LOG.infof("firmware image %s evicted from the cache (%d bytes)", victim.image.sha256(),
                     victim.image.size());
@@ -299,9 +309,14 @@ public class FirmwareImageStore {
     private synchronized FirmwareImage touched(FirmwareImage image) {
         Entry entry = index.get(image.sha256());
         if (entry != null) {
-            entry.lastUsed = clock.millis();
+            used(entry);
         }
         return image;
+    }
+
+    private void used(Entry entry) {
+        entry.lastUsed = clock.millis();
+        uses.used(entry.image.sha256(), entry.lastUsed);
     }
 
     private void loadIndex() {
@@ -310,6 +325,7 @@ public class FirmwareImageStore {
             return;
         }
         long total = 0;
+        Map<String, Long> recorded = new HashMap<>(uses.lastUses());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -318,13 +334,16 @@ public class FirmwareImageStore {
                     ImageDownload.deleteQuietly(file);
                 } else if (IMAGE_FILE.matcher(name).matches() && Files.size(file) > 0) {
                     FirmwareImage image = new FirmwareImage(name.substring(0, 64), file, Files.size(file));
-                    index.put(image.sha256(), new Entry(image, Files.getLastModifiedTime(file).toMillis()));
+                    Long lastUsed = recorded.remove(image.sha256());
+                    index.put(image.sha256(), new Entry(image, lastUsed != null ? lastUsed
+                            : Files.getLastModifiedTime(file).toMillis()));
                     total += image.size();
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the firmware image cache " + directory, e);
         }
+        recorded.keySet().forEach(uses::removed); // recorded, but the file is gone
         LOG.infof("firmware image cache %s holds %d images, %d bytes", directory, index.size(), total);
     }
 

@@ -3,6 +3,7 @@ package io.lwm2mgw.state;
 import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.firmware.CampaignStore;
+import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 
@@ -24,6 +25,9 @@ public interface StateBackend extends AutoCloseable {
 
     /** Firmware campaigns. */
     CampaignStore campaigns();
+
+    /** When each cached firmware image was last used (the images stay files). */
+    FirmwareImageIndex images();
 
     /** Credentials applications provisioned. */
     ProvisionedCredentials credentials();

@@ -312,6 +312,48 @@ class FirmwareImageStoreTest {
         assertThat(store.find(d.sha256())).isEmpty();
     }
 
+    @Test
+    void the_last_uses_recorded_in_the_state_engine_decide_what_is_evicted_after_a_restart(@TempDir Path state)
+            throws Exception {
+        var gateway = new io.smallrye.config.SmallRyeConfigBuilder().withMapping(io.lwm2mgw.config.GatewayConfig.class)
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.PropertiesConfigSource(java.util.Map.of("gateway.id", "gw-images",
+                        "gateway.state.directory", state.resolve("engine").toString(),
+                        "gateway.lwm2m.state-directory", state.resolve("registrations").toString(),
+                        "gateway.commands.store-directory", state.resolve("commands").toString(),
+                        "gateway.firmware.campaign-directory", state.resolve("campaigns").toString()), "t", 500))
+                .build().getConfigMapping(io.lwm2mgw.config.GatewayConfig.class);
+        FirmwareImage a;
+        FirmwareImage b;
+        try (var engine = new io.lwm2mgw.state.embedded.EmbeddedStateBackend(gateway,
+                new com.fasterxml.jackson.databind.ObjectMapper(), new io.lwm2mgw.storage.StoreHealth(),
+                io.lwm2mgw.storage.EarlierFormats.NONE)) {
+            FirmwareImageStore before = new FirmwareImageStore(config(10_000, 25_000, Duration.ofSeconds(10)), clock,
+                    engine.images());
+            a = get(before.resolve(new FirmwareImageSource.Inline(bytes(10_000, 20))));
+            clock.advance(Duration.ofSeconds(1));
+            b = get(before.resolve(new FirmwareImageSource.Inline(bytes(10_000, 21))));
+            clock.advance(Duration.ofMinutes(2));
+            before.find(a.sha256()); // a is now the more recently used
+            before.close();
+        }
+        clock.advance(Duration.ofMinutes(2));
+
+        try (var engine = new io.lwm2mgw.state.embedded.EmbeddedStateBackend(gateway,
+                new com.fasterxml.jackson.databind.ObjectMapper(), new io.lwm2mgw.storage.StoreHealth(),
+                io.lwm2mgw.storage.EarlierFormats.NONE)) {
+            FirmwareImageStore after = new FirmwareImageStore(config(10_000, 25_000, Duration.ofSeconds(10)), clock,
+                    engine.images());
+            stores.add(after);
+            FirmwareImage c = get(after.resolve(new FirmwareImageSource.Inline(bytes(10_000, 22))));
+
+            // the files' own times are today's, far after this clock: only the recorded uses tell a from b
+            assertThat(filesInCache()).containsExactlyInAnyOrder(a.sha256() + ".bin", c.sha256() + ".bin");
+            assertThat(after.find(b.sha256())).isEmpty();
+            assertThat(engine.images().lastUses()).containsOnlyKeys(a.sha256(), c.sha256());
+        }
+    }
+
     private FirmwareConfig config(long maxImageSize, long cacheMaxBytes, Duration downloadTimeout) {
         Path dir = directory;
         return new FirmwareConfig() {

@@ -5,6 +5,7 @@ import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.firmware.CampaignStore;
+import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.state.StateBackend;
@@ -83,6 +84,11 @@ public final class EmbeddedStateBackend implements StateBackend {
     public CampaignStore campaigns() {
         return new EmbeddedCampaignStore(engine, mapper, new RetriedWrites("campaigns", health,
                 config.storage().retryFirstDelay(), config.storage().retryMaxDelay()));
+    }
+
+    @Override
+    public FirmwareImageIndex images() {
+        return new EmbeddedImageIndex(engine);
     }
 
     @Override

@@ -35,6 +35,10 @@ record RedisKeys(String prefix) {
         return prefix + ":campaigns";
     }
 
+    String images(String owner) {
+        return prefix + ":images:" + owner;
+    }
+
     String credentials() {
         return prefix + ":credentials";
     }

@@ -6,6 +6,7 @@ import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.StateConfig;
 import io.lwm2mgw.firmware.CampaignStore;
+import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.state.StateBackend;
@@ -60,6 +61,11 @@ public final class RedisStateBackend implements StateBackend {
     public CampaignStore campaigns() {
         return new RedisCampaignStore(redis, keys, mapper, new RetriedWrites("campaigns", health,
                 config.storage().retryFirstDelay(), config.storage().retryMaxDelay()));
+    }
+
+    @Override
+    public FirmwareImageIndex images() {
+        return new RedisImageIndex(redis, keys, config.id());
     }
 
     @Override

@@ -208,6 +208,17 @@ class RedisStateBackendTest {
     }
 
     @Test
+    void the_image_index_is_kept_per_gateway() {
+        backend("gw-a").images().used("aa", 1000L);
+        backend("gw-a").images().used("bb", 2000L);
+        backend("gw-a").images().removed("aa");
+        backend("gw-b").images().used("cc", 3000L);
+
+        assertThat(backend("gw-a").images().lastUses()).containsExactly(Map.entry("bb", 2000L));
+        assertThat(backend("gw-b").images().lastUses()).containsOnlyKeys("cc");
+    }
+
+    @Test
     void a_server_that_is_gone_is_reported_and_refuses_the_write() throws Exception {
         RedisQueuedCommandStore queued = (RedisQueuedCommandStore) backend("gw-a").queuedCommands();
         RedisCall down = (command, args) -> {
