@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStoreException;
 import org.jboss.logging.Logger;
 
@@ -27,13 +26,11 @@ final class EmbeddedCampaignStore implements CampaignStore {
     static final String MAP = "campaigns";
 
     private final MvStoreEngine engine;
-    private final MVMap<String, byte[]> campaigns;
     private final ObjectMapper mapper;
     private final RetriedWrites writes;
 
     EmbeddedCampaignStore(MvStoreEngine engine, ObjectMapper mapper, RetriedWrites writes) {
         this.engine = engine;
-        this.campaigns = engine.map(MAP);
         this.mapper = mapper;
         this.writes = writes;
     }
@@ -45,7 +42,7 @@ final class EmbeddedCampaignStore implements CampaignStore {
         // a newer state replaces an unwritten one
         writes.submit(spec.id(), () -> {
             try {
-                campaigns.put(spec.id(), document);
+                engine.<String, byte[]>map(MAP).put(spec.id(), document);
             } catch (MVStoreException e) {
                 throw new IOException(MvStoreEngine.reason(e), e);
             }
@@ -56,7 +53,7 @@ final class EmbeddedCampaignStore implements CampaignStore {
     @Override
     public List<Stored> loadAll() {
         List<Stored> all = new ArrayList<>();
-        for (Map.Entry<String, byte[]> entry : campaigns.entrySet()) {
+        for (Map.Entry<String, byte[]> entry : engine.<String, byte[]>map(MAP).entrySet()) {
             try {
                 all.add(CampaignDocuments.decode(mapper, entry.getValue(), EarlierFormats.NONE).stored());
             } catch (IOException | RuntimeException e) {

@@ -18,26 +18,28 @@ final class EmbeddedImageIndex implements FirmwareImageIndex {
     static final String MAP = "firmware-images";
 
     private final MvStoreEngine engine;
-    private final MVMap<String, Long> uses;
 
     EmbeddedImageIndex(MvStoreEngine engine) {
         this.engine = engine;
-        this.uses = engine.map(MAP);
     }
 
     @Override
     public Map<String, Long> lastUses() {
-        return new HashMap<>(uses);
+        return new HashMap<>(uses());
     }
 
     @Override
     public void used(String sha256, long epochMillis) {
-        change(() -> uses.put(sha256, epochMillis));
+        change(() -> uses().put(sha256, epochMillis));
     }
 
     @Override
     public void removed(String sha256) {
-        change(() -> uses.remove(sha256));
+        change(() -> uses().remove(sha256));
+    }
+
+    private MVMap<String, Long> uses() {
+        return engine.map(MAP);
     }
 
     private void change(Runnable change) {

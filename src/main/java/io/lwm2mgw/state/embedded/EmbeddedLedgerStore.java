@@ -34,8 +34,6 @@ final class EmbeddedLedgerStore implements LedgerStore {
     static final String STORE = "ledger";
 
     private final MvStoreEngine engine;
-    private final MVMap<Long, byte[]> completed;
-    private final MVMap<String, byte[]> sending;
     private final ObjectMapper mapper;
     private final StoreHealth health;
     /** The sequence number of each remembered result, oldest first; guarded by this. */
@@ -45,8 +43,6 @@ final class EmbeddedLedgerStore implements LedgerStore {
 
     EmbeddedLedgerStore(MvStoreEngine engine, ObjectMapper mapper, StoreHealth health) {
         this.engine = engine;
-        this.completed = engine.map(COMPLETED);
-        this.sending = engine.map(SENDING);
         this.mapper = mapper;
         this.health = health;
     }
@@ -56,19 +52,19 @@ final class EmbeddedLedgerStore implements LedgerStore {
         this.remembered = remembered;
         Map<String, CommandResult> results = new LinkedHashMap<>();
         int unreadable = 0;
-        for (Map.Entry<Long, byte[]> entry : completed.entrySet()) {
+        for (Map.Entry<Long, byte[]> entry : completedMap().entrySet()) {
             try {
                 CommandResult result = StoredResults.read(mapper.readTree(entry.getValue()));
                 String key = key(result.endpoint().orElseThrow(), result.id().orElseThrow());
                 Long earlier = sequence.remove(key);
                 if (earlier != null) {
-                    completed.remove(earlier);
+                    completedMap().remove(earlier);
                 }
                 results.remove(key);
                 results.put(key, result);
                 sequence.put(key, entry.getKey());
             } catch (IOException | RuntimeException e) {
-                completed.remove(entry.getKey());
+                completedMap().remove(entry.getKey());
                 unreadable++;
             }
             next = entry.getKey() + 1;
@@ -76,12 +72,12 @@ final class EmbeddedLedgerStore implements LedgerStore {
         forgetBeyondRemembered(results);
         durable(); // what was trimmed or skipped is gone from the file too
         List<SentMark> interrupted = new ArrayList<>();
-        for (Map.Entry<String, byte[]> entry : sending.entrySet()) {
+        for (Map.Entry<String, byte[]> entry : sendingMap().entrySet()) {
             try {
                 JsonNode mark = mapper.readTree(entry.getValue());
                 interrupted.add(new SentMark(EndpointName.of(mark.get("endpoint").asText()), mark.get("id").asText()));
             } catch (IOException | RuntimeException e) {
-                sending.remove(entry.getKey());
+                sendingMap().remove(entry.getKey());
                 unreadable++;
             }
         }
@@ -99,7 +95,7 @@ final class EmbeddedLedgerStore implements LedgerStore {
         Iterator<Map.Entry<String, Long>> oldest = sequence.entrySet().iterator();
         while (sequence.size() > remembered && oldest.hasNext()) {
             Map.Entry<String, Long> entry = oldest.next();
-            completed.remove(entry.getValue());
+            completedMap().remove(entry.getValue());
             if (results != null) {
                 results.remove(entry.getKey());
             }
@@ -110,7 +106,7 @@ final class EmbeddedLedgerStore implements LedgerStore {
     @Override
     public synchronized CompletionStage<Void> sending(EndpointName endpoint, String id) {
         try {
-            sending.put(key(endpoint, id), mapper.writeValueAsBytes(mapper.createObjectNode()
+            sendingMap().put(key(endpoint, id), mapper.writeValueAsBytes(mapper.createObjectNode()
                     .put("endpoint", endpoint.value()).put("id", id)));
         } catch (IOException | MVStoreException e) {
             return failed(e);
@@ -126,13 +122,13 @@ final class EmbeddedLedgerStore implements LedgerStore {
         String key = key(result.endpoint().get(), result.id().get());
         try {
             byte[] record = mapper.writeValueAsBytes(StoredResults.write(result));
-            sending.remove(key);
+            sendingMap().remove(key);
             Long earlier = sequence.remove(key); // re-inserted last: the order is completion order
             if (earlier != null) {
-                completed.remove(earlier);
+                completedMap().remove(earlier);
             }
             long seq = next++;
-            completed.put(seq, record);
+            completedMap().put(seq, record);
             sequence.put(key, seq);
             forgetBeyondRemembered(null);
         } catch (IOException | MVStoreException e) {
@@ -156,6 +152,14 @@ final class EmbeddedLedgerStore implements LedgerStore {
     private CompletionStage<Void> failed(Exception e) {
         health.failing(STORE, MvStoreEngine.reason(e));
         return CompletableFuture.completedFuture(null);
+    }
+
+    private MVMap<Long, byte[]> completedMap() {
+        return engine.map(COMPLETED);
+    }
+
+    private MVMap<String, byte[]> sendingMap() {
+        return engine.map(SENDING);
     }
 
     @Override

@@ -20,18 +20,16 @@ final class EmbeddedProvisionedCredentials implements ProvisionedCredentials {
     static final String MAP = "credentials";
 
     private final MvStoreEngine engine;
-    private final MVMap<String, byte[]> entries;
 
     EmbeddedProvisionedCredentials(MvStoreEngine engine) {
         this.engine = engine;
-        this.entries = engine.map(MAP);
     }
 
     /** A stored entry that does not decode stops start-up, as the credentials file does. */
     @Override
     public Map<String, DeviceCredentials> load() {
         Map<String, DeviceCredentials> all = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        for (Map.Entry<String, byte[]> entry : entries().entrySet()) {
             try {
                 all.put(entry.getKey(), CredentialEntryCodec.decode(entry.getValue()));
             } catch (IllegalArgumentException e) {
@@ -44,12 +42,16 @@ final class EmbeddedProvisionedCredentials implements ProvisionedCredentials {
 
     @Override
     public void put(DeviceCredentials credentials) {
-        change(() -> entries.put(credentials.endpoint(), CredentialEntryCodec.encode(credentials)));
+        change(() -> entries().put(credentials.endpoint(), CredentialEntryCodec.encode(credentials)));
     }
 
     @Override
     public void remove(String endpoint) {
-        change(() -> entries.remove(endpoint));
+        change(() -> entries().remove(endpoint));
+    }
+
+    private MVMap<String, byte[]> entries() {
+        return engine.map(MAP);
     }
 
     private void change(Runnable change) {

@@ -3,10 +3,12 @@ package io.lwm2mgw.state.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
 import io.lwm2mgw.storage.StoredCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,13 +30,15 @@ final class EmbeddedQueuedCommandStore implements QueuedCommandStore {
     static final String STORE = "queued-commands";
 
     private final MvStoreEngine engine;
-    private final MVMap<String, byte[]> commands;
     private final ObjectMapper mapper;
     private final StoreHealth health;
+    private final RetriedWrites removals;
 
-    EmbeddedQueuedCommandStore(MvStoreEngine engine, ObjectMapper mapper, StoreHealth health) {
+    /** A removal whose commit failed is retried from {@code firstDelay} up to {@code maxDelay} apart. */
+    EmbeddedQueuedCommandStore(MvStoreEngine engine, ObjectMapper mapper, StoreHealth health, Duration firstDelay,
+            Duration maxDelay) {
         this.engine = engine;
-        this.commands = engine.map(MAP);
+        this.removals = new RetriedWrites(STORE + "-removals", health, firstDelay, maxDelay);
         this.mapper = mapper;
         this.health = health;
     }
@@ -42,7 +46,7 @@ final class EmbeddedQueuedCommandStore implements QueuedCommandStore {
     @Override
     public void save(CommandRequest request) {
         try {
-            commands.put(key(request), mapper.writeValueAsBytes(StoredCommands.write(request)));
+            commands().put(key(request), mapper.writeValueAsBytes(StoredCommands.write(request)));
             engine.commit();
             health.recovered(STORE);
         } catch (IOException | MVStoreException e) {
@@ -55,28 +59,46 @@ final class EmbeddedQueuedCommandStore implements QueuedCommandStore {
 
     @Override
     public void remove(CommandRequest request) {
+        String key = key(request);
         try {
-            if (commands.remove(key(request)) == null) {
+            if (commands().remove(key) == null) {
                 return;
             }
         } catch (MVStoreException e) {
-            health.failing(STORE, MvStoreEngine.reason(e));
+            retryRemoval(key);
             return;
         }
-        // left on disk, the command would run again after a restart: the next commit that succeeds carries it
         engine.durable().whenComplete((ok, error) -> {
-            if (error == null) {
-                health.recovered(STORE);
-            } else {
-                health.failing(STORE, MvStoreEngine.reason(error));
+            if (error != null) {
+                retryRemoval(key);
             }
         });
+    }
+
+    /**
+     * Left on disk, the command would run again after a restart: removed again on the removals' thread until
+     * a commit takes it (a failed write may have reopened the engine without the removal).
+     */
+    private void retryRemoval(String key) {
+        removals.submit(key, () -> {
+            try {
+                commands().remove(key);
+            } catch (MVStoreException e) {
+                throw new IOException(MvStoreEngine.reason(e), e);
+            }
+            engine.commit();
+        });
+    }
+
+    /** Removals not yet committed (tests). */
+    int unremoved() {
+        return removals.pending();
     }
 
     @Override
     public List<CommandRequest> loadAll() {
         List<CommandRequest> requests = new ArrayList<>();
-        for (Map.Entry<String, byte[]> entry : commands.entrySet()) {
+        for (Map.Entry<String, byte[]> entry : commands().entrySet()) {
             try {
                 requests.add(StoredCommands.read(mapper.readTree(entry.getValue())));
             } catch (IOException | RuntimeException e) {
@@ -85,6 +107,10 @@ final class EmbeddedQueuedCommandStore implements QueuedCommandStore {
         }
         requests.sort(Comparator.comparing(CommandRequest::receivedAt));
         return requests;
+    }
+
+    private MVMap<String, byte[]> commands() {
+        return engine.map(MAP);
     }
 
     /** Endpoint and id, the endpoint length-prefixed so that no two pairs share a key. */

@@ -16,17 +16,15 @@ final class EmbeddedRegistrationSnapshots implements RegistrationSnapshots {
     static final String MAP = "registrations";
 
     private final MvStoreEngine engine;
-    private final MVMap<String, byte[]> snapshots;
 
     EmbeddedRegistrationSnapshots(MvStoreEngine engine) {
         this.engine = engine;
-        this.snapshots = engine.map(MAP);
     }
 
     @Override
     public void save(Snapshot snapshot) throws IOException {
         try {
-            snapshots.put(snapshot.registrationId(), snapshot.content());
+            snapshots().put(snapshot.registrationId(), snapshot.content());
         } catch (MVStoreException e) {
             throw new IOException(MvStoreEngine.reason(e), e);
         }
@@ -36,7 +34,7 @@ final class EmbeddedRegistrationSnapshots implements RegistrationSnapshots {
     @Override
     public void delete(String registrationId) throws IOException {
         try {
-            if (snapshots.remove(registrationId) == null) {
+            if (snapshots().remove(registrationId) == null) {
                 return;
             }
         } catch (MVStoreException e) {
@@ -45,10 +43,14 @@ final class EmbeddedRegistrationSnapshots implements RegistrationSnapshots {
         engine.commit();
     }
 
+    private MVMap<String, byte[]> snapshots() {
+        return engine.map(MAP);
+    }
+
     @Override
     public Map<String, byte[]> loadAll() throws IOException {
         try {
-            return new HashMap<>(snapshots);
+            return new HashMap<>(snapshots());
         } catch (MVStoreException e) {
             throw new IOException(MvStoreEngine.reason(e), e);
         }

@@ -72,7 +72,8 @@ public final class EmbeddedStateBackend implements StateBackend {
 
     @Override
     public QueuedCommandStore queuedCommands() {
-        return new EmbeddedQueuedCommandStore(engine, mapper, health);
+        return new EmbeddedQueuedCommandStore(engine, mapper, health, config.storage().retryFirstDelay(),
+                config.storage().retryMaxDelay());
     }
 
     @Override

@@ -30,7 +30,9 @@ final class MvStoreEngine implements AutoCloseable {
     static final String FILE = "state.mv.db";
 
     private final Path file;
-    private final MVStore store;
+    /** Replaced by a fresh one after a failed write closed it (MVStore's panic); see {@link #current()}. */
+    private volatile MVStore store;
+    private volatile boolean closing;
     private final ExecutorService committer;
     private final Object lock = new Object();
     /** Callers waiting for the next commit; guarded by lock. */
@@ -54,11 +56,7 @@ final class MvStoreEngine implements AutoCloseable {
         Path file = directory.resolve(FILE);
         try {
             Files.createDirectories(directory);
-            // no background commits: every commit is ours and fsync'd before the next one is written, so the
-            // space of chunks that were dead at the last fsync may be reused at once (retention 0)
-            MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
-            store.setRetentionTime(0);
-            return new MvStoreEngine(file, store);
+            return new MvStoreEngine(file, openStore(file));
         } catch (IOException | MVStoreException e) {
             String why = e instanceof MVStoreException m && m.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
                     ? "it is in use by another gateway process" : reason(e);
@@ -66,13 +64,40 @@ final class MvStoreEngine implements AutoCloseable {
         }
     }
 
+    private static MVStore openStore(Path file) {
+        // no background commits: every commit is ours and fsync'd before the next one is written, so the
+        // space of chunks that were dead at the last fsync may be reused at once (retention 0)
+        MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        store.setRetentionTime(0);
+        return store;
+    }
+
     Path file() {
         return file;
     }
 
-    /** One named map; created empty on first use. */
+    /**
+     * One named map, created empty on first use. Ask for it at each use rather than keeping it: after a failed
+     * write (a full disk) MVStore closes itself, and the next use reopens the file, which still holds
+     * everything committed before; what was changed but not committed then is lost, and the stores redo it
+     * (their writes were reported failed).
+     */
     <K, V> MVMap<K, V> map(String name) {
-        return store.openMap(name);
+        return current().openMap(name);
+    }
+
+    private MVStore current() {
+        MVStore s = store;
+        if (s.isClosed() && !closing) {
+            synchronized (this) {
+                if (store.isClosed() && !closing) {
+                    store = openStore(file);
+                    LOG.infof("state engine %s opened again after a failed write", file);
+                }
+                s = store;
+            }
+        }
+        return s;
     }
 
     /** Completes once every change made before this call is written and fsync'd; fails when it cannot be. */
@@ -110,8 +135,9 @@ final class MvStoreEngine implements AutoCloseable {
             scheduled = false;
         }
         try {
-            store.commit();
-            store.sync();
+            MVStore s = current();
+            s.commit();
+            s.sync();
             batch.forEach(f -> f.complete(null));
         } catch (RuntimeException e) {
             batch.forEach(f -> f.completeExceptionally(e));
@@ -131,9 +157,10 @@ final class MvStoreEngine implements AutoCloseable {
 
     private void compact() {
         try {
-            if (store.compact(50, 4 * 1024 * 1024)) {
-                store.commit();
-                store.sync();
+            MVStore s = current();
+            if (s.compact(50, 4 * 1024 * 1024)) {
+                s.commit();
+                s.sync();
             }
         } catch (RuntimeException e) {
             LOG.warnf("state engine %s: compaction failed, retried later: %s", file, reason(e));
@@ -150,6 +177,7 @@ final class MvStoreEngine implements AutoCloseable {
     /** Writes what is pending and closes the file. */
     @Override
     public void close() {
+        closing = true;
         committer.shutdown();
         try {
             committer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -163,6 +191,7 @@ final class MvStoreEngine implements AutoCloseable {
 
     /** Closes the file without writing anything more, as a crash would (tests). */
     void abandon() {
+        closing = true;
         committer.shutdownNow();
         store.closeImmediately();
     }

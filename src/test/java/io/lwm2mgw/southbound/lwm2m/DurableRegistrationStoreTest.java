@@ -252,6 +252,51 @@ class DurableRegistrationStoreTest {
         }
     }
 
+    /** The same full disk under the embedded engine: MVStore closes itself on the failed write and is reopened. */
+    @Test
+    void a_full_disk_under_the_embedded_engine_is_survived_and_every_registration_written_once_space_returns()
+            throws Exception {
+        Path mountPoint = Files.createDirectory(folder.resolve("small-engine-volume"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint.toString()),
+                "tmpfs cannot be mounted here");
+        var config = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withMapping(io.lwm2mgw.config.GatewayConfig.class)
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.PropertiesConfigSource(Map.of("gateway.id", "gw-test",
+                        "gateway.state.directory", mountPoint.resolve("state").toString(),
+                        "gateway.lwm2m.state-directory", folder.resolve("registrations").toString(),
+                        "gateway.commands.store-directory", folder.resolve("commands").toString(),
+                        "gateway.firmware.campaign-directory", folder.resolve("campaigns").toString()), "t", 500))
+                .build().getConfigMapping(io.lwm2mgw.config.GatewayConfig.class);
+        try {
+            DurableRegistrationStore store;
+            try (var state = new io.lwm2mgw.state.embedded.EmbeddedStateBackend(config, new ObjectMapper(), health,
+                    io.lwm2mgw.storage.EarlierFormats.NONE)) {
+                store = new DurableRegistrationStore(new InMemoryRegistrationStore(), state.registrations(),
+                        new ObjectMapper(), new RetriedWrites("registrations", health, Duration.ofMillis(20),
+                                Duration.ofMillis(200)), "gw-test");
+                Path filler = mountPoint.resolve("filler");
+                fill(filler);
+                for (int i = 1; i <= 8; i++) {
+                    store.addRegistration(registration("reg-" + i, "lamp-" + i, plain(40000 + i)));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> health.failures().containsKey("registrations"));
+
+                Files.delete(filler);
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.unwritten() == 0);
+                assertThat(health.failures()).isEmpty();
+                store.stop();
+            }
+            try (var state = new io.lwm2mgw.state.embedded.EmbeddedStateBackend(config, new ObjectMapper(), health,
+                    io.lwm2mgw.storage.EarlierFormats.NONE)) {
+                assertThat(state.registrations().loadAll()).hasSize(8);
+            }
+        } finally {
+            run("umount", mountPoint.toString());
+        }
+    }
+
     private static void fill(Path filler) {
         byte[] block = new byte[4096];
         try (var out = Files.newOutputStream(filler)) {
