@@ -58,16 +58,25 @@ public final class SimContentCodec {
     }
 
     private static byte[] tlv(String path, List<Resource> resources, Function<Resource, Object> values) {
+        if (SimObjects.depth(path) > 1) {
+            return tlvResources(resources, values);
+        }
+        // an object: one Object Instance entry per instance, in the order the resources come
+        Map<Integer, List<Resource>> byInstance = new LinkedHashMap<>();
+        for (Resource r : resources) {
+            byInstance.computeIfAbsent(r.instanceId(), i -> new java.util.ArrayList<>()).add(r);
+        }
+        ByteArrayOutputStream instances = new ByteArrayOutputStream();
+        byInstance.forEach((id, rs) -> tlvEntry(instances, 0b00, id, tlvResources(rs, values)));
+        return instances.toByteArray();
+    }
+
+    private static byte[] tlvResources(List<Resource> resources, Function<Resource, Object> values) {
         ByteArrayOutputStream resourcesTlv = new ByteArrayOutputStream();
         for (Resource r : resources) {
             tlvEntry(resourcesTlv, 0b11, r.resourceId(), tlvValue(r.type(), values.apply(r)));
         }
-        if (SimObjects.depth(path) > 1) {
-            return resourcesTlv.toByteArray();
-        }
-        ByteArrayOutputStream instance = new ByteArrayOutputStream();
-        tlvEntry(instance, 0b00, 0, resourcesTlv.toByteArray());
-        return instance.toByteArray();
+        return resourcesTlv.toByteArray();
     }
 
     private static byte[] tlvValue(Type type, Object value) {
@@ -143,6 +152,88 @@ public final class SimContentCodec {
         return values;
     }
 
+    /**
+     * What a Create on an object carries: the instance id the server chose, or -1 when the device picks it,
+     * and the values by resource id.
+     */
+    public record Created(int instanceId, Map<Integer, Object> values) { }
+
+    /**
+     * Decodes the payload of a Create on object {@code objectId} (TLV: one Object Instance entry, or bare
+     * resources; SenML JSON: names "/o/i/r", or "/o/r" without an instance id). IllegalArgumentException
+     * ("content format ..." for one not supported) when it does not decode, names a resource the object does
+     * not have, or carries more than one instance.
+     */
+    public static Created decodeCreate(int format, int objectId, byte[] payload) {
+        Map<String, Object> byPath = new LinkedHashMap<>();
+        int instance;
+        switch (format) {
+            case TLV -> instance = decodeCreateTlv(ByteBuffer.wrap(payload), objectId, byPath);
+            case SENML_JSON -> instance = decodeCreateSenml(new String(payload, StandardCharsets.UTF_8), objectId,
+                    byPath);
+            case -1 -> throw new IllegalArgumentException("a Create names its content format");
+            default -> throw new IllegalArgumentException("content format " + format + " not supported");
+        }
+        if (instance > SimObjects.MAX_INSTANCE_ID) {
+            throw new IllegalArgumentException("instance id " + instance + " out of range");
+        }
+        Map<Integer, Object> values = new LinkedHashMap<>();
+        byPath.forEach((path, v) -> values.put(Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)), v));
+        return new Created(instance, values);
+    }
+
+    private static int decodeCreateTlv(ByteBuffer in, int objectId, Map<String, Object> values) {
+        int instance = -1;
+        ByteBuffer resources = in;
+        if (in.hasRemaining() && (in.get(in.position()) & 0xFF) >> 6 == 0b00) {
+            // one Object Instance entry: the server chose the id
+            int type = in.get() & 0xFF;
+            instance = (type & 0x20) != 0 ? in.getShort() & 0xFFFF : in.get() & 0xFF;
+            int length = type & 0x7;
+            for (int i = 0; i < (type >> 3 & 0x3); i++) {
+                length = (i == 0 ? 0 : length << 8) | (in.get() & 0xFF);
+            }
+            byte[] value = new byte[length];
+            in.get(value);
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("a Create carries one instance");
+            }
+            resources = ByteBuffer.wrap(value);
+        }
+        String instancePath = "/" + objectId + "/" + Math.max(instance, 0);
+        decodeTlv(resources, instancePath, values);
+        if (values.keySet().stream().anyMatch(p -> !p.startsWith(instancePath + "/"))) {
+            throw new IllegalArgumentException("a Create carries one instance");
+        }
+        return instance;
+    }
+
+    private static int decodeCreateSenml(String json, int objectId, Map<String, Object> values) {
+        Matcher record = RECORD.matcher(json);
+        String baseName = "";
+        Integer instance = null;
+        while (record.find()) {
+            Map<String, String> fields = fields(record.group(1));
+            baseName = fields.getOrDefault("bn", baseName);
+            String[] parts = (baseName + fields.getOrDefault("n", "")).substring(1).split("/");
+            if (!parts[0].equals(Integer.toString(objectId)) || parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("not a resource of /" + objectId + ": " + baseName
+                        + fields.getOrDefault("n", ""));
+            }
+            int id = parts.length == 3 ? Integer.parseInt(parts[1]) : -1;
+            if (instance != null && instance != id) {
+                throw new IllegalArgumentException("a Create carries one instance");
+            }
+            instance = id;
+            String path = "/" + objectId + "/" + Math.max(id, 0) + "/" + parts[parts.length - 1];
+            values.put(path, senmlValue(require(path), fields));
+        }
+        if (instance == null) {
+            throw new IllegalArgumentException("a Create in SenML carries at least one record");
+        }
+        return instance;
+    }
+
     private static Resource require(String path) {
         Resource r = SimObjects.resource(path);
         if (r == null) {
@@ -204,22 +295,32 @@ public final class SimContentCodec {
         Matcher record = RECORD.matcher(json);
         String baseName = "";
         while (record.find()) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            Matcher field = FIELD.matcher(record.group(1));
-            while (field.find()) {
-                String raw = field.group(2);
-                fields.put(field.group(1), raw.startsWith("\"") ? raw.substring(1, raw.length() - 1) : raw);
-            }
+            Map<String, String> fields = fields(record.group(1));
             baseName = fields.getOrDefault("bn", baseName);
             String path = baseName + fields.getOrDefault("n", "");
-            Resource r = require(path);
-            if (fields.containsKey("vd")) {
-                values.put(path, Base64.getUrlDecoder().decode(fields.get("vd")));
-            } else {
-                String v = fields.containsKey("vs") ? fields.get("vs")
-                        : fields.containsKey("vb") ? fields.get("vb") : fields.get("v");
-                values.put(path, parseText(r.type(), v));
-            }
+            values.put(path, senmlValue(require(path), fields));
         }
+    }
+
+    private static Map<String, String> fields(String record) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher field = FIELD.matcher(record);
+        while (field.find()) {
+            String raw = field.group(2);
+            fields.put(field.group(1), raw.startsWith("\"") ? raw.substring(1, raw.length() - 1) : raw);
+        }
+        return fields;
+    }
+
+    private static Object senmlValue(Resource r, Map<String, String> fields) {
+        if (fields.containsKey("vd")) {
+            return Base64.getUrlDecoder().decode(fields.get("vd"));
+        }
+        String v = fields.containsKey("vs") ? fields.get("vs")
+                : fields.containsKey("vb") ? fields.get("vb") : fields.get("v");
+        if (v == null) {
+            throw new IllegalArgumentException("no value for " + r.path());
+        }
+        return parseText(r.type(), v);
     }
 }

@@ -81,4 +81,59 @@ class SimContentCodecTest {
         assertThat(SimObjects.under("/3/0/99", OBJECTS)).isEmpty();
         assertThat(SimObjects.under("/3/0/9", OBJECTS)).hasSize(1);
     }
+
+    @Test
+    void a_create_names_its_instance_in_tlv_or_senml_or_leaves_it_to_the_device() {
+        java.util.SortedSet<Integer> two = new java.util.TreeSet<>(Set.of(0, 7));
+        byte[] instance7 = SimContentCodec.encode(SimContentCodec.TLV, "/3311",
+                SimObjects.under("/3311", id -> id == 3311 ? two : java.util.Collections.emptySortedSet()).stream()
+                        .filter(r -> r.instanceId() == 7).toList(), r -> r.defaultValue());
+        SimContentCodec.Created tlv = SimContentCodec.decodeCreate(SimContentCodec.TLV, 3311, instance7);
+        assertThat(tlv.instanceId()).isEqualTo(7);
+        assertThat(tlv.values()).containsEntry(5850, true).containsEntry(5851, 50L);
+
+        byte[] bare = SimContentCodec.encode(SimContentCodec.TLV, "/3311/0", SimObjects.under("/3311/0/5851", OBJECTS),
+                r -> 12L);
+        assertThat(SimContentCodec.decodeCreate(SimContentCodec.TLV, 3311, bare))
+                .isEqualTo(new SimContentCodec.Created(-1, Map.of(5851, 12L)));
+
+        SimContentCodec.Created senml = SimContentCodec.decodeCreate(SimContentCodec.SENML_JSON, 3303,
+                "[{\"bn\":\"/3303/4/\",\"n\":\"5700\",\"v\":-3.5},{\"n\":\"5701\",\"vs\":\"K\"}]"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(senml).isEqualTo(new SimContentCodec.Created(4, Map.of(5700, -3.5, 5701, "K")));
+        assertThat(SimContentCodec.decodeCreate(SimContentCodec.SENML_JSON, 3311,
+                "[{\"n\":\"/3311/5850\",\"vb\":false}]".getBytes(StandardCharsets.UTF_8)).instanceId()).isEqualTo(-1);
+    }
+
+    @Test
+    void a_create_payload_that_does_not_fit_the_object_is_refused() {
+        byte[] unknownResource = "[{\"n\":\"/3311/1/9999\",\"v\":1}]".getBytes(StandardCharsets.UTF_8);
+        byte[] otherObject = "[{\"n\":\"/3303/1/5700\",\"v\":1}]".getBytes(StandardCharsets.UTF_8);
+        byte[] twoInstances = "[{\"n\":\"/3311/1/5850\",\"vb\":true},{\"n\":\"/3311/2/5850\",\"vb\":true}]"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] notANumber = "[{\"n\":\"/3311/1/5851\",\"vs\":\"dim\"}]".getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : new byte[][] {unknownResource, otherObject, twoInstances, notANumber}) {
+            assertThatThrownBy(() -> SimContentCodec.decodeCreate(SimContentCodec.SENML_JSON, 3311, bad))
+                    .as(new String(bad, StandardCharsets.UTF_8)).isInstanceOf(RuntimeException.class);
+        }
+        assertThatThrownBy(() -> SimContentCodec.decodeCreate(SimContentCodec.TLV, 3311, new byte[] {0x08, 1, 5}))
+                .as("a truncated TLV").isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> SimContentCodec.decodeCreate(SimContentCodec.TEXT, 3311, new byte[] {'1'}))
+                .hasMessageStartingWith("content format");
+    }
+
+    @Test
+    void created_instances_are_under_their_object_and_single_instance_objects_have_only_instance_0() {
+        java.util.SortedSet<Integer> lamps = new java.util.TreeSet<>(Set.of(0, 3));
+        java.util.function.IntFunction<java.util.SortedSet<Integer>> device = id -> id == 3311 ? lamps
+                : OBJECTS.contains(id) ? SimObjects.INSTANCE_0 : java.util.Collections.emptySortedSet();
+        assertThat(SimObjects.under("/3311", device)).extracting(SimObjects.Resource::path)
+                .contains("/3311/0/5850", "/3311/3/5850", "/3311/3/5706");
+        assertThat(SimObjects.under("/3311/3/5851", device)).extracting(SimObjects.Resource::path)
+                .containsExactly("/3311/3/5851");
+        assertThat(SimObjects.under("/3311/2", device)).isEmpty();
+        assertThat(SimObjects.resource("/3/1/9")).isNull();
+        assertThat(SimObjects.multiInstance(3)).isFalse();
+        assertThat(SimObjects.multiInstance(3303)).isTrue();
+    }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -52,6 +54,12 @@ final class SimDevice {
     /** Written by the device's thread, read by anyone through {@link Fleet#asleep()}. */
     volatile long awakeUntil;
 
+    /** Instances by object once the server created or deleted one; null while each object has instance 0. */
+    private Map<Integer, SortedSet<Integer>> instances;
+    /** Instances changed since the last Register or Update told the server: the next Update carries links. */
+    private boolean linksChanged;
+    /** Bumped whenever a periodic Update is scheduled: an older schedule that fires finds itself stale. */
+    private int updateSchedule;
     private String location;
     private int nextMessageId = ThreadLocalRandom.current().nextInt(0x10000);
     private int nextToken = ThreadLocalRandom.current().nextInt();
@@ -83,7 +91,7 @@ final class SimDevice {
 
     /** The current value of a resource: what was written, the live temperature, or the model default. */
     Object value(SimObjects.Resource r) {
-        if (r.objectId() == 3303 && r.resourceId() == 5700) {
+        if (r.objectId() == 3303 && r.instanceId() == 0 && r.resourceId() == 5700) {
             return temperature;
         }
         if (r.objectId() == 3 && r.resourceId() == 13) {
@@ -94,6 +102,45 @@ final class SimDevice {
         }
         Object v = written == null ? null : written.get(r.path());
         return v != null ? v : r.defaultValue();
+    }
+
+    /** The instances of {@code objectId} this device has: empty when it does not announce the object. */
+    SortedSet<Integer> instancesOf(int objectId) {
+        SortedSet<Integer> own = instances == null ? null : instances.get(objectId);
+        if (own != null) {
+            return own;
+        }
+        return config.objects.contains(objectId) ? SimObjects.INSTANCE_0 : java.util.Collections.emptySortedSet();
+    }
+
+    /** The lowest instance id of {@code objectId} not in use; -1 when all are. */
+    int freeInstance(int objectId) {
+        SortedSet<Integer> used = instancesOf(objectId);
+        for (int id = 0; id <= SimObjects.MAX_INSTANCE_ID; id++) {
+            if (!used.contains(id)) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** Adds ({@code present}) or removes an instance; the next Update tells the server. */
+    void instance(int objectId, int instanceId, boolean present) {
+        if (instances == null) {
+            instances = new HashMap<>(2);
+        }
+        SortedSet<Integer> own = instances.computeIfAbsent(objectId, o -> new TreeSet<>(instancesOf(o)));
+        if (present) {
+            own.add(instanceId);
+        } else {
+            own.remove(instanceId);
+            if (written != null) {
+                String prefix = "/" + objectId + "/" + instanceId + "/";
+                written.keySet().removeIf(p -> p.startsWith(prefix));
+            }
+        }
+        linksChanged = true;
+        update();
     }
 
     void set(String path, Object value) {
@@ -129,10 +176,7 @@ final class SimDevice {
         if (config.lwm2mVersion.equals("1.1")) {
             links.append("</>;rt=\"oma.lwm2m\";ct=11542,");
         }
-        for (int id : config.objects) {
-            links.append("</").append(id).append("/0>,");
-        }
-        links.setLength(links.length() - 1);
+        links.append(objectLinks());
         CoapMessage m = new CoapMessage(CoapMessage.CON, CoapMessage.POST, messageId(), token())
                 .add(CoapMessage.URI_PATH, "rd")
                 .add(CoapMessage.CONTENT_FORMAT, SimContentCodec.LINK)
@@ -145,16 +189,43 @@ final class SimDevice {
             m.add(CoapMessage.URI_QUERY, "Q");
         }
         m.payload(links.toString().getBytes(StandardCharsets.UTF_8));
+        linksChanged = false;
         registerStarted = System.nanoTime();
         thread.stats.firstRegisterSent.accumulateAndGet(registerStarted, Math::min);
         start(Pending.REGISTER, m);
     }
 
+    /** "</1/0>,</3/0>,</3303/0>,</3303/1>": each instance, or the bare object when it has none left. */
+    private String objectLinks() {
+        StringBuilder links = new StringBuilder();
+        for (int id : config.objects) {
+            SortedSet<Integer> own = instancesOf(id);
+            if (own.isEmpty()) {
+                links.append("</").append(id).append(">,");
+            }
+            for (int instance : own) {
+                links.append("</").append(id).append('/').append(instance).append(">,");
+            }
+        }
+        links.setLength(links.length() - 1);
+        return links.toString();
+    }
+
+    /**
+     * Sends an Update now unless one is under way (then the one that follows it carries what changed); with
+     * the object links when instances changed since the server last heard them.
+     */
     void update() {
         if (location == null || pending != Pending.NONE) {
             return;
         }
-        start(Pending.UPDATE, locationRequest(CoapMessage.POST));
+        CoapMessage m = locationRequest(CoapMessage.POST);
+        if (linksChanged) {
+            linksChanged = false;
+            m.add(CoapMessage.CONTENT_FORMAT, SimContentCodec.LINK)
+                    .payload(objectLinks().getBytes(StandardCharsets.UTF_8));
+        }
+        start(Pending.UPDATE, m);
     }
 
     void deregister() {
@@ -227,7 +298,7 @@ final class SimDevice {
                     location = response.locationPath();
                     thread.stats.registered.increment();
                     thread.stats.recordRegistration((System.nanoTime() - registerStarted) / 1000);
-                    scheduleUpdate();
+                    updatedOrSchedule();
                 } else {
                     thread.stats.registrationsFailed.increment();
                 }
@@ -236,7 +307,7 @@ final class SimDevice {
             case UPDATE -> {
                 if (code == CoapMessage.code(2, 4)) {
                     thread.stats.updates.increment();
-                    scheduleUpdate();
+                    updatedOrSchedule();
                 } else {
                     // unknown registration (4.04) or no answer: register again, as a real client would
                     location = null;
@@ -260,7 +331,17 @@ final class SimDevice {
         }
     }
 
-    private void scheduleUpdate() {
-        thread.schedule(config.updateNanos(), this::update);
+    /** Tells the server at once about instances that changed while a request was under way, else waits. */
+    private void updatedOrSchedule() {
+        if (linksChanged) {
+            update();
+            return;
+        }
+        int schedule = ++updateSchedule;
+        thread.schedule(config.updateNanos(), () -> {
+            if (schedule == updateSchedule) {
+                update();
+            }
+        });
     }
 }

@@ -9,11 +9,14 @@ import java.util.Map;
 
 /**
  * How a simulated device answers the server: Read, Discover, Write (text, opaque, TLV, SenML JSON),
- * Write-Attributes, Execute, Observe and its cancellation, and a Block1 firmware write on /5/0/0
+ * Write-Attributes, Execute, Observe and its cancellation, Create and Delete of instances of multi-instance
+ * objects (4.05 on the others, as a real device answers), and a Block1 firmware write on /5/0/0
  * (2.31 Continue per block, 2.04 on the last). Runs on the device's fleet thread.
  */
 final class SimRequests {
 
+    private static final int CREATED = CoapMessage.code(2, 1);
+    private static final int DELETED = CoapMessage.code(2, 2);
     private static final int CONTENT = CoapMessage.code(2, 5);
     private static final int CHANGED = CoapMessage.code(2, 4);
     private static final int CONTINUE = CoapMessage.code(2, 31);
@@ -51,9 +54,16 @@ final class SimRequests {
                 } else if (SimObjects.depth(path) == 2) {
                     stats.writes.increment();
                     write(d, request, path);
+                } else if (SimObjects.depth(path) == 1 && !path.equals("/")) {
+                    stats.writes.increment();
+                    create(d, request, path);
                 } else {
                     respond(d, request, reply(request, NOT_ALLOWED));
                 }
+            }
+            case CoapMessage.DELETE -> {
+                stats.writes.increment();
+                delete(d, request, path);
             }
             default -> respond(d, request, reply(request, NOT_ALLOWED));
         }
@@ -61,7 +71,7 @@ final class SimRequests {
 
     private static void read(SimDevice d, CoapMessage request, String path) {
         long accept = request.uintOption(CoapMessage.ACCEPT);
-        List<Resource> resources = SimObjects.under(path, d.config.objects);
+        List<Resource> resources = SimObjects.under(path, d::instancesOf);
         if (resources.isEmpty()) {
             respond(d, request, reply(request, NOT_FOUND));
             return;
@@ -117,14 +127,93 @@ final class SimRequests {
 
     private static byte[] links(String path, List<Resource> resources) {
         StringBuilder b = new StringBuilder("<").append(path).append(">");
+        int instance = -1;
         for (Resource r : resources) {
+            if (SimObjects.depth(path) == 1 && r.instanceId() != instance) {
+                instance = r.instanceId();
+                b.append(",<").append(path).append('/').append(instance).append(">");
+            }
             b.append(",<").append(r.path()).append(">");
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Create (POST /{object}): 2.01 with Location-Path /{object}/{id} on a multi-instance object, the id from
+     * the payload or the lowest free one, resources not given at their model defaults; then an Update.
+     */
+    private static void create(SimDevice d, CoapMessage request, String path) {
+        int objectId;
+        try {
+            objectId = Integer.parseInt(path.substring(1));
+        } catch (NumberFormatException e) {
+            respond(d, request, reply(request, NOT_FOUND));
+            return;
+        }
+        if (!d.config.objects.contains(objectId)) {
+            respond(d, request, reply(request, NOT_FOUND));
+            return;
+        }
+        if (!SimObjects.multiInstance(objectId)) {
+            respond(d, request, reply(request, NOT_ALLOWED));
+            return;
+        }
+        SimContentCodec.Created created;
+        try {
+            created = SimContentCodec.decodeCreate((int) request.uintOption(CoapMessage.CONTENT_FORMAT), objectId,
+                    request.payload);
+        } catch (IllegalArgumentException e) {
+            respond(d, request, reply(request, e.getMessage() != null && e.getMessage().startsWith("content format")
+                    ? UNSUPPORTED_FORMAT : BAD_REQUEST));
+            return;
+        } catch (RuntimeException e) {
+            respond(d, request, reply(request, BAD_REQUEST));
+            return;
+        }
+        int id = created.instanceId() >= 0 ? created.instanceId() : d.freeInstance(objectId);
+        if (id < 0 || d.instancesOf(objectId).contains(id)) {
+            respond(d, request, reply(request, BAD_REQUEST)); // the instance exists already (spec: 4.00)
+            return;
+        }
+        respond(d, request, reply(request, CREATED).add(CoapMessage.LOCATION_PATH, Integer.toString(objectId))
+                .add(CoapMessage.LOCATION_PATH, Integer.toString(id)));
+        d.instance(objectId, id, true);
+        created.values().forEach((resourceId, v) -> d.set("/" + objectId + "/" + id + "/" + resourceId, v));
+    }
+
+    /** Delete (DELETE /{object}/{instance}): 2.02 on a multi-instance object's instance, then an Update. */
+    private static void delete(SimDevice d, CoapMessage request, String path) {
+        String[] parts = path.substring(1).split("/");
+        int objectId;
+        int instance;
+        try {
+            objectId = Integer.parseInt(parts[0]);
+            instance = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+        } catch (NumberFormatException e) {
+            respond(d, request, reply(request, NOT_FOUND));
+            return;
+        }
+        if (!d.config.objects.contains(objectId)) {
+            respond(d, request, reply(request, NOT_FOUND));
+        } else if (parts.length != 2 || !SimObjects.multiInstance(objectId)) {
+            respond(d, request, reply(request, NOT_ALLOWED));
+        } else if (!d.instancesOf(objectId).contains(instance)) {
+            respond(d, request, reply(request, NOT_FOUND));
+        } else {
+            respond(d, request, reply(request, DELETED));
+            String prefix = "/" + objectId + "/" + instance;
+            for (int i = d.observations.size() - 1; i >= 0; i--) {
+                String observed = d.observations.get(i).path;
+                if (observed.equals(prefix) || observed.startsWith(prefix + "/")) {
+                    cancel(d, d.observations.remove(i));
+                }
+            }
+            d.instance(objectId, instance, false);
+        }
+    }
+
     private static void write(SimDevice d, CoapMessage request, String path) {
-        if (SimObjects.under(path, d.config.objects).isEmpty()) {
+        if (SimObjects.under(path, d::instancesOf).isEmpty()) {
             respond(d, request, reply(request, NOT_FOUND));
             return;
         }
@@ -219,7 +308,7 @@ final class SimRequests {
     /** Sends one notification of {@code o} with the device's current values. */
     static void notify(Observation o) {
         SimDevice d = o.device;
-        byte[] payload = SimContentCodec.encode(o.format, o.path, SimObjects.under(o.path, d.config.objects), d::value);
+        byte[] payload = SimContentCodec.encode(o.format, o.path, SimObjects.under(o.path, d::instancesOf), d::value);
         if (payload == null) {
             return;
         }
