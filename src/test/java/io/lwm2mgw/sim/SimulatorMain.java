@@ -38,7 +38,8 @@ public final class SimulatorMain {
                                      device (two threads each): hundreds of devices, not thousands
               --write-credentials F  write the fleet's PSK entries in the gateway's credentials-file
                                      format to F (merge them into the gateway's file) and exit
-            A device answers Read/Write/Execute/Observe on its objects (text, TLV, SenML JSON), notifies
+            A device answers Read/Write/Execute/Observe on its objects (text, TLV, SenML JSON), Create and
+            Delete on 3303 and 3311 (4.05 on the single-instance 1, 3, 5), notifies
             observations of /3303/0/5700 at the fleet's rate and accepts a Block1 firmware write on /5/0/0.
             """;
 
