@@ -8,6 +8,7 @@ import static io.lwm2mgw.firmware.FirmwareObject.STATE;
 import static io.lwm2mgw.firmware.FirmwareObject.UPDATE;
 import static io.lwm2mgw.firmware.FirmwareObject.UPDATE_RESULT;
 import static io.lwm2mgw.firmware.FirmwareObject.integer;
+import static io.lwm2mgw.firmware.UpdateLogContext.bound;
 
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
@@ -68,17 +69,17 @@ final class DeviceUpdate implements StateWatch.Update, PackageDelivery.Update {
         this.request = request;
         this.command = (DeviceCommand.UpdateFirmware) request.command();
         this.done = done;
-        this.watch = new StateWatch(this, request.endpoint(), flow);
+        this.watch = new StateWatch(this, request, flow);
     }
 
-    String commandId() {
-        return request.id();
+    CommandRequest request() {
+        return request;
     }
 
     void start() {
         deadline = timeout("the update did not end within its timeout of " + request.timeout().toSeconds() + " s",
                 request.timeout());
-        flow.images().resolve(command.image()).whenComplete((img, error) -> flow.onFlowThread(() -> {
+        flow.images().resolve(command.image()).whenComplete((img, error) -> flow.onFlowThread(bound(request, () -> {
             if (ended) {
                 return;
             }
@@ -98,13 +99,13 @@ final class DeviceUpdate implements StateWatch.Update, PackageDelivery.Update {
             } else {
                 chooseDelivery(new TreeMap<>());
             }
-        }));
+        })));
     }
 
     private void chooseDelivery(SortedMap<Lwm2mPath, ResourceValue> object) {
         deliveryMethod = integer(object, DELIVERY_METHOD);
         boolean push = FirmwareObject.push(command.delivery(), deliveryMethod);
-        delivery = new PackageDelivery(this, flow, request.endpoint(), image, push);
+        delivery = new PackageDelivery(this, flow, request, image, push);
         if (!push) {
             Optional<String> refusal = FirmwareObject.cannotPull(object,
                     flow.transfer().registeredSecurely(request.endpoint()));
@@ -381,7 +382,7 @@ final class DeviceUpdate implements StateWatch.Update, PackageDelivery.Update {
 
     /** Ends the update {@code timeout} unless the step that set it is over within {@code limit}. */
     private ScheduledFuture<?> timeout(String reason, Duration limit) {
-        return flow.schedule(() -> fail(CommandStatus.TIMEOUT, Optional.empty(), reason), limit);
+        return flow.schedule(bound(request, () -> fail(CommandStatus.TIMEOUT, Optional.empty(), reason)), limit);
     }
 
     /** Sends one request of this update; the answer is handled on the flow's thread unless the update ended. */
@@ -389,10 +390,10 @@ final class DeviceUpdate implements StateWatch.Update, PackageDelivery.Update {
     public void send(DeviceCommand step, Consumer<CommandResult> then) {
         CommandRequest internal = new CommandRequest(request.id() + "#" + (++internalIds), request.endpoint(), step,
                 flow.requestTimeout(), Duration.ZERO, flow.now(), Optional.empty());
-        flow.devices().execute(internal, r -> flow.onFlowThread(() -> {
+        flow.devices().execute(internal, r -> flow.onFlowThread(bound(request, () -> {
             if (!ended || step instanceof DeviceCommand.CancelObservation || step instanceof DeviceCommand.WriteResource) {
                 then.accept(r);
             }
-        }));
+        })));
     }
 }

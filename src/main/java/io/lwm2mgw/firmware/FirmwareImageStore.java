@@ -138,13 +138,15 @@ public class FirmwareImageStore {
         }
         CompletableFuture<FirmwareImage> mine = shared;
         CompletionStage<FirmwareImage> result = relay(mine);
-        fetch(fromUrl.url(), fromUrl.expectedSha256()).whenComplete((image, error) -> {
+        // the outcome is logged on a download thread with the fields of the update that asked first
+        UpdateLogContext.Captured caller = UpdateLogContext.captured();
+        fetch(fromUrl.url(), fromUrl.expectedSha256(), caller).whenComplete((image, error) -> {
             synchronized (this) {
                 downloads.remove(key);
             }
             if (error != null) {
                 Throwable cause = unwrap(error);
-                LOG.warnf("firmware image unavailable: %s", cause.getMessage());
+                caller.log(() -> LOG.warnf("firmware image unavailable: %s", cause.getMessage()));
                 mine.completeExceptionally(cause);
             } else {
                 mine.complete(image);
@@ -207,7 +209,8 @@ public class FirmwareImageStore {
         return index.values().stream().mapToLong(e -> e.image.size()).sum();
     }
 
-    private CompletionStage<FirmwareImage> fetch(URI url, Optional<String> expected) {
+    private CompletionStage<FirmwareImage> fetch(URI url, Optional<String> expected,
+            UpdateLogContext.Captured caller) {
         Path temp;
         try {
             Files.createDirectories(directory);
@@ -232,8 +235,8 @@ public class FirmwareImageStore {
                         + expected.get());
             }
             FirmwareImage image = moveIntoCache(temp, got.sha256(), got.size());
-            LOG.infof("firmware image %s downloaded from %s (%d bytes in %d ms)", got.sha256(), url, got.size(),
-                    clock.millis() - started);
+            caller.log(() -> LOG.infof("firmware image %s downloaded from %s (%d bytes in %d ms)", got.sha256(), url,
+                    got.size(), clock.millis() - started));
             return image;
         }, io);
     }

@@ -69,18 +69,18 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
 
     @Override
     public void start(CommandRequest request, Consumer<CommandResult> done) {
-        onFlowThread(() -> {
+        onFlowThread(UpdateLogContext.bound(request, () -> {
             DeviceUpdate current = running.get(request.endpoint());
             if (current != null) {
                 done.accept(CommandResult.of(request, now(), CommandStatus.FAILED, "firmware update "
-                        + current.commandId() + " is still running on " + request.endpoint()));
+                        + current.request().id() + " is still running on " + request.endpoint()));
                 return;
             }
             DeviceUpdate update = new DeviceUpdate(this, request, done);
             running.put(request.endpoint(), update);
             LOG.infof("firmware update %s of %s started", request.id(), request.endpoint());
             update.start();
-        });
+        }));
     }
 
     @Override
@@ -93,13 +93,15 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
             if (update == null) {
                 return;
             }
-            if (event instanceof ResourceNotified notified) {
-                update.report(notified.values());
-            } else if (event instanceof DeviceRegistered || event instanceof DeviceUpdated) {
-                update.reregistered();
-            } else if (event instanceof DeviceDeregistered || event instanceof DeviceExpired) {
-                update.gone();
-            }
+            UpdateLogContext.bound(update.request(), () -> {
+                if (event instanceof ResourceNotified notified) {
+                    update.report(notified.values());
+                } else if (event instanceof DeviceRegistered || event instanceof DeviceUpdated) {
+                    update.reregistered();
+                } else if (event instanceof DeviceDeregistered || event instanceof DeviceExpired) {
+                    update.gone();
+                }
+            }).run();
         });
     }
 
@@ -126,6 +128,7 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
         }
     }
 
+    /** Runs {@code task} on the flow's thread after {@code delay}; an update binds its log context to it. */
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         return thread.schedule(() -> onFlowThreadNow(task), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -186,8 +189,8 @@ public class FirmwareUpdateFlow implements FirmwareUpdatePort, DeviceEventListen
     @Override
     public void abandonAll() {
         try {
-            thread.submit(() -> List.copyOf(running.values()).forEach(u -> u.abandon("the gateway is stopping")))
-                    .get(2, TimeUnit.SECONDS);
+            thread.submit(() -> List.copyOf(running.values()).forEach(u -> UpdateLogContext.bound(u.request(),
+                    () -> u.abandon("the gateway is stopping")).run())).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warnf("firmware updates not abandoned cleanly: %s", e.toString());
         }

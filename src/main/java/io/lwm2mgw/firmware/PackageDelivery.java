@@ -2,6 +2,7 @@ package io.lwm2mgw.firmware;
 
 import static io.lwm2mgw.firmware.FirmwareObject.PACKAGE_URI;
 
+import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.command.CommandValue;
 import io.lwm2mgw.domain.command.DeviceCommand;
@@ -36,6 +37,7 @@ final class PackageDelivery {
 
     private final Update update;
     private final FirmwareUpdateFlow flow;
+    private final CommandRequest request;
     private final EndpointName endpoint;
     private final FirmwareImage image;
     private final boolean push;
@@ -45,11 +47,12 @@ final class PackageDelivery {
     private long bytesSent;
     private boolean delivered;
 
-    PackageDelivery(Update update, FirmwareUpdateFlow flow, EndpointName endpoint, FirmwareImage image,
+    PackageDelivery(Update update, FirmwareUpdateFlow flow, CommandRequest request, FirmwareImage image,
             boolean push) {
         this.update = update;
         this.flow = flow;
-        this.endpoint = endpoint;
+        this.request = request;
+        this.endpoint = request.endpoint();
         this.image = image;
         this.push = push;
     }
@@ -70,15 +73,15 @@ final class PackageDelivery {
     void begin() {
         if (push) {
             transfer = flow.transfer().push(endpoint, image, flow.blockSize(),
-                    bytes -> flow.onFlowThread(() -> progress(bytes)),
-                    outcome -> flow.onFlowThread(() -> {
+                    bytes -> flow.onFlowThread(UpdateLogContext.bound(request, () -> progress(bytes))),
+                    outcome -> flow.onFlowThread(UpdateLogContext.bound(request, () -> {
                         transfer = null;
                         update.pushed(outcome);
-                    }));
+                    })));
             return;
         }
         offer = flow.transfer().offer(endpoint, image, flow.blockSize(),
-                bytes -> flow.onFlowThread(() -> progress(bytes)));
+                bytes -> flow.onFlowThread(UpdateLogContext.bound(request, () -> progress(bytes))));
         Map<io.lwm2mgw.domain.device.Lwm2mPath, CommandValue> uri = Map.of(PACKAGE_URI,
                 new CommandValue.Text(offer.uri().toString()));
         update.send(new DeviceCommand.WriteResource(PACKAGE_URI, WriteMode.REPLACE, uri, Optional.empty()), r -> {

@@ -4,6 +4,7 @@ import static io.lwm2mgw.firmware.FirmwareObject.OBJECT_INSTANCE;
 import static io.lwm2mgw.firmware.FirmwareObject.STATE;
 import static io.lwm2mgw.firmware.FirmwareObject.UPDATE_RESULT;
 
+import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.command.DeviceCommand;
@@ -32,13 +33,15 @@ final class StateWatch {
     }
 
     private final Update update;
+    private final CommandRequest request;
     private final EndpointName endpoint;
     private final FirmwareUpdateFlow flow;
     private ScheduledFuture<?> polls;
 
-    StateWatch(Update update, EndpointName endpoint, FirmwareUpdateFlow flow) {
+    StateWatch(Update update, CommandRequest request, FirmwareUpdateFlow flow) {
         this.update = update;
-        this.endpoint = endpoint;
+        this.request = request;
+        this.endpoint = request.endpoint();
         this.flow = flow;
     }
 
@@ -71,7 +74,7 @@ final class StateWatch {
                 Duration every = flow.pollInterval();
                 LOG.infof("%s refuses to be observed on %s (%s): polling every %d s", endpoint, path,
                         r.code().orElse("?"), every.toSeconds());
-                polls = flow.scheduleRepeating(this::poll, every);
+                polls = flow.scheduleRepeating(UpdateLogContext.bound(request, this::poll), every);
             } else {
                 update.fail(r.status(), r.code(), "cannot observe " + path + ": "
                         + r.error().orElse(r.status().wireName()));

@@ -1,0 +1,139 @@
+package io.lwm2mgw.it;
+
+import static io.lwm2mgw.it.TestDevice.givenDevice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.sun.net.httpserver.HttpServer;
+import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every line the firmware flow logs about an update carries the update's {@code endpoint}, {@code commandId}
+ * and {@code op} in the MDC, wherever it was logged: the flow's thread, a device's answer, a poll timer, the
+ * update's deadline, an image download's thread.
+ */
+@QuarkusTest
+@WithTestResource(BrokersResource.class)
+class FirmwareLogContextTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    Lwm2mEndpoint lwm2m;
+
+    private MqttProbe mqtt;
+    private Mqtt5BlockingClient app;
+    private HttpServer http;
+    private TestDevice device;
+    private LogCapture logs;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        mqtt = new MqttProbe(TestBrokers.mqttPort());
+        app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())
+                .serverHost("127.0.0.1").serverPort(TestBrokers.mqttPort()).buildBlocking();
+        app.connect();
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (logs != null) {
+            logs.close();
+        }
+        if (device != null) {
+            device.close();
+        }
+        http.stop(0);
+        app.disconnect();
+        mqtt.close();
+    }
+
+    private void device(FirmwareBehaviour behaviour) {
+        device = givenDevice("fwlog-" + UUID.randomUUID().toString().substring(0, 8)).withFirmware(behaviour)
+                .registeredAt(lwm2m.boundPort().orElseThrow());
+        logs = LogCapture.start();
+    }
+
+    private JsonNode update(String id, String json) {
+        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/firmware-update").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(("{\"id\":\"" + id + "\"," + json + "}").getBytes(StandardCharsets.UTF_8)).send();
+        String topic = "lwm2m/" + device.endpoint() + "/results/firmware-update";
+        await().atMost(WAIT).until(() -> mqtt.on(topic).stream().anyMatch(m -> id.equals(m.json().path("id").asText())));
+        return mqtt.on(topic).stream().filter(m -> id.equals(m.json().path("id").asText())).findFirst().orElseThrow()
+                .json();
+    }
+
+    /** The firmware package's lines while the update ran, and anyone's that name it. */
+    private List<LogCapture.Line> aboutTheUpdate(String id) {
+        return logs.lines().stream().filter(l -> l.logger().startsWith("io.lwm2mgw.firmware")
+                && !l.logger().contains("Campaign") || l.message().contains(id + " ")
+                || l.message().endsWith(id)).toList();
+    }
+
+    private void assertEveryLineCarries(String id, List<LogCapture.Line> lines) {
+        for (LogCapture.Line line : lines) {
+            assertThat(line.mdc()).as(line.toString()).containsEntry("endpoint", device.endpoint())
+                    .containsEntry("commandId", id).containsEntry("op", "firmware-update");
+        }
+    }
+
+    @Test
+    void a_pulled_update_that_is_polled_logs_every_step_with_its_command() {
+        device(new FirmwareBehaviour().pullOnly().refusingObserve());
+        byte[] image = TestFirmwareImages.valid("5.1.0", 30_000);
+        String path = "/images/" + UUID.randomUUID() + ".bin";
+        http.createContext(path, exchange -> {
+            exchange.sendResponseHeaders(200, image.length);
+            exchange.getResponseBody().write(image);
+            exchange.close();
+        });
+        String id = "fw-log-" + UUID.randomUUID();
+
+        JsonNode result = update(id, "\"image\":{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort() + path
+                + "\"},\"method\":\"auto\"");
+
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("success");
+        await().atMost(WAIT).until(() -> aboutTheUpdate(id).stream().anyMatch(l -> l.message().contains(" ended ")));
+        List<LogCapture.Line> lines = aboutTheUpdate(id);
+        assertThat(lines).extracting(LogCapture.Line::message).anyMatch(m -> m.contains(" started"))
+                .anyMatch(m -> m.contains("downloaded from"))
+                .anyMatch(m -> m.contains("refuses to be observed"))
+                .anyMatch(m -> m.contains(" ended success"));
+        assertEveryLineCarries(id, lines);
+    }
+
+    @Test
+    void an_update_that_outlives_its_timeout_logs_its_end_from_the_timer_with_its_command() {
+        device(new FirmwareBehaviour().updatingFor(Duration.ofSeconds(20)));
+        String id = "fw-log-" + UUID.randomUUID();
+        String image = Base64.getEncoder().encodeToString(TestFirmwareImages.valid("5.2.0", 2_000));
+
+        JsonNode result = update(id, "\"image\":{\"base64\":\"" + image + "\"},\"method\":\"push\",\"timeout\":3");
+
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("timeout");
+        await().atMost(WAIT).until(() -> aboutTheUpdate(id).stream().anyMatch(l -> l.message().contains(" ended ")));
+        List<LogCapture.Line> lines = aboutTheUpdate(id);
+        assertThat(lines).extracting(LogCapture.Line::message).anyMatch(m -> m.contains(" ended timeout"));
+        assertEveryLineCarries(id, lines);
+    }
+}
