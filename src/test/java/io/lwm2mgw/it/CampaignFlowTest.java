@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Firmware campaigns over groups of Leshan devices: concurrency limit, failure ratio, cancel, bad input. */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class CampaignFlowTest {

@@ -28,8 +28,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every operation from MQTT and Kafka against a real Leshan device; one final result per command. */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class CommandFlowTest {

@@ -22,11 +22,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * LwM2M 1.1 composite operations (Read-, Write-, Observe- and Cancel Observation-Composite) from MQTT and Kafka
  * against real Leshan 1.1 clients; a 1.0 device is refused by name of its version.
  */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class CompositeFlowTest {

@@ -30,8 +30,10 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Firmware updates of single devices, push and pull, against Leshan devices running the spec's Object 5. */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class FirmwareFlowTest {

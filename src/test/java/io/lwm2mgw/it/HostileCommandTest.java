@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Commands an attacker (or a careless application) sends, against Debian's mosquitto reached through a proxy that
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the CONNACK of a resumed session. A response topic may not point into the gateway's own topics nor outside
  * {@code gateway.mqtt.response-topic-filter}.
  */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @TestProfile(HostileCommandTest.OnMosquitto.class)
 class HostileCommandTest {

@@ -10,8 +10,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Auto-observe rules of the test profile: /3/0/9, /3303 (pmin 0, pmax 60) and /32769/0. */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class NotificationFlowTest extends BrokerFlowTest {

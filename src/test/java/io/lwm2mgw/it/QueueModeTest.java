@@ -19,12 +19,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Queue mode (spec 8.3) with a real Leshan client that sleeps one second after each message, on the shared
  * brokers, whose test configuration ({@link BrokersResource}) gives a 3 s awake time and caps the commands waiting
  * per device.
  */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class QueueModeTest {

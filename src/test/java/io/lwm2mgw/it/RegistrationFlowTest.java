@@ -12,7 +12,9 @@ import java.util.List;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.Response;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class RegistrationFlowTest extends BrokerFlowTest {

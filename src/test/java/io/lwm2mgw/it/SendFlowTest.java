@@ -13,8 +13,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** LwM2M 1.1 Send ({@code POST /dp}) from Leshan clients, published as telemetry on MQTT and Kafka. */
+@ExtendWith(NoRecordInLogs.class)
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class SendFlowTest extends BrokerFlowTest {
