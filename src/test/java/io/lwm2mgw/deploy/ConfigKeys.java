@@ -31,8 +31,6 @@ final class ConfigKeys {
      * a key lands in the code, so that it is taken off here and checked like every other key.
      */
     static final Map<String, String> ANNOUNCED = Map.of(
-            "GATEWAY_STATE_BACKEND", "gateway.state.backend (embedded|redis): issue 14 part 1, state backends",
-            "QUARKUS_REDIS_HOSTS", "quarkus.redis.hosts, with quarkus-redis-client: issue 14 part 1, redis backend",
             "GATEWAY_CLUSTER_NODE_ID", "gateway.cluster.node-id (0-255): issue 14 part 2, replicas",
             "GATEWAY_CLUSTER_PORT", "gateway.cluster.port (internal DTLS cluster UDP port): issue 14 part 2",
             "GATEWAY_CLUSTER_PSK", "gateway.cluster.psk (cluster channel key, from a Secret): issue 14 part 2");
