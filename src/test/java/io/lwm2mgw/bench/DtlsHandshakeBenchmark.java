@@ -7,7 +7,6 @@ import io.lwm2mgw.it.SecurityProfile;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class DtlsHandshakeBenchmark {
 

@@ -10,7 +10,6 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * what the bootstrap wrote.
  */
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class BootstrapSecurityFlowTest extends BrokerFlowTest {
 

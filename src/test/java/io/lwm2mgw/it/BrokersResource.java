@@ -1,6 +1,7 @@
 package io.lwm2mgw.it;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Map;
  * configuration, so that Quarkus builds and starts the application once for all of them: queue-mode devices get a
  * 3 s awake time (long enough that a woken device stays awake through a few commands on a loaded machine) and at
  * most {@link #MAX_QUEUED} commands waiting each (a command waits while the one before it runs, so the cap must
- * hold the bursts the flow tests send).
+ * hold the bursts the flow tests send). The security tests share it too ({@link SecurityProfile}).
  */
 public class BrokersResource implements QuarkusTestResourceLifecycleManager {
 
@@ -17,13 +18,15 @@ public class BrokersResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of(
+        Map<String, String> config = new HashMap<>(SecurityProfile.config());
+        config.putAll(Map.of(
                 "gateway.mqtt.host", "127.0.0.1",
                 "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
                 "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap(),
                 "gateway.lwm2m.awake-time", "3s",
                 "gateway.commands.max-queued-per-device", String.valueOf(MAX_QUEUED),
-                "gateway.commands.ttl-check-interval", "200ms");
+                "gateway.commands.ttl-check-interval", "200ms"));
+        return config;
     }
 
     @Override

@@ -259,9 +259,6 @@ class CommandFlowTest {
         assertInvalid("write", "{\"path\":\"/3311/0/5851\"}", "write needs 'value' or 'values'");
         assertInvalid("read", "{\"op\":\"write\",\"path\":\"/3/0\"}", "differs from the topic's op");
         assertInvalid("read", "{}", "missing 'path'");
-        // provisioning is off unless enabled
-        assertInvalid("credentials-put", "{\"psk\":{\"identity\":\"x\",\"key\":\"0102\"}}",
-                "credential provisioning is off (gateway.lwm2m.security.provisioning.enabled)");
     }
 
     private void assertInvalid(String op, String body, String error) {

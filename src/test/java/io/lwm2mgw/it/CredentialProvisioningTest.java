@@ -11,7 +11,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.lwm2mgw.northbound.kafka.KafkaCommandSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * cannot be overridden; bad input is answered {@code invalid}; no result carries key material.
  */
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class CredentialProvisioningTest extends BrokerFlowTest {
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * do a full DTLS handshake and register.
  */
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class MalformedTrafficTest extends BrokerFlowTest {
 

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.HexFormat;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * without a restart, bootstrap then registration, and a session kept across a NAT rebinding (Connection ID).
  */
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class SecurityFlowTest extends BrokerFlowTest {
 

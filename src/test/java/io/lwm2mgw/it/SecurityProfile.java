@@ -1,6 +1,5 @@
 package io.lwm2mgw.it;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,12 +8,14 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * A gateway with a credentials file, the gateway's X.509 identity (which also serves RPK), the test CA as trust
- * anchor and the bootstrap server on. The fixtures in {@code src/test/resources/security} are EC P-256 keys and
+ * The security half of the flow tests' one application ({@link BrokersResource}): a credentials file, the
+ * gateway's X.509 identity (which also serves RPK), the test CA as trust anchor, the bootstrap server and
+ * credential provisioning on. The endpoints it names (psk-dev, rotating, boot-*, ...) belong to the security
+ * tests, which each write the credentials they start from. The fixtures in {@code src/test/resources/security} are EC P-256 keys and
  * certificates valid for 100 years: {@code ca.pem} signed {@code server.pem} (CN=localhost),
  * {@code x509-dev.pem} and {@code x509-other.pem}; {@code rpk-dev} is a bare key pair.
  */
-public class SecurityProfile implements QuarkusTestProfile {
+public final class SecurityProfile {
 
     public static final Path CREDENTIALS = Path.of("target/security-it-" + TestBrokers.fork(), "credentials.json");
     public static final Path FIXTURES = Path.of("src/test/resources/security");
@@ -62,8 +63,11 @@ public class SecurityProfile implements QuarkusTestProfile {
         }
     }
 
-    @Override
-    public Map<String, String> getConfigOverrides() {
+    private SecurityProfile() {
+    }
+
+    /** The configuration, once the credentials file the tests start from is written. */
+    static Map<String, String> config() {
         write(credentials("1111111111", 1));
         return Map.of(
                 "gateway.lwm2m.security.credentials-file", CREDENTIALS.toString(),

@@ -11,7 +11,6 @@ import io.lwm2mgw.it.TestBrokers;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * never gets registered.
  */
 @QuarkusTest
-@TestProfile(SecurityProfile.class)
 @WithTestResource(BrokersResource.class)
 class SimulatedPskFleetTest {
 

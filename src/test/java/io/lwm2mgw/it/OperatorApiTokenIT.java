@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** With gateway.http.api.token set, the API wants the bearer token; health, metrics and the console stay open. */
-@QuarkusTest
-@TestProfile(OperatorApiTokenTest.WithToken.class)
-@WithTestResource(BrokersResource.class)
-class OperatorApiTokenTest {
+/**
+ * With gateway.http.api.token set, the API wants the bearer token; health, metrics and the console stay open.
+ * The packaged jar, so that the token's configuration costs no second build of the application under test.
+ */
+@QuarkusIntegrationTest
+@TestProfile(OperatorApiTokenIT.WithToken.class)
+@WithTestResource(PackagedAppResource.class)
+class OperatorApiTokenIT {
 
     static final String TOKEN = "operator-3d1f9c";
 

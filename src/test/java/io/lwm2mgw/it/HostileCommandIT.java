@@ -4,18 +4,16 @@ import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Commands an attacker (or a careless application) sends, against Debian's mosquitto reached through a proxy that
@@ -23,12 +21,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * mosquitto 2 passes on) must not cut the gateway off: the command gets one {@code invalid} result on its results
  * topic, is acknowledged, and the connection stays up, also when the broker hands the PUBLISH over right after
  * the CONNACK of a resumed session. A response topic may not point into the gateway's own topics nor outside
- * {@code gateway.mqtt.response-topic-filter}.
+ * {@code gateway.mqtt.response-topic-filter}. The packaged jar, as an operator runs it.
  */
-@ExtendWith(NoRecordInLogs.class)
-@QuarkusTest
-@TestProfile(HostileCommandTest.OnMosquitto.class)
-class HostileCommandTest {
+@QuarkusIntegrationTest
+@TestProfile(HostileCommandIT.OnMosquitto.class)
+class HostileCommandIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String STATUS = "lwm2m/gateway/gw-test/status";
@@ -43,13 +40,14 @@ class HostileCommandTest {
     public static class OnMosquitto implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.mqtt.host", "127.0.0.1", "gateway.mqtt.port", String.valueOf(proxyPort()),
-                    "gateway.mqtt.response-topic-filter", "app/+/replies/#");
+            Map<String, String> config = new HashMap<>(PackagedAppResource.isolated());
+            config.putAll(Map.of("gateway.mqtt.host", "127.0.0.1", "gateway.mqtt.port", String.valueOf(proxyPort()),
+                    "gateway.mqtt.response-topic-filter", "app/+/replies/#",
+                    // back within half a second once the proxy lets the broker through again
+                    "gateway.mqtt.max-reconnect-delay", "500ms"));
+            return config;
         }
     }
-
-    @Inject
-    Lwm2mEndpoint lwm2m;
 
     @BeforeAll
     static void openProxy() {
@@ -63,7 +61,7 @@ class HostileCommandTest {
 
     @Test
     void a_command_with_a_wildcard_response_topic_is_answered_invalid_and_the_connection_stays_up() {
-        try (TestDevice device = givenDevice("poison-1").registeredAt(lwm2m.boundPort().orElseThrow());
+        try (TestDevice device = givenDevice("poison-1").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/poison-1/results/+");
                 MqttProbe status = new MqttProbe(Mosquitto.port(), STATUS)) {
             await().atMost(WAIT).until(() -> status.last(STATUS).map(m -> m.text().equals("online")).orElse(false));
@@ -87,7 +85,7 @@ class HostileCommandTest {
 
     @Test
     void a_wildcard_response_topic_waiting_in_the_session_is_answered_after_the_reconnect() {
-        try (TestDevice device = givenDevice("poison-2").registeredAt(lwm2m.boundPort().orElseThrow());
+        try (TestDevice device = givenDevice("poison-2").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/poison-2/results/+");
                 MqttProbe status = new MqttProbe(Mosquitto.port(), STATUS)) {
             await().atMost(WAIT).until(() -> status.last(STATUS).map(m -> m.text().equals("online")).orElse(false));
@@ -109,7 +107,7 @@ class HostileCommandTest {
 
     @Test
     void a_response_topic_under_the_topic_root_or_outside_the_filter_is_refused() {
-        try (TestDevice device = givenDevice("reply-1").registeredAt(lwm2m.boundPort().orElseThrow());
+        try (TestDevice device = givenDevice("reply-1").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/reply-1/results/+");
                 MqttProbe elsewhere = new MqttProbe(Mosquitto.port(), "#")) {
             String read = "lwm2m/reply-1/commands/read";
@@ -141,7 +139,7 @@ class HostileCommandTest {
 
     @Test
     void a_command_on_an_undecodable_topic_or_with_an_endless_timeout_gets_one_invalid_result() {
-        try (TestDevice device = givenDevice("edge-1").registeredAt(lwm2m.boundPort().orElseThrow());
+        try (TestDevice device = givenDevice("edge-1").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/+/results/+")) {
             Mosquitto.publish(Mosquitto.port(), "lwm2m/%ZZ/commands/read", "{\"id\":\"zz\",\"path\":\"/3/0/0\"}");
             Mosquitto.publish(Mosquitto.port(), "lwm2m/edge-1/commands/read",

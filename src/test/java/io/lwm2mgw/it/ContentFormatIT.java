@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
-import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,17 +16,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Every content format Leshan offers for values decodes into the same typed JSON: one auto-observe rule per
  * format, each on a path that format can carry (text and opaque hold one resource only; link format is
- * exercised by every registration).
+ * exercised by every registration). The packaged jar: rules that observe on every registration would
+ * disturb the flow tests' shared application.
  */
-@QuarkusTest
-@TestProfile(ContentFormatTest.OneRulePerFormat.class)
-class ContentFormatTest {
+@QuarkusIntegrationTest
+@TestProfile(ContentFormatIT.OneRulePerFormat.class)
+class ContentFormatIT {
 
     /** The embedded broker on a free port; one observe rule per content format. */
     public static class OneRulePerFormat implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>();
+            Map<String, String> config = new HashMap<>(PackagedAppResource.isolated());
             config.put("gateway.mqtt.embedded.port", String.valueOf(port()));
             String[][] rules = {
                 {"/3/0/0", "text"}, {"/32769/0/3", "opaque"}, {"/3/0", "tlv"}, {"/3303/0", "json"},
@@ -45,14 +44,11 @@ class ContentFormatTest {
         return TestBrokers.sharedFreePort("test.formats.mqtt-port");
     }
 
-    @Inject
-    Lwm2mEndpoint lwm2m;
-
     @Test
     void values_arrive_typed_whatever_content_format_carried_them() {
         try (MqttProbe mqtt = new MqttProbe(port());
                 TestDevice device = givenDevice("formats-1").withTemperature().withUnknownObject()
-                        .registeredAt(lwm2m.boundPort().orElseThrow())) {
+                        .registeredAt(PackagedAppResource.coapPort())) {
             Map<String, JsonNode> values = new HashMap<>();
             await().atMost(Duration.ofSeconds(15)).until(() -> {
                 mqtt.matching(m -> m.topic().startsWith("lwm2m/formats-1/data/"))
