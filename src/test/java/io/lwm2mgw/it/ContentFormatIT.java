@@ -46,7 +46,7 @@ class ContentFormatIT {
 
     @Test
     void values_arrive_typed_whatever_content_format_carried_them() {
-        try (MqttProbe mqtt = new MqttProbe(port());
+        try (MqttProbe mqtt = MqttProbe.once(port());
                 TestDevice device = givenDevice("formats-1").withTemperature().withUnknownObject()
                         .registeredAt(PackagedAppResource.coapPort())) {
             Map<String, JsonNode> values = new HashMap<>();

@@ -51,7 +51,7 @@ class EmbeddedBrokerIT {
 
     @Test
     void a_first_time_user_sees_devices_on_the_embedded_broker_without_configuring_anything() throws Exception {
-        try (MqttProbe probe = new MqttProbe(embeddedPort());
+        try (MqttProbe probe = MqttProbe.once(embeddedPort());
                 TestDevice device = givenDevice("first-1").registeredAt(PackagedAppResource.coapPort())) {
             await().atMost(Duration.ofSeconds(15)).until(() -> !probe.on("lwm2m/first-1/events/registered").isEmpty()
                     && !probe.on("lwm2m/first-1/status").isEmpty());
@@ -77,7 +77,7 @@ class EmbeddedBrokerIT {
     void credential_provisioning_is_off_unless_enabled_and_a_put_says_which_key_turns_it_on() {
         Mqtt5BlockingClient app = Mqtt5Client.builder().identifier("app-provisioning").serverHost("127.0.0.1")
                 .serverPort(embeddedPort()).buildBlocking();
-        try (MqttProbe probe = new MqttProbe(embeddedPort())) {
+        try (MqttProbe probe = MqttProbe.once(embeddedPort())) {
             app.connect();
             String results = "lwm2m/new-lamp/results/credentials-put";
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {

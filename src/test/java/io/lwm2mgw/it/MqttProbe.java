@@ -46,6 +46,16 @@ public final class MqttProbe implements AutoCloseable {
         this(port, "lwm2m/#");
     }
 
+    /**
+     * A probe on a broker that may still be starting (the embedded broker of a packaged gateway, which comes up
+     * beside its HTTP server): connects once the broker accepts, within 20 s.
+     */
+    public static MqttProbe once(int port) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(200)).ignoreExceptions().until(() -> new MqttProbe(port),
+                        probe -> true);
+    }
+
     public MqttProbe(int port, String filter) {
         this(port, filter, "probe-" + UUID.randomUUID(), false);
     }

@@ -26,11 +26,13 @@ public final class TestBrokers {
     }
 
     /**
-     * The number of this test JVM among those Surefire runs side by side (1 when alone): files that a whole JVM
-     * shares, such as the security tests' credentials, live in a folder of its own.
+     * The number of this test JVM among those Surefire and Failsafe run side by side: files that a whole JVM
+     * shares, such as the security tests' credentials, live in a folder of its own. The pom passes the fork
+     * number; where it arrives blank (it did under Surefire 3.5 with Quarkus), the process id keeps JVMs apart.
      */
     public static String fork() {
-        return System.getProperty("test.fork", "1");
+        String fork = System.getProperty("test.fork", "").strip();
+        return fork.isEmpty() || fork.startsWith("${") ? "pid" + ProcessHandle.current().pid() : fork;
     }
 
     /** The port of the shared MQTT 5 broker on 127.0.0.1, started on first call. */
