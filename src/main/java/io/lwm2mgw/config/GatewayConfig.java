@@ -48,6 +48,9 @@ public interface GatewayConfig {
     /** The operator API and web console. */
     HttpConfig http();
 
+    /** Several replicas: DTLS records forwarded to the replica holding the session. */
+    ClusterConfig cluster();
+
     /** Defaults and limits of the command plane. */
     interface CommandsConfig {
         /** How long to wait for a device's answer when the command gives no {@code timeout}. */

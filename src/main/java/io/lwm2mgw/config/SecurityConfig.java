@@ -93,6 +93,22 @@ public interface SecurityConfig {
         /** DTLS connector threads (handshakes, encryption); 0: number of cores. Default 0. */
         @WithDefault("0")
         int connectorThreads();
+
+        /**
+         * Save the DTLS connections on a graceful stop (SIGTERM) into {@code dtls-connections.bin} in the state
+         * directory ({@code gateway.state.directory}; owner-only permissions, encrypted with
+         * {@code gateway.cluster.psk} when set) and load them at the next start before serving, so devices keep
+         * their sessions across a restart without a new handshake. Default true.
+         */
+        @WithDefault("true")
+        boolean saveConnections();
+
+        /**
+         * Connections quiet for longer than this are not saved, and a saved file older than this is not loaded
+         * (its devices handshake again). Default 24h.
+         */
+        @WithDefault("24h")
+        Duration savedMaxAge();
     }
 
     /** The bootstrap server (spec 5.2) that answers {@code POST /bs?ep=} on the CoAP and CoAPS endpoints. */

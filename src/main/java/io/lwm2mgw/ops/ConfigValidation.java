@@ -57,6 +57,7 @@ public class ConfigValidation {
         positive(problems, "gateway.lwm2m.coap.exchange-lifetime", coap.exchangeLifetime());
         atLeast(problems, "gateway.lwm2m.coap.protocol-threads", coap.protocolThreads(), 0);
         security(problems, lwm2m.security());
+        cluster(problems, config.cluster(), lwm2m.security());
         mqtt.host().ifPresent(h -> notBlank(problems, "gateway.mqtt.host", h));
         mqttTls(problems, mqtt.tls());
         port(problems, "gateway.mqtt.port", mqtt.port());
@@ -163,6 +164,7 @@ public class ConfigValidation {
         atLeast(problems, key + "dtls.max-connections", security.dtls().maxConnections(), 1);
         between(problems, key + "dtls.connection-id-length", security.dtls().connectionIdLength(), 0, 16);
         positive(problems, key + "dtls.stale-connection-threshold", security.dtls().staleConnectionThreshold());
+        positive(problems, key + "dtls.saved-max-age", security.dtls().savedMaxAge());
         atLeast(problems, key + "dtls.connector-threads", security.dtls().connectorThreads(), 0);
         positive(problems, key + "bootstrap.request-timeout", security.bootstrap().requestTimeout());
         if (security.serverPrivateKey().isPresent() && security.serverPublicKey().isEmpty()
@@ -180,6 +182,44 @@ public class ConfigValidation {
         readable(problems, key + "server-public-key", security.serverPublicKey());
         readable(problems, key + "server-certificate-chain", security.serverCertificateChain());
         readable(problems, key + "trusted-certificates", security.trustedCertificates());
+    }
+
+    private static void cluster(List<String> problems, io.lwm2mgw.config.ClusterConfig cluster,
+            SecurityConfig security) {
+        String key = "gateway.cluster.";
+        port(problems, key + "port", cluster.port());
+        notBlank(problems, key + "host", cluster.host());
+        positive(problems, key + "heartbeat-interval", cluster.heartbeatInterval());
+        if (!cluster.peerHostPattern().contains("{node}")) {
+            problems.add(key + "peer-host-pattern: '" + cluster.peerHostPattern() + "' has no {node}");
+        }
+        java.util.Set<Integer> listed = new java.util.HashSet<>();
+        for (String peer : cluster.peers().orElse(List.of())) {
+            java.util.Optional<String> problem = io.lwm2mgw.southbound.lwm2m.cluster.ClusterPeers.problem(peer);
+            problem.ifPresent(p -> problems.add(key + "peers: " + p));
+            if (problem.isEmpty() && !listed.add(io.lwm2mgw.southbound.lwm2m.cluster.ClusterPeers.node(peer))) {
+                problems.add(key + "peers: node " + io.lwm2mgw.southbound.lwm2m.cluster.ClusterPeers.node(peer)
+                        + " is listed twice");
+            }
+        }
+        if (cluster.nodeId().isEmpty()) {
+            return;
+        }
+        int node = cluster.nodeId().getAsInt();
+        between(problems, key + "node-id", node, 0, 255);
+        if (listed.contains(node)) {
+            problems.add(key + "peers: lists this replica's own node id " + node);
+        }
+        if (cluster.psk().map(String::length).orElse(0) < 16) {
+            problems.add(key + "psk: required with gateway.cluster.node-id, at least 16 characters (a Secret)");
+        }
+        if (!security.coapsEnabled()) {
+            problems.add(key + "node-id: needs gateway.lwm2m.security.coaps-enabled (only DTLS records are forwarded)");
+        }
+        if (security.dtls().connectionIdLength() < 5) {
+            problems.add(key + "node-id: needs gateway.lwm2m.security.dtls.connection-id-length of at least 5 (is "
+                    + security.dtls().connectionIdLength() + "): the node id is one byte of the Connection ID");
+        }
     }
 
     private static void mqttTls(List<String> problems, MqttConfig.TlsConfig tls) {

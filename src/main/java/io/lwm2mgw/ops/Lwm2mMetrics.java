@@ -58,6 +58,7 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
         sends = track(Counter.builder("lwm2m.sends")
                 .description("LwM2M 1.1 Sends received (each may carry several readings)").register(registry));
         refusalMeters(endpoint.refusals());
+        clusterMeters(endpoint.clusterCounters());
         for (EventSink sink : this.sinks) {
             if (!sink.enabled()) {
                 continue; // a sink that is off has no broker to be connected to, and nothing to buffer or drop
@@ -72,6 +73,32 @@ public class Lwm2mMetrics implements io.lwm2mgw.events.DeviceEventListener {
                     .strongReference(true).tag("sink", sink.name())
                     .description("1 when the sink's broker is reachable").register(registry));
         }
+    }
+
+    /**
+     * DTLS records that crossed between cluster replicas ({@code lwm2m_dtls_cluster_records_total{direction}}): all
+     * zero on a single gateway, and on a cluster whose load balancer keeps every device on its replica.
+     */
+    private void clusterMeters(io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters cluster) {
+        clusterMeter(cluster, "forwarded-out", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::forwardedOut,
+                "records for another replica's session, forwarded to it");
+        clusterMeter(cluster, "forwarded-in", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::forwardedIn,
+                "records another replica received for a session held here");
+        clusterMeter(cluster, "backwarded-out", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::backwardedOut,
+                "records to a device sent through the replica its last record arrived at");
+        clusterMeter(cluster, "backwarded-in", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::backwardedIn,
+                "records another replica gave this one to send to its device");
+        clusterMeter(cluster, "dropped", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::dropped,
+                "records that could not cross: owner unknown or silent");
+        clusterMeter(cluster, "refused", io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters::refused,
+                "records from the cluster port whose MAC did not verify");
+    }
+
+    private void clusterMeter(io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters cluster, String direction,
+            java.util.function.ToDoubleFunction<io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters> count,
+            String description) {
+        track(FunctionCounter.builder("lwm2m.dtls.cluster.records", cluster, count).tag("direction", direction)
+                .description("DTLS records between cluster replicas: " + description).register(registry));
     }
 
     /** What the southbound refused or held back: a flood shows here even when its log lines are throttled. */

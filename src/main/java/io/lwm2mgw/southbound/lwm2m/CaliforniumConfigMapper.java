@@ -64,4 +64,9 @@ final class CaliforniumConfigMapper {
         target.set(DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, coap.udpReceiveBuffer());
         target.set(DtlsConfig.DTLS_SEND_BUFFER_SIZE, coap.udpSendBuffer());
     }
+
+    /** A cluster replica: its node id goes into the first byte of every Connection ID it issues. */
+    static void applyClusterNode(int node, Configuration target) {
+        target.set(DtlsConfig.DTLS_CONNECTION_ID_NODE_ID, node);
+    }
 }

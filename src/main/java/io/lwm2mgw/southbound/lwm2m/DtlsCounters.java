@@ -1,18 +1,71 @@
 package io.lwm2mgw.southbound.lwm2m;
 
-import org.eclipse.californium.scandium.DtlsHealth;
+import io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters;
+import org.eclipse.californium.scandium.DtlsClusterHealth;
 
 /**
  * Scandium's health callbacks turned into {@link RefusalCounters}: a handshake flood, replayed or truncated
- * records and wrong epochs show as counters instead of silence. Called on DTLS connector threads; only
- * increments.
+ * records and wrong epochs show as counters instead of silence; in a cluster, records that crossed between
+ * replicas go to {@link ClusterCounters}. Called on DTLS connector threads; only increments.
  */
-final class DtlsCounters implements DtlsHealth {
+final class DtlsCounters implements DtlsClusterHealth {
 
     private final RefusalCounters counters;
+    private final ClusterCounters cluster;
 
-    DtlsCounters(RefusalCounters counters) {
+    DtlsCounters(RefusalCounters counters, ClusterCounters cluster) {
         this.counters = counters;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void forwardMessage() {
+        cluster.countForwardedOut(true);
+    }
+
+    @Override
+    public void processForwardedMessage() {
+        cluster.countForwardedIn();
+    }
+
+    @Override
+    public void backwardMessage() {
+        cluster.countBackwardedOut(true);
+    }
+
+    @Override
+    public void sendBackwardedMessage() {
+        cluster.countBackwardedIn();
+    }
+
+    @Override
+    public void dropForwardMessage() {
+        cluster.countForwardedOut(false);
+    }
+
+    @Override
+    public void dropBackwardMessage() {
+        cluster.countBackwardedOut(false);
+    }
+
+    @Override
+    public void badForwardMessage() {
+        cluster.countRefused();
+    }
+
+    @Override
+    public void badBackwardMessage() {
+        cluster.countRefused();
+    }
+
+    @Override
+    public void sendingClusterManagementMessage() {
+        // heartbeats: the membership logs what matters
+    }
+
+    @Override
+    public void receivingClusterManagementMessage() {
+        // heartbeats
     }
 
     @Override

@@ -4,13 +4,19 @@ import io.lwm2mgw.config.Lwm2mConfig;
 import java.net.InetSocketAddress;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
+import io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters;
+import io.lwm2mgw.southbound.lwm2m.cluster.DtlsCluster;
+import io.lwm2mgw.southbound.lwm2m.cluster.NoInitiationIdentityHandler;
+import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.pskstore.PskStore;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.endpoint.EffectiveEndpointUriProvider;
 import org.eclipse.leshan.server.observation.LwM2mNotificationReceiver;
 import org.eclipse.leshan.servers.security.ServerSecurityInfo;
+import org.eclipse.leshan.transport.californium.identity.IdentityHandler;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactory;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerEndpointFactoryBuilder;
 import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactory;
@@ -18,9 +24,10 @@ import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServe
 import org.eclipse.leshan.transport.californium.server.observation.LwM2mObservationStore;
 
 /**
- * Leshan's CoAP and CoAPS endpoint factories with three changes: our CoAP stack (firmware Block1 past the
- * blockwise layer), a bounded deduplication store ({@link BoundedDeduplicator}) and observations read back
- * with {@link SharedMapperObservationSerDes}.
+ * Leshan's CoAP and CoAPS endpoint factories with these changes: our CoAP stack (firmware Block1 past the
+ * blockwise layer), a bounded deduplication store ({@link BoundedDeduplicator}), observations read back
+ * with {@link SharedMapperObservationSerDes}, and in a cluster Scandium's cluster connector with no
+ * server-initiated handshakes ({@link DtlsCluster}).
  */
 final class EndpointFactories {
 
@@ -34,10 +41,17 @@ final class EndpointFactories {
                 .build();
     }
 
-    /** @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog}) */
+    /**
+     * @param refusalLogInterval how often an unknown PSK identity is logged again ({@link UnknownPskLog})
+     * @param cluster            when in a cluster: its connector instead of a plain one, and no server-initiated
+     *                           handshakes
+     * @param created            is given the DTLS connector once it is made (to save and load its connections)
+     */
     static CoapsServerEndpointFactory coaps(InetSocketAddress address, java.time.Duration refusalLogInterval,
-            Lwm2mConfig lwm2m, Configuration californium, RefusalCounters refusals) {
-        return new CoapsBuilder(refusalLogInterval, refusals).setURI(address)
+            Lwm2mConfig lwm2m, Configuration californium, RefusalCounters refusals,
+            java.util.Optional<DtlsCluster> cluster, ClusterCounters clusterCounters,
+            java.util.function.Consumer<DTLSConnector> created) {
+        return new CoapsBuilder(refusalLogInterval, refusals, cluster, clusterCounters, created).setURI(address)
                 .setCoapEndpointConfig(b -> ourStack(b, lwm2m.coap(), californium, lwm2m.limits().maxLinkBytes()))
                 .build();
     }
@@ -76,10 +90,18 @@ final class EndpointFactories {
     private static final class CoapsBuilder extends CoapsServerEndpointFactoryBuilder {
         private final java.time.Duration refusalLogInterval;
         private final RefusalCounters refusals;
+        private final java.util.Optional<DtlsCluster> cluster;
+        private final ClusterCounters clusterCounters;
+        private final java.util.function.Consumer<DTLSConnector> created;
 
-        CoapsBuilder(java.time.Duration refusalLogInterval, RefusalCounters refusals) {
+        CoapsBuilder(java.time.Duration refusalLogInterval, RefusalCounters refusals,
+                java.util.Optional<DtlsCluster> cluster, ClusterCounters clusterCounters,
+                java.util.function.Consumer<DTLSConnector> created) {
             this.refusalLogInterval = refusalLogInterval;
             this.refusals = refusals;
+            this.cluster = cluster;
+            this.clusterCounters = clusterCounters;
+            this.created = created;
         }
 
         @Override
@@ -96,12 +118,25 @@ final class EndpointFactories {
                 protected void setUpDtlsConfig(DtlsConnectorConfig.Builder dtls, InetSocketAddress address,
                         ServerSecurityInfo serverSecurityInfo, LeshanServer server) {
                     super.setUpDtlsConfig(dtls, address, serverSecurityInfo, server);
-                    dtls.setHealthHandler(new DtlsCounters(refusals));
+                    dtls.setHealthHandler(new DtlsCounters(refusals, clusterCounters));
                     PskStore leshans = dtls.getIncompleteConfig().getPskStore();
                     if (leshans != null) {
                         dtls.setPskStore(new UnknownPskLog(leshans, refusalLogInterval, java.time.Clock.systemUTC(),
                                 refusals));
                     }
+                }
+
+                @Override
+                protected Connector createConnector(DtlsConnectorConfig dtlsConfig) {
+                    DTLSConnector connector = cluster.map(c -> c.connector(dtlsConfig))
+                            .orElseGet(() -> new DTLSConnector(dtlsConfig));
+                    created.accept(connector);
+                    return connector;
+                }
+
+                @Override
+                public IdentityHandler createIdentityHandler() {
+                    return cluster.isPresent() ? new NoInitiationIdentityHandler() : super.createIdentityHandler();
                 }
             };
         }

@@ -8,6 +8,7 @@ import io.lwm2mgw.domain.command.CommandStatus;
 import java.util.function.Consumer;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.events.DeviceEventBus;
+import io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
@@ -46,6 +47,7 @@ public class Lwm2mEndpoint implements DevicePort {
     private final GatewayConfig config;
     private final StoreHealth storeHealth;
     private final RefusalCounters refusals = new RefusalCounters();
+    private final ClusterCounters clusterCounters = new ClusterCounters();
     private final DeviceEventBus bus;
     private volatile LeshanServer server;
     private final FirmwareDownloadResource downloads = new FirmwareDownloadResource();
@@ -78,7 +80,9 @@ public class Lwm2mEndpoint implements DevicePort {
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
         List<ObjectModel> models = ObjectModels.load(lwm2m.modelsDirectory());
 
-        SecureTransport secure = new SecureTransport(lwm2m, bus::publish, clock, refusals, provisioned);
+        SecureTransport secure = new SecureTransport(lwm2m, config.cluster(),
+                config.state().directory().orElse(lwm2m.stateDirectory().resolve("state")), bus::publish, clock,
+                refusals, clusterCounters, provisioned);
         CaliforniumServerEndpointsProvider transport = secure.endpoints().build();
         DurableRegistrationStore registrations = new DurableRegistrationStore(
                 new InMemoryRegistrationStore(lwm2m.expiryCheckInterval().toSeconds()),
@@ -120,6 +124,8 @@ public class Lwm2mEndpoint implements DevicePort {
         executor = new Lwm2mCommandExecutor(leshan, clock,
                 o -> notifications.publishFirst(o.registration(), o.response()));
         secure.onRevoked(endpoint -> endRegistration(leshan, endpoint));
+        // before serving: a device of the last life must find its session, not start a handshake
+        secure.loadConnections();
         leshan.start();
         server = leshan;
         security = secure;
@@ -137,6 +143,12 @@ public class Lwm2mEndpoint implements DevicePort {
         LeshanServer s = server;
         if (s != null) {
             downloads.revokeAll();
+            s.stop();
+            // a stopped connector's sessions, for the next life (destroy clears them)
+            SecureTransport stopping = security;
+            if (stopping != null) {
+                stopping.saveConnections();
+            }
             s.destroy();
             server = null;
             boundPort = -1;
@@ -261,6 +273,11 @@ public class Lwm2mEndpoint implements DevicePort {
     /** What the southbound refused or suppressed since start, for the metrics. */
     public RefusalCounters refusals() {
         return refusals;
+    }
+
+    /** DTLS records that crossed between cluster replicas since start, for the metrics. */
+    public ClusterCounters clusterCounters() {
+        return clusterCounters;
     }
 
     public int registeredDevices() {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.southbound.lwm2m;
 
+import io.lwm2mgw.config.ClusterConfig;
 import io.lwm2mgw.config.Lwm2mConfig;
 import io.lwm2mgw.config.SecurityConfig;
 import io.lwm2mgw.domain.command.CommandRequest;
@@ -14,7 +15,11 @@ import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
 import io.lwm2mgw.southbound.lwm2m.security.GatewayIdentity;
 import io.lwm2mgw.southbound.lwm2m.security.KeyFiles;
 import io.lwm2mgw.southbound.lwm2m.security.ProvisionedCredentials;
+import io.lwm2mgw.southbound.lwm2m.cluster.ClusterCounters;
+import io.lwm2mgw.southbound.lwm2m.cluster.DtlsCluster;
+import io.lwm2mgw.southbound.lwm2m.cluster.SavedConnections;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
@@ -48,11 +54,28 @@ final class SecureTransport implements AutoCloseable {
     private ExecutorService bootstrapFlows;
 
     private final ProvisionedCredentials provisioned;
+    private final Optional<DtlsCluster> cluster;
+    private final ClusterCounters clusterCounters;
+    private final Optional<SavedConnections> saved;
+    private volatile DTLSConnector connector;
 
-    /** {@code provisioned} holds the credentials applications provision, used when provisioning is enabled. */
-    SecureTransport(Lwm2mConfig lwm2m, Consumer<DeviceEvent> events, Clock clock, RefusalCounters refusals,
+    /**
+     * @param provisioned  the credentials applications provision, used when provisioning is enabled
+     * @param cluster      the cluster settings; with a node id the CoAPS endpoint forwards records between replicas
+     * @param stateFolder  where the DTLS connections are saved on stop and loaded at start
+     */
+    SecureTransport(Lwm2mConfig lwm2m, ClusterConfig cluster, Path stateFolder, Consumer<DeviceEvent> events,
+            Clock clock, RefusalCounters refusals, ClusterCounters clusterCounters,
             ProvisionedCredentials provisioned) {
         this.provisioned = provisioned;
+        this.clusterCounters = clusterCounters;
+        boolean coaps = lwm2m.security().coapsEnabled();
+        this.cluster = coaps && cluster.nodeId().isPresent() ? Optional.of(new DtlsCluster(cluster)) : Optional.empty();
+        SecurityConfig.DtlsConfig dtls = lwm2m.security().dtls();
+        this.saved = coaps && dtls.saveConnections()
+                ? Optional.of(new SavedConnections(stateFolder.resolve("dtls-connections.bin"),
+                        this.cluster.map(c -> DtlsCluster.key(cluster)), cluster.nodeId(), dtls.savedMaxAge(), clock))
+                : Optional.empty();
         this.lwm2m = lwm2m;
         this.refusals = refusals;
         this.security = lwm2m.security();
@@ -78,6 +101,7 @@ final class SecureTransport implements AutoCloseable {
         CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
         if (security.coapsEnabled()) {
             CaliforniumConfigMapper.applyDtls(security.dtls(), lwm2m.coap(), californium);
+            cluster.ifPresent(c -> CaliforniumConfigMapper.applyClusterNode(c.node(), californium));
         }
         endpoints.setConfiguration(californium);
         if (security.nosecEnabled()) {
@@ -86,7 +110,8 @@ final class SecureTransport implements AutoCloseable {
         }
         if (security.coapsEnabled()) {
             endpoints.addEndpoint(EndpointFactories.coaps(new InetSocketAddress(lwm2m.host(), security.coapsPort()),
-                    security.refusalLogInterval(), lwm2m, californium, refusals));
+                    security.refusalLogInterval(), lwm2m, californium, refusals, cluster, clusterCounters,
+                    made -> connector = made));
         }
         return endpoints;
     }
@@ -137,6 +162,27 @@ final class SecureTransport implements AutoCloseable {
         });
     }
 
+    /** Loads the connections the last life saved into the CoAPS connector; call after building, before start. */
+    void loadConnections() {
+        DTLSConnector c = connector;
+        if (c != null) {
+            saved.ifPresent(s -> s.load(c));
+        }
+    }
+
+    /** Saves the CoAPS connector's connections; call once the server stopped, before it is destroyed. */
+    void saveConnections() {
+        DTLSConnector c = connector;
+        if (c != null) {
+            saved.ifPresent(s -> s.save(c));
+        }
+    }
+
+    /** The cluster this gateway is a replica of, when {@code gateway.cluster.node-id} is set. */
+    Optional<DtlsCluster> cluster() {
+        return cluster;
+    }
+
     /** Answers {@code credentials-put} and {@code credentials-delete}. */
     CommandResult changeCredentials(CommandRequest request) {
         if (!security.provisioning().enabled()) {
@@ -159,5 +205,6 @@ final class SecureTransport implements AutoCloseable {
         if (bootstrapFlows != null) {
             bootstrapFlows.shutdownNow();
         }
+        cluster.ifPresent(DtlsCluster::close);
     }
 }

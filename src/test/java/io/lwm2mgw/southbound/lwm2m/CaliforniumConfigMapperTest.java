@@ -83,6 +83,15 @@ class CaliforniumConfigMapperTest {
 
     record Dtls(int maxConnections, int connectionIdLength, Duration staleConnectionThreshold, int connectorThreads)
             implements io.lwm2mgw.config.SecurityConfig.DtlsConfig {
+        @Override
+        public boolean saveConnections() {
+            return false;
+        }
+
+        @Override
+        public Duration savedMaxAge() {
+            return Duration.ofHours(24);
+        }
     }
 
     @Test
