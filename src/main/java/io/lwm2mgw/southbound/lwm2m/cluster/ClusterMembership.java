@@ -37,6 +37,8 @@ public final class ClusterMembership implements DtlsClusterConnector.ClusterNode
     private final LongSupplier nanos;
     /** Every replica this one wants to reach: listed ones and those records arrived for. */
     private final Set<Integer> wanted = ConcurrentHashMap.newKeySet();
+    /** When each wanted replica was last heard from, or first wanted. */
+    private final Map<Integer, Long> silentSince = new ConcurrentHashMap<>();
     private final Map<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Long> heardAt = new ConcurrentHashMap<>();
     private final Set<Integer> alive = ConcurrentHashMap.newKeySet();
@@ -96,14 +98,29 @@ public final class ClusterMembership implements DtlsClusterConnector.ClusterNode
         if (c == null || !c.isRunning()) {
             return;
         }
+        long now = nanos.getAsLong();
         for (int peer : wanted) {
             InetSocketAddress known = addresses.get(peer);
-            if (known != null && !fresh(known) && alive.remove(peer)) {
+            boolean fresh = known != null && fresh(known);
+            if (known != null && !fresh && alive.remove(peer)) {
                 LOG.warnf("cluster: replica %d at %s is silent; records for its devices are dropped until it answers",
                         peer, known);
             }
+            // one side starts the handshake, so that two crossing handshakes never leave the replicas with
+            // different sessions (and so different MAC keys): the lower node id at once; a silent replica (restarted,
+            // its session gone) gets a new handshake, from the lower node id first
+            long silent = now - silentSince.computeIfAbsent(peer, p -> now);
+            org.eclipse.californium.elements.MapBasedEndpointContext.Attributes mode;
+            if (fresh) {
+                mode = DtlsEndpointContext.ATTRIBUTE_HANDSHAKE_MODE_NONE;
+            } else if (silent > (node < peer ? 2 : 4) * heartbeatNanos) {
+                mode = DtlsEndpointContext.ATTRIBUTE_HANDSHAKE_MODE_FORCE;
+            } else {
+                mode = node < peer ? DtlsEndpointContext.ATTRIBUTE_HANDSHAKE_MODE_AUTO
+                        : DtlsEndpointContext.ATTRIBUTE_HANDSHAKE_MODE_NONE;
+            }
             peers.resolve(peer).ifPresent(address -> send(c, address, HEARTBEAT,
-                    new MapBasedEndpointContext(address, null, DtlsEndpointContext.ATTRIBUTE_HANDSHAKE_MODE_AUTO)));
+                    new MapBasedEndpointContext(address, null, mode)));
         }
     }
 
@@ -125,6 +142,7 @@ public final class ClusterMembership implements DtlsClusterConnector.ClusterNode
         }
         InetSocketAddress from = data.getInetSocketAddress();
         heardAt.put(from, nanos.getAsLong());
+        silentSince.put(peer, nanos.getAsLong());
         InetSocketAddress before = addresses.put(peer, from);
         if (before != null && !before.equals(from)) {
             heardAt.remove(before);
