@@ -44,5 +44,13 @@ public interface StateConfig {
          */
         @WithDefault("5m")
         Duration registrationGrace();
+
+        /**
+         * How often a gateway asks the server which of the registrations it holds in memory another gateway
+         * (replica) took over since, and drops those. A shorter interval ends sooner the window in which two
+         * replicas hold one device; each check is one script per 500 registrations held. Default 2 s.
+         */
+        @WithDefault("2s")
+        Duration ownershipCheckInterval();
     }
 }

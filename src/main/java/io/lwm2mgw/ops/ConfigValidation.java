@@ -109,6 +109,10 @@ public class ConfigValidation {
             problems.add("gateway.state.redis.registration-grace: " + state.redis().registrationGrace()
                     + " must not be negative");
         }
+        if (state.redis().ownershipCheckInterval().isNegative() || state.redis().ownershipCheckInterval().isZero()) {
+            problems.add("gateway.state.redis.ownership-check-interval: " + state.redis().ownershipCheckInterval()
+                    + " must be positive");
+        }
     }
 
     private static void kafkaTopics(List<String> problems, GatewayConfig.KafkaConfig kafka) {

@@ -9,6 +9,9 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
+import org.eclipse.leshan.core.util.Hex;
 import org.eclipse.leshan.core.Destroyable;
 import org.eclipse.leshan.core.Startable;
 import org.eclipse.leshan.core.Stoppable;
@@ -32,6 +35,12 @@ import org.jboss.logging.Logger;
  * themselves). At start the
  * snapshots are read back before the server serves anyone, so devices need not register again and their
  * notifications still match the observations by token. Stopping writes what is pending.
+ *
+ * <p>On a backend shared by several gateways ({@link RegistrationSnapshots#shared()}), an Update, De-register
+ * or notification for a registration this gateway does not hold takes it over from the backend: it becomes
+ * this gateway's, served on this gateway's own endpoint (its endpoint URI and its observations' are
+ * rewritten), observations included, so the device goes on without registering again. A registration another
+ * gateway took over is dropped from memory, without an event, by {@link #releaseMoved()}.
  */
 final class DurableRegistrationStore implements RegistrationStore, Startable, Stoppable, Destroyable {
 
@@ -42,6 +51,10 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private final RegistrationCodec codec;
     private final RetriedWrites writes;
     private final String owner;
+    /** This gateway's server endpoints by scheme, once the server is bound (see {@link #serveOn}). */
+    private volatile java.util.function.Supplier<Collection<EndpointUri>> local = java.util.List::of;
+    private volatile java.util.concurrent.ScheduledExecutorService sweeper;
+    private volatile Consumer<Registration> takenOver = reg -> { };
     /** Registrations held, kept here so that a Register can be checked against the cap without a scan. */
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -159,7 +172,11 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public Registration getRegistration(String registrationId) {
-        return memory.getRegistration(registrationId);
+        Registration held = memory.getRegistration(registrationId);
+        if (held != null || !snapshots.shared()) {
+            return held;
+        }
+        return adopt(() -> snapshots.takeOver(registrationId)) ? memory.getRegistration(registrationId) : null;
     }
 
     @Override
@@ -189,7 +206,116 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public Observation getObservation(ObservationIdentifier observationId) {
-        return memory.getObservation(observationId);
+        Observation held = memory.getObservation(observationId);
+        if (held != null || !snapshots.shared()) {
+            return held;
+        }
+        return adopt(() -> snapshots.takeOverByToken(Hex.encodeHexString(observationId.getBytes())))
+                ? memory.getObservation(observationId) : null;
+    }
+
+    /**
+     * The endpoints this gateway serves (after the server bound them): a registration taken over from another
+     * gateway is served on the one of its scheme. {@code takenOver} hears of each registration taken over.
+     */
+    void serveOn(java.util.function.Supplier<Collection<EndpointUri>> endpoints, Consumer<Registration> takenOver) {
+        this.local = endpoints;
+        this.takenOver = takenOver;
+    }
+
+    /** On a shared backend, runs {@link #releaseMoved()} every {@code interval} until the store stops. */
+    void releaseMovedEvery(java.time.Duration interval) {
+        if (!snapshots.shared()) {
+            return;
+        }
+        java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "registration-ownership");
+                    t.setDaemon(true);
+                    return t;
+                });
+        s.scheduleWithFixedDelay(this::releaseMoved, interval.toMillis(), interval.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        sweeper = s;
+    }
+
+    private EndpointUri servedOn(EndpointUri stored) {
+        for (EndpointUri mine : local.get()) {
+            if (mine.getScheme().equals(stored.getScheme())) {
+                return mine;
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * Drops from memory, without an event, every registration another gateway holds now in the backend
+     * (it took the device over, or the device registered again there). Returns how many.
+     */
+    int releaseMoved() {
+        java.util.List<String> held = new java.util.ArrayList<>();
+        memory.getAllRegistrations().forEachRemaining(reg -> held.add(reg.getId()));
+        java.util.Set<String> moved;
+        try {
+            moved = held.isEmpty() ? java.util.Set.of() : snapshots.movedAway(held);
+        } catch (IOException e) {
+            LOG.warnf("could not check which registrations moved to other gateways: %s", e.getMessage());
+            return 0;
+        }
+        int released = 0;
+        for (String id : moved) {
+            Deregistration gone = memory.removeRegistration(id);
+            if (gone != null) {
+                count.decrementAndGet();
+                released++;
+                LOG.infof("registration %s of %s moved to another gateway, dropped here", id,
+                        gone.getRegistration().getEndpoint());
+            }
+        }
+        return released;
+    }
+
+    @FunctionalInterface
+    private interface Lookup {
+        Optional<RegistrationSnapshots.Taken> find() throws IOException;
+    }
+
+    /** Takes over what {@code lookup} finds; false when the backend has nothing (or cannot be reached). */
+    private boolean adopt(Lookup lookup) {
+        Optional<RegistrationSnapshots.Taken> taken;
+        try {
+            taken = lookup.find();
+        } catch (IOException e) {
+            LOG.warnf("could not look for a registration held by another gateway: %s", e.getMessage());
+            return false;
+        }
+        if (taken.isEmpty()) {
+            return false;
+        }
+        RegistrationCodec.Snapshot snapshot;
+        try {
+            snapshot = codec.decode(taken.get().content(), this::servedOn);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("a registration taken over from %s is unreadable (the device registers again): %s",
+                    taken.get().formerOwner(), e.getMessage());
+            return false;
+        }
+        Registration registration = snapshot.registration();
+        Deregistration replaced = memory.addRegistration(registration);
+        if (replaced == null) {
+            count.incrementAndGet();
+        } else if (!replaced.getRegistration().getId().equals(registration.getId())) {
+            changed(replaced.getRegistration().getId());
+        }
+        for (Observation observation : snapshot.observations()) {
+            memory.addObservation(registration.getId(), observation, false);
+        }
+        changed(registration.getId()); // stored again with this gateway's endpoint
+        LOG.infof("took over registration %s of %s%s with %d observations", registration.getId(),
+                registration.getEndpoint(), taken.get().formerOwner().isEmpty() ? ""
+                        : " from " + taken.get().formerOwner(), snapshot.observations().size());
+        takenOver.accept(registration);
+        return true;
     }
 
     @Override
@@ -204,14 +330,23 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public void stop() {
+        stopSweeper();
         memory.stop();
         flush();
     }
 
     @Override
     public void destroy() {
+        stopSweeper();
         memory.destroy();
         flush();
+    }
+
+    private void stopSweeper() {
+        java.util.concurrent.ScheduledExecutorService s = sweeper;
+        if (s != null) {
+            s.shutdownNow();
+        }
     }
 
     /** Writes what is pending and stops the writer; later changes are written at once. */
@@ -241,8 +376,10 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         if (snapshot.isPresent()) {
             Instant expiresAt = registration.getLastUpdate().toInstant()
                     .plusSeconds(registration.getLifeTimeInSec());
+            java.util.List<String> tokens = memory.getObservations(registrationId).stream()
+                    .map(o -> Hex.encodeHexString(o.getId().getBytes())).toList();
             snapshots.save(new RegistrationSnapshots.Snapshot(registrationId, registration.getEndpoint(), owner,
-                    expiresAt, snapshot.get()));
+                    expiresAt, snapshot.get(), tokens));
         } else {
             snapshots.delete(registrationId);
         }

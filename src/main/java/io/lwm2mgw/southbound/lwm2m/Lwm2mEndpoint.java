@@ -117,6 +117,9 @@ public class Lwm2mEndpoint implements DevicePort {
         DeviceLifecycleListener lifecycle = new DeviceLifecycleListener(bus::publish, autoObserve, clock);
         // restored registrations are live ones: their presence changes are published like any other's
         registrations.getAllRegistrations().forEachRemaining(lifecycle::restored);
+        registrations.serveOn(() -> leshan.getEndpoints().stream().map(LwM2mServerEndpoint::getURI).toList(),
+                lifecycle::restored);
+        registrations.releaseMovedEvery(config.state().redis().ownershipCheckInterval());
         leshan.getRegistrationService().addListener(lifecycle);
         leshan.getPresenceService().addListener(lifecycle);
         leshan.getObservationService().addListener(notifications);

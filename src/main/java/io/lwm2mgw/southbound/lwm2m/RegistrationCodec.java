@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.eclipse.leshan.core.LwM2m;
 import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.link.DefaultLinkSerializer;
@@ -71,7 +72,7 @@ final class RegistrationCodec {
         if (identity == null) {
             return Optional.empty();
         }
-        // the owner is read by no one yet: replicas sharing one store will (decode ignores it)
+        // the backend keeps the owner beside the snapshot, where it changes on a take-over; this copy is informative
         ObjectNode root = mapper.createObjectNode().put("format", FORMAT).put("owner", owner);
         ObjectNode reg = root.putObject("registration");
         reg.put("id", registration.getId()).put("endpoint", registration.getEndpoint());
@@ -107,6 +108,14 @@ final class RegistrationCodec {
     }
 
     Snapshot decode(byte[] snapshot) throws IOException {
+        return decode(snapshot, UnaryOperator.identity());
+    }
+
+    /**
+     * Decodes with every server endpoint URI (the registration's and its observations') passed through
+     * {@code endpoint}: a gateway taking over another's registration serves it on its own endpoint.
+     */
+    Snapshot decode(byte[] snapshot, UnaryOperator<EndpointUri> endpoint) throws IOException {
         JsonNode root = mapper.readTree(snapshot);
         if (root.path("format").asInt() != FORMAT) {
             throw new IOException("unknown snapshot format " + root.path("format"));
@@ -118,7 +127,7 @@ final class RegistrationCodec {
         LwM2mIdentity id = identity(identity, address);
         LwM2mPeer peer = new IpPeer(address, id);
         Registration.Builder builder = new Registration.Builder(reg.path("id").asText(), reg.path("endpoint").asText(),
-                peer, uri(reg.path("endpointUri")));
+                peer, endpoint.apply(uri(reg.path("endpointUri"))));
         EnumSet<BindingMode> binding = EnumSet.noneOf(BindingMode.class);
         reg.path("binding").forEach(b -> binding.add(BindingMode.valueOf(b.asText())));
         Set<ContentFormat> formats = new HashSet<>();
@@ -149,7 +158,7 @@ final class RegistrationCodec {
                 .customRegistrationData(strings(reg.path("customData")));
         List<Observation> observations = new ArrayList<>();
         for (JsonNode o : root.path("observations")) {
-            observations.add(observation(o, reg.path("id").asText()));
+            observations.add(observation(o, reg.path("id").asText(), endpoint));
         }
         return new Snapshot(builder.build(), observations);
     }
@@ -217,8 +226,8 @@ final class RegistrationCodec {
         return node;
     }
 
-    private Observation observation(JsonNode node, String registrationId) {
-        ObservationIdentifier id = new ObservationIdentifier(uri(node.path("endpointUri")),
+    private Observation observation(JsonNode node, String registrationId, UnaryOperator<EndpointUri> endpoint) {
+        ObservationIdentifier id = new ObservationIdentifier(endpoint.apply(uri(node.path("endpointUri"))),
                 Hex.decodeHex(node.path("token").asText().toCharArray()));
         Map<String, String> context = strings(node.path("context"));
         Map<String, String> protocolData = strings(node.path("protocolData"));

@@ -47,6 +47,16 @@ final class EmbeddedRegistrationSnapshots implements RegistrationSnapshots {
         return engine.map(MAP);
     }
 
+    /** What the engine has: a private engine holds nothing its gateway does not also hold in memory. */
+    @Override
+    public java.util.Optional<Taken> takeOver(String registrationId) throws IOException {
+        try {
+            return java.util.Optional.ofNullable(snapshots().get(registrationId)).map(s -> new Taken(s, ""));
+        } catch (MVStoreException e) {
+            throw new IOException(MvStoreEngine.reason(e), e);
+        }
+    }
+
     @Override
     public Map<String, byte[]> loadAll() throws IOException {
         try {

@@ -15,6 +15,11 @@ record RedisKeys(String prefix) {
         return prefix + ":endpoint:" + endpoint;
     }
 
+    /** The registration id holding the observation with this token (hex). */
+    String token(String token) {
+        return prefix + ":token:" + token;
+    }
+
     String queue(String endpoint) {
         return prefix + ":queue:" + endpoint;
     }
