@@ -88,22 +88,14 @@ class NotificationFlowTest extends BrokerFlowTest {
     void notifications_and_registrations_are_counted_in_the_prometheus_metrics() throws Exception {
         try (TestDevice device = givenDevice("metrics-1").withTemperature().registeredAt(port)) {
             await().atMost(WAIT).until(() -> !mqtt.on("lwm2m/metrics-1/data/3303").isEmpty());
-            String body = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(metrics.toURI()).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metricValue(body, "lwm2m_notifications_total")).isGreaterThanOrEqualTo(2);
-            assertThat(metricValue(body, "lwm2m_registrations_total")).isGreaterThanOrEqualTo(1);
-            assertThat(metricValue(body, "lwm2m_devices_registered")).isGreaterThanOrEqualTo(1);
-            assertThat(metricValue(body, "northbound_connected{sink=\"mqtt\"}")).isEqualTo(1);
+            String body = PrometheusScrape.body(metrics);
+            assertThat(PrometheusScrape.value(body, "lwm2m_notifications_total")).isGreaterThanOrEqualTo(2);
+            assertThat(PrometheusScrape.value(body, "lwm2m_registrations_total")).isGreaterThanOrEqualTo(1);
+            assertThat(PrometheusScrape.value(body, "lwm2m_devices_registered")).isGreaterThanOrEqualTo(1);
+            assertThat(PrometheusScrape.value(body, "northbound_connected{sink=\"mqtt\"}")).isEqualTo(1);
             assertThat(body).contains("northbound_buffer_depth{sink=\"kafka\"}")
                     .contains("northbound_dropped_total{sink=\"mqtt\"}");
         }
-    }
-
-    private static double metricValue(String body, String series) {
-        return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
-                .orElseThrow(() -> new AssertionError(series + " not in /q/metrics"));
     }
 
     @Test

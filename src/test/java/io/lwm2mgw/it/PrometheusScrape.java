@@ -7,7 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** One scrape of a gateway's {@code /q/metrics}, read as Prometheus does. */
+/** A gateway's {@code /q/metrics}, read as Prometheus does. */
 final class PrometheusScrape {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -15,11 +15,24 @@ final class PrometheusScrape {
     private PrometheusScrape() {
     }
 
-    /** The sum of every series of {@code name} (all label sets); 0 when the gateway has none. */
-    static double value(URL metrics, String name) throws IOException, InterruptedException, URISyntaxException {
-        String body = HTTP.send(HttpRequest.newBuilder(metrics.toURI()).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    /** One scrape: the whole exposition text. */
+    static String body(URL metrics) throws IOException, InterruptedException, URISyntaxException {
+        return HTTP.send(HttpRequest.newBuilder(metrics.toURI()).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /**
+     * The value of one series of a scrape, named with its labels as the exposition writes them
+     * ({@code northbound_connected{sink="mqtt"}}); fails when the scrape has no such series.
+     */
+    static double value(String body, String series) {
+        return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError(series + " not in /q/metrics"));
+    }
+
+    /** The value of one series in a fresh scrape of {@code metrics}. */
+    static double value(URL metrics, String series) throws IOException, InterruptedException, URISyntaxException {
+        return value(body(metrics), series);
     }
 }
