@@ -64,7 +64,7 @@ class HostileCommandIT {
         try (TestDevice device = givenDevice("poison-1").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/poison-1/results/+");
                 MqttProbe status = new MqttProbe(Mosquitto.port(), STATUS)) {
-            await().atMost(WAIT).until(() -> status.last(STATUS).map(m -> m.text().equals("online")).orElse(false));
+            awaitOnline(status);
 
             Mosquitto.publish(Mosquitto.port(), "lwm2m/poison-1/commands/read", "{\"id\":\"bad\",\"path\":\"/3/0/0\"}",
                     "-D", "publish", "response-topic", "lwm2m/+/x");
@@ -88,7 +88,7 @@ class HostileCommandIT {
         try (TestDevice device = givenDevice("poison-2").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/poison-2/results/+");
                 MqttProbe status = new MqttProbe(Mosquitto.port(), STATUS)) {
-            await().atMost(WAIT).until(() -> status.last(STATUS).map(m -> m.text().equals("online")).orElse(false));
+            awaitOnline(status);
 
             PROXY.close();
             await().atMost(WAIT).until(() -> status.last(STATUS).map(m -> m.text().equals("offline")).orElse(false));
@@ -110,6 +110,7 @@ class HostileCommandIT {
         try (TestDevice device = givenDevice("reply-1").registeredAt(PackagedAppResource.coapPort());
                 MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/reply-1/results/+");
                 MqttProbe elsewhere = new MqttProbe(Mosquitto.port(), "#")) {
+            awaitOnline(elsewhere);
             String read = "lwm2m/reply-1/commands/read";
             Mosquitto.publish(Mosquitto.port(), read, "{\"id\":\"r-1\",\"path\":\"/3/0/0\"}",
                     "-D", "publish", "response-topic", "lwm2m/victim/events/registered");
@@ -140,7 +141,9 @@ class HostileCommandIT {
     @Test
     void a_command_on_an_undecodable_topic_or_with_an_endless_timeout_gets_one_invalid_result() {
         try (TestDevice device = givenDevice("edge-1").registeredAt(PackagedAppResource.coapPort());
-                MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/+/results/+")) {
+                MqttProbe results = new MqttProbe(Mosquitto.port(), "lwm2m/+/results/+");
+                MqttProbe status = new MqttProbe(Mosquitto.port(), STATUS)) {
+            awaitOnline(status);
             Mosquitto.publish(Mosquitto.port(), "lwm2m/%ZZ/commands/read", "{\"id\":\"zz\",\"path\":\"/3/0/0\"}");
             Mosquitto.publish(Mosquitto.port(), "lwm2m/edge-1/commands/read",
                     "{\"id\":\"long\",\"path\":\"/3/0/0\",\"timeout\":1e308}");
@@ -153,5 +156,14 @@ class HostileCommandIT {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> results.all().size() == 2);
         }
+    }
+
+    /**
+     * A command published before the gateway's first connection has subscribed is dropped by the broker (there is
+     * no session to keep it in yet): wait for the retained {@code online}, which the gateway publishes right after
+     * its SUBSCRIBE on the same connection, so the broker has taken the subscription by then.
+     */
+    private static void awaitOnline(MqttProbe probe) {
+        await().atMost(WAIT).until(() -> probe.last(STATUS).map(m -> m.text().equals("online")).orElse(false));
     }
 }
