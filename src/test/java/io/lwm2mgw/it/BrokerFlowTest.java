@@ -18,6 +18,7 @@ abstract class BrokerFlowTest {
     protected MqttProbe mqtt;
     protected KafkaProbe kafka;
     protected int port;
+    private ContractTaps taps;
 
     /** The Kafka topics this test reads. */
     protected abstract String[] kafkaTopics();
@@ -25,18 +26,13 @@ abstract class BrokerFlowTest {
     @BeforeEach
     void probes() {
         port = lwm2m.boundPort().orElseThrow();
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), kafkaTopics());
+        taps = ContractTaps.open(kafkaTopics());
+        mqtt = taps.mqtt();
+        kafka = taps.kafka();
     }
 
     @AfterEach
     void everything_published_meets_the_contract() throws InterruptedException {
-        try {
-            Contract.assertEveryMqttMessage(mqtt.all());
-            Contract.assertEveryKafkaRecord(kafka.all());
-        } finally {
-            mqtt.close();
-            kafka.close();
-        }
+        taps.assertContractAndClose();
     }
 }

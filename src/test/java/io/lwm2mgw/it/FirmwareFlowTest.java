@@ -5,24 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.sun.net.httpserver.HttpServer;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP;
@@ -38,25 +30,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @WithTestResource(BrokersResource.class)
 class FirmwareFlowTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = FirmwareRig.WAIT;
 
     @Inject
     Lwm2mEndpoint lwm2m;
 
+    private FirmwareRig rig;
     private MqttProbe mqtt;
-    private Mqtt5BlockingClient app;
-    private HttpServer http;
-    private final AtomicInteger downloads = new AtomicInteger();
     private TestDevice device;
 
     @BeforeEach
     void setUp() throws IOException {
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())
-                .serverHost("127.0.0.1").serverPort(TestBrokers.mqttPort()).buildBlocking();
-        app.connect();
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.start();
+        rig = new FirmwareRig();
+        mqtt = rig.mqtt();
     }
 
     @AfterEach
@@ -64,9 +50,7 @@ class FirmwareFlowTest {
         if (device != null) {
             device.close();
         }
-        http.stop(0);
-        app.disconnect();
-        mqtt.close();
+        rig.close();
     }
 
     private TestDevice device(FirmwareBehaviour behaviour) {
@@ -75,26 +59,8 @@ class FirmwareFlowTest {
         return device;
     }
 
-    /** Serves the image over HTTP at a fresh path and returns its URL. */
-    private String serve(byte[] image) {
-        String path = "/images/" + UUID.randomUUID() + ".bin";
-        http.createContext(path, exchange -> {
-            downloads.incrementAndGet();
-            exchange.sendResponseHeaders(200, image.length);
-            exchange.getResponseBody().write(image);
-            exchange.close();
-        });
-        return "http://127.0.0.1:" + http.getAddress().getPort() + path;
-    }
-
     private JsonNode update(String json) {
-        String id = "fw-" + UUID.randomUUID();
-        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/firmware-update").qos(MqttQos.AT_LEAST_ONCE)
-                .payload(("{\"id\":\"" + id + "\"," + json + "}").getBytes(StandardCharsets.UTF_8)).send();
-        String topic = "lwm2m/" + device.endpoint() + "/results/firmware-update";
-        await().atMost(WAIT).until(() -> mqtt.on(topic).stream().anyMatch(m -> id.equals(m.json().path("id").asText())));
-        return mqtt.on(topic).stream().filter(m -> id.equals(m.json().path("id").asText())).findFirst().orElseThrow()
-                .json();
+        return rig.update(device.endpoint(), "fw-" + UUID.randomUUID(), json);
     }
 
     private List<String> steps() {
@@ -131,15 +97,12 @@ class FirmwareFlowTest {
         device(new FirmwareBehaviour().answeringBlocksAfter(Duration.ofMillis(20)));
         byte[] image = TestFirmwareImages.valid("2.0.1", 16_000);
         String id = "fw-" + UUID.randomUUID();
-        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/firmware-update").qos(MqttQos.AT_LEAST_ONCE)
-                .payload(("{\"id\":\"" + id + "\"," + inline(image) + ",\"method\":\"push\"}")
-                        .getBytes(StandardCharsets.UTF_8)).send();
+        rig.command(device.endpoint(), "firmware-update",
+                "{\"id\":\"" + id + "\"," + inline(image) + ",\"method\":\"push\"}");
         await().atMost(WAIT).until(() -> device.firmware().blockBytesReceived() > 0);
 
         for (int i = 0; i < 5; i++) {
-            app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/read").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(("{\"id\":\"r-" + i + "-" + id + "\",\"path\":\"/3/0/0\"}")
-                            .getBytes(StandardCharsets.UTF_8)).send();
+            rig.command(device.endpoint(), "read", "{\"id\":\"r-" + i + "-" + id + "\",\"path\":\"/3/0/0\"}");
         }
 
         String reads = "lwm2m/" + device.endpoint() + "/results/read";
@@ -157,14 +120,14 @@ class FirmwareFlowTest {
     void a_pulled_update_downloads_once_checks_the_digest_and_is_polled_when_observe_is_refused() throws Exception {
         device(new FirmwareBehaviour().pullOnly().refusingObserve());
         byte[] image = TestFirmwareImages.valid("3.1.0", 50_000);
-        String url = serve(image);
+        String url = rig.serve(image);
         String sha = HexFormat.of().formatHex(TestFirmwareImages.sha256(image));
 
         JsonNode result = update("\"image\":{\"url\":\"" + url + "\",\"sha256\":\"" + sha + "\"},\"method\":\"auto\"");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("success");
         assertThat(device.firmwareVersion()).isEqualTo("3.1.0");
-        assertThat(downloads.get()).isEqualTo(1);
+        assertThat(rig.downloads()).isEqualTo(1);
         String uri = device.firmware().lastUri;
         assertThat(uri).startsWith("coap://127.0.0.1:" + lwm2m.boundPort().orElseThrow() + "/fw/");
         assertThat(uri.substring(uri.lastIndexOf('/') + 1)).hasSizeGreaterThanOrEqualTo(22);
@@ -186,7 +149,7 @@ class FirmwareFlowTest {
         device(new FirmwareBehaviour().pushOnly());
         byte[] image = TestFirmwareImages.valid("4.0.0", 1024 * 1024);
 
-        JsonNode result = update("\"image\":{\"url\":\"" + serve(image) + "\"}");
+        JsonNode result = update("\"image\":{\"url\":\"" + rig.serve(image) + "\"}");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("success");
         assertThat(device.firmware().bytesReceived()).isEqualTo(image.length);
@@ -248,11 +211,10 @@ class FirmwareFlowTest {
         assertThat(update("\"image\":{\"url\":\"ftp://x/y\"}").get("error").asText()).contains("http or https");
         assertThat(update(inline(new byte[] {1}) + ",\"method\":\"carrier-pigeon\"").get("status").asText())
                 .isEqualTo("invalid");
-        JsonNode missing = update("\"image\":{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort()
-                + "/nothing-here\"}");
+        JsonNode missing = update("\"image\":{\"url\":\"" + rig.httpBase() + "/nothing-here\"}");
         assertThat(missing.get("status").asText()).isEqualTo("failed");
         assertThat(missing.get("error").asText()).contains("404");
-        JsonNode wrongDigest = update("\"image\":{\"url\":\"" + serve(TestFirmwareImages.valid("8", 500))
+        JsonNode wrongDigest = update("\"image\":{\"url\":\"" + rig.serve(TestFirmwareImages.valid("8", 500))
                 + "\",\"sha256\":\"" + "0".repeat(64) + "\"}");
         assertThat(wrongDigest.get("status").asText()).isEqualTo("failed");
         assertThat(wrongDigest.get("error").asText()).contains("sha256");

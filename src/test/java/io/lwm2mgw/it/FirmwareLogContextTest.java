@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.sun.net.httpserver.HttpServer;
 import io.lwm2mgw.southbound.lwm2m.Lwm2mEndpoint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -34,25 +27,18 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(BrokersResource.class)
 class FirmwareLogContextTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = FirmwareRig.WAIT;
 
     @Inject
     Lwm2mEndpoint lwm2m;
 
-    private MqttProbe mqtt;
-    private Mqtt5BlockingClient app;
-    private HttpServer http;
+    private FirmwareRig rig;
     private TestDevice device;
     private LogCapture logs;
 
     @BeforeEach
     void setUp() throws IOException {
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        app = MqttClient.builder().useMqttVersion5().identifier("app-" + UUID.randomUUID())
-                .serverHost("127.0.0.1").serverPort(TestBrokers.mqttPort()).buildBlocking();
-        app.connect();
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.start();
+        rig = new FirmwareRig();
     }
 
     @AfterEach
@@ -63,9 +49,7 @@ class FirmwareLogContextTest {
         if (device != null) {
             device.close();
         }
-        http.stop(0);
-        app.disconnect();
-        mqtt.close();
+        rig.close();
     }
 
     private void device(FirmwareBehaviour behaviour) {
@@ -75,12 +59,7 @@ class FirmwareLogContextTest {
     }
 
     private JsonNode update(String id, String json) {
-        app.publishWith().topic("lwm2m/" + device.endpoint() + "/commands/firmware-update").qos(MqttQos.AT_LEAST_ONCE)
-                .payload(("{\"id\":\"" + id + "\"," + json + "}").getBytes(StandardCharsets.UTF_8)).send();
-        String topic = "lwm2m/" + device.endpoint() + "/results/firmware-update";
-        await().atMost(WAIT).until(() -> mqtt.on(topic).stream().anyMatch(m -> id.equals(m.json().path("id").asText())));
-        return mqtt.on(topic).stream().filter(m -> id.equals(m.json().path("id").asText())).findFirst().orElseThrow()
-                .json();
+        return rig.update(device.endpoint(), id, json);
     }
 
     /** The firmware package's lines while the update ran, and anyone's that name it. */
@@ -101,16 +80,9 @@ class FirmwareLogContextTest {
     void a_pulled_update_that_is_polled_logs_every_step_with_its_command() {
         device(new FirmwareBehaviour().pullOnly().refusingObserve());
         byte[] image = TestFirmwareImages.valid("5.1.0", 30_000);
-        String path = "/images/" + UUID.randomUUID() + ".bin";
-        http.createContext(path, exchange -> {
-            exchange.sendResponseHeaders(200, image.length);
-            exchange.getResponseBody().write(image);
-            exchange.close();
-        });
         String id = "fw-log-" + UUID.randomUUID();
 
-        JsonNode result = update(id, "\"image\":{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort() + path
-                + "\"},\"method\":\"auto\"");
+        JsonNode result = update(id, "\"image\":{\"url\":\"" + rig.serve(image) + "\"},\"method\":\"auto\"");
 
         assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("success");
         await().atMost(WAIT).until(() -> aboutTheUpdate(id).stream().anyMatch(l -> l.message().contains(" ended ")));

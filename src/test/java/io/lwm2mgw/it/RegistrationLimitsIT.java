@@ -60,22 +60,18 @@ class RegistrationLimitsIT {
     private final int port = PackagedAppResource.coapPort();
     private MqttProbe mqtt;
     private KafkaProbe kafka;
+    private ContractTaps taps;
 
     @BeforeEach
     void probes() {
-        mqtt = new MqttProbe(TestBrokers.mqttPort());
-        kafka = new KafkaProbe(TestBrokers.kafkaBootstrap(), "lwm2m.events");
+        taps = ContractTaps.open("lwm2m.events");
+        mqtt = taps.mqtt();
+        kafka = taps.kafka();
     }
 
     @AfterEach
     void everything_published_meets_the_contract() throws InterruptedException {
-        try {
-            Contract.assertEveryMqttMessage(mqtt.all());
-            Contract.assertEveryKafkaRecord(kafka.all());
-        } finally {
-            mqtt.close();
-            kafka.close();
-        }
+        taps.assertContractAndClose();
     }
 
     private double metric(String name) throws Exception {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.config.GatewayConfig;
-import io.lwm2mgw.state.redis.RedisServerProcess;
+import io.lwm2mgw.state.redis.FreshRedis;
 import io.lwm2mgw.state.redis.RedisStateBackend;
 import io.lwm2mgw.storage.RetriedWrites;
 import io.lwm2mgw.storage.StoreHealth;
@@ -14,7 +14,6 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,12 +32,9 @@ import org.eclipse.leshan.core.request.BindingMode;
 import org.eclipse.leshan.core.peer.SocketIdentity;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.server.registration.Registration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateways (replicas) on one real redis-server: a registration one made is taken over by the other when
@@ -50,28 +46,12 @@ class RegistrationTakeOverTest {
     private static final EndpointUri ON_B = new EndpointUri("coap", "127.0.0.1", 25683);
     private static final byte[] TOKEN = {7, 7, 1, 2};
 
-    @TempDir
-    static Path folder;
-    private static RedisServerProcess redis;
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
 
     private final StoreHealth health = new StoreHealth();
     private final List<DurableRegistrationStore> stores = new ArrayList<>();
     private final List<Registration> takenOverOnB = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServerProcess.start(folder);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyServer() {
-        redis.call().call("FLUSHALL");
-    }
 
     @AfterEach
     void stopStores() {
@@ -84,7 +64,7 @@ class RegistrationTakeOverTest {
                 .withSources(new PropertiesConfigSource(Map.of("gateway.id", id, "gateway.state.backend", "redis"),
                         "takeover-test", 500))
                 .build().getConfigMapping(GatewayConfig.class);
-        RedisStateBackend backend = new RedisStateBackend(redis.call(), config, new ObjectMapper(), health,
+        RedisStateBackend backend = new RedisStateBackend(REDIS.server().call(), config, new ObjectMapper(), health,
                 Clock.systemUTC());
         DurableRegistrationStore store = new DurableRegistrationStore(new InMemoryRegistrationStore(),
                 backend.registrations(), new ObjectMapper(), new RetriedWrites("registrations", health,
@@ -118,7 +98,7 @@ class RegistrationTakeOverTest {
         a.addRegistration(registration("reg-1", "lamp-1"));
         a.addObservation("reg-1", observation("reg-1", ON_A), false);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.unwritten() == 0
-                && redis.call().call("EXISTS", "lwm2m:token:07070102").toInteger() == 1);
+                && REDIS.server().call().call("EXISTS", "lwm2m:token:07070102").toInteger() == 1);
         return a;
     }
 
@@ -136,15 +116,15 @@ class RegistrationTakeOverTest {
         assertThat(b.getObservations("reg-1")).singleElement()
                 .satisfies(o -> assertThat(o.getId().getEndpointUri()).isEqualTo(ON_B));
         assertThat(takenOverOnB).extracting(Registration::getId).containsExactly("reg-1");
-        assertThat(redis.call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-b");
-        assertThat(redis.call().call("SISMEMBER", "lwm2m:regs:gw-a", "reg-1").toInteger()).isZero();
+        assertThat(REDIS.server().call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-b");
+        assertThat(REDIS.server().call().call("SISMEMBER", "lwm2m:regs:gw-a", "reg-1").toInteger()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.unwritten() == 0
-                && redis.call().call("HGET", "lwm2m:reg:reg-1", "snapshot").toString().contains("25683"));
+                && REDIS.server().call().call("HGET", "lwm2m:reg:reg-1", "snapshot").toString().contains("25683"));
 
         assertThat(a.releaseMoved()).as("A drops what B took").isEqualTo(1);
         assertThat(a.getRegistrationByEndpoint("lamp-1")).isNull();
         assertThat(a.size()).isZero();
-        assertThat(redis.call().call("EXISTS", "lwm2m:reg:reg-1").toInteger())
+        assertThat(REDIS.server().call().call("EXISTS", "lwm2m:reg:reg-1").toInteger())
                 .as("A dropping it from memory leaves B's record alone").isEqualTo(1);
         assertThat(b.releaseMoved()).isZero();
         assertThat(gateway("gw-b", ON_B, new ArrayList<>()).restore()).as("B restores it after a restart")
@@ -176,8 +156,8 @@ class RegistrationTakeOverTest {
         a.removeRegistration("reg-1"); // and even a De-register it was sent late
         await().atMost(Duration.ofSeconds(10)).until(() -> a.unwritten() == 0);
 
-        assertThat(redis.call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-b");
-        assertThat(redis.call().call("GET", "lwm2m:endpoint:lamp-1").toString()).isEqualTo("reg-1");
+        assertThat(REDIS.server().call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-b");
+        assertThat(REDIS.server().call().call("GET", "lwm2m:endpoint:lamp-1").toString()).isEqualTo("reg-1");
         assertThat(b.getObservations("reg-1")).hasSize(1);
     }
 
@@ -192,7 +172,7 @@ class RegistrationTakeOverTest {
 
         assertThat(a.releaseMoved()).isEqualTo(1);
         assertThat(a.getRegistration("reg-1")).as("the replaced registration is not taken over again").isNull();
-        assertThat(redis.call().call("GET", "lwm2m:endpoint:lamp-1").toString()).isEqualTo("reg-2");
+        assertThat(REDIS.server().call().call("GET", "lwm2m:endpoint:lamp-1").toString()).isEqualTo("reg-2");
     }
 
     @Test
@@ -203,6 +183,6 @@ class RegistrationTakeOverTest {
         assertThat(b.getRegistration("no-such-id")).isNull();
         assertThat(b.getObservation(new ObservationIdentifier(ON_B, new byte[] {1}))).isNull();
         assertThat(takenOverOnB).isEmpty();
-        assertThat(redis.call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-a");
+        assertThat(REDIS.server().call().call("HGET", "lwm2m:reg:reg-1", "owner").toString()).isEqualTo("gw-a");
     }
 }

@@ -18,7 +18,6 @@ import io.lwm2mgw.storage.StoreHealth;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,11 +27,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The redis backend against a real redis-server: every kind of state, expiry, owner and atomic queues. */
 class RedisStateBackendTest {
@@ -40,26 +36,10 @@ class RedisStateBackendTest {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @TempDir
-    static Path folder;
-    private static RedisServerProcess redis;
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
 
     private final StoreHealth health = new StoreHealth();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServerProcess.start(folder);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyServer() {
-        redis.call().call("FLUSHALL");
-    }
 
     private static GatewayConfig config(String id, String... more) {
         Map<String, String> properties = new HashMap<>(Map.of("gateway.id", id, "gateway.state.backend", "redis",
@@ -74,7 +54,7 @@ class RedisStateBackendTest {
     }
 
     private RedisStateBackend backend(String id) {
-        return new RedisStateBackend(redis.call(), config(id), MAPPER, health, java.time.Clock.systemUTC());
+        return new RedisStateBackend(REDIS.server().call(), config(id), MAPPER, health, java.time.Clock.systemUTC());
     }
 
     private static CommandRequest command(String endpoint, String id, Instant receivedAt) {
@@ -99,15 +79,15 @@ class RedisStateBackendTest {
         backend("gw-b").registrations().save(snapshot("r2", "gw-b", later));
 
         assertThat(backend("gw-a").registrations().loadAll()).containsOnlyKeys("r1");
-        assertThat(redis.call().call("HGET", "lwm2m:reg:r2", "owner").toString()).isEqualTo("gw-b");
-        assertThat(redis.call().call("GET", "lwm2m:endpoint:ep-r2").toString()).isEqualTo("r2");
-        long ttl = redis.call().call("PTTL", "lwm2m:reg:r1").toLong();
+        assertThat(REDIS.server().call().call("HGET", "lwm2m:reg:r2", "owner").toString()).isEqualTo("gw-b");
+        assertThat(REDIS.server().call().call("GET", "lwm2m:endpoint:ep-r2").toString()).isEqualTo("r2");
+        long ttl = REDIS.server().call().call("PTTL", "lwm2m:reg:r1").toLong();
         assertThat(ttl).as("lifetime left plus the 2 s grace").isBetween(Duration.ofMinutes(5).toMillis() - 5_000,
                 Duration.ofMinutes(5).plusSeconds(2).toMillis());
 
         backend("gw-a").registrations().delete("r1");
         assertThat(backend("gw-a").registrations().loadAll()).isEmpty();
-        assertThat(redis.call().call("EXISTS", "lwm2m:endpoint:ep-r1").toInteger()).isZero();
+        assertThat(REDIS.server().call().call("EXISTS", "lwm2m:endpoint:ep-r1").toInteger()).isZero();
     }
 
     @Test
@@ -117,7 +97,7 @@ class RedisStateBackendTest {
 
         assertThat(registrations.loadAll()).containsOnlyKeys("short");
         await().atMost(Duration.ofSeconds(10)).until(() -> registrations.loadAll().isEmpty());
-        assertThat(redis.call().call("SCARD", "lwm2m:regs:gw-a").toInteger()).as("the index forgets it too")
+        assertThat(REDIS.server().call().call("SCARD", "lwm2m:regs:gw-a").toInteger()).as("the index forgets it too")
                 .isZero();
     }
 
@@ -157,7 +137,7 @@ class RedisStateBackendTest {
                 queued.remove(command("lamp-" + device, "c-" + i, T0));
             }
         }
-        assertThat(redis.call().call("SCARD", "lwm2m:queued-devices").toInteger()).isZero();
+        assertThat(REDIS.server().call().call("SCARD", "lwm2m:queued-devices").toInteger()).isZero();
     }
 
     @Test
@@ -176,12 +156,12 @@ class RedisStateBackendTest {
         assertThat(loaded.completed()).extracting(r -> r.id().orElseThrow()).containsExactly("c-3", "c-1", "c-4");
         assertThat(loaded.interrupted()).containsExactly(new LedgerStore.SentMark(EndpointName.of("lamp-1"),
                 "in-flight"));
-        assertThat(redis.call().call("HLEN", "lwm2m:ledger:results").toInteger()).isEqualTo(3);
+        assertThat(REDIS.server().call().call("HLEN", "lwm2m:ledger:results").toInteger()).isEqualTo(3);
     }
 
     @Test
     void campaigns_and_credentials_are_read_back_and_a_key_prefix_keeps_fleets_apart() throws Exception {
-        RedisStateBackend north = new RedisStateBackend(redis.call(), config("gw-a", "gateway.state.redis.key-prefix",
+        RedisStateBackend north = new RedisStateBackend(REDIS.server().call(), config("gw-a", "gateway.state.redis.key-prefix",
                 "north"), MAPPER, health, java.time.Clock.systemUTC());
         north.credentials().put(DeviceCredentials.psk("lamp-1", "id-1", new byte[] {1, 2}));
         north.credentials().put(DeviceCredentials.x509("lamp-2", "lamp-2"));
