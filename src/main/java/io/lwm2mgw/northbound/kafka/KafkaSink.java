@@ -82,17 +82,7 @@ public class KafkaSink implements EventSink {
             LOG.info("Kafka northbound off (set kafka.bootstrap.servers to turn it on)");
             return;
         }
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
-        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway");
-        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // keep retrying through an outage instead of failing records after the default two minutes
-        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(topics.maxBlock().toMillis()));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Map<String, Object> props = producerProperties(clientProperties, bootstrapServers.get(), topics.maxBlock());
         producer = new KafkaProducer<>(props);
         reachability = new KafkaReachability(props, List.of(
                 new KafkaReachability.TopicSpec(topics.statusTopic(), true),
@@ -108,6 +98,39 @@ public class KafkaSink implements EventSink {
         sender.setDaemon(true);
         sender.start();
         LOG.infof("Kafka northbound on, bootstrap servers %s", bootstrapServers.get());
+    }
+
+    /**
+     * The producer's configuration: the {@code kafka.*} client properties, then our defaults (idempotent,
+     * {@code acks=all}, 5 ms linger, a delivery timeout of a day so that records wait out an outage), the send's
+     * longest wait for metadata or buffer space, and the serializers. Public so that bench K1 configures Reactive
+     * Messaging's connector exactly like this sink.
+     */
+    public static Map<String, Object> producerProperties(Map<String, Object> clientProperties, String bootstrapServers,
+            Duration maxBlock) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway");
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // keep retrying through an outage instead of failing records after the default two minutes
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(maxBlock.toMillis()));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    /**
+     * One message as its Kafka record: the endpoint as key (none for a command that named no device), the JSON
+     * document as value (none for a campaign's tombstone), the CloudEvents attributes as {@code ce_*} headers
+     * (binary mode) and the content type. Public so that bench K1 sends exactly these records.
+     */
+    public static ProducerRecord<String, byte[]> record(OutboundMessage message, String topic) {
+        String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
+        byte[] value = message.channel() == OutboundMessage.Channel.CAMPAIGN_CLEARED ? null : message.payload();
+        return new ProducerRecord<>(topic, null, key, value, headers(message.cloudEvent()));
     }
 
     private void sendLoop() {
@@ -189,11 +212,7 @@ public class KafkaSink implements EventSink {
 
     /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
     private boolean send(OutboundQueue.Entry entry) {
-        OutboundMessage message = entry.message();
-        String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
-        byte[] value = message.channel() == OutboundMessage.Channel.CAMPAIGN_CLEARED ? null : message.payload();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(message), null, key, value,
-                headers(message.cloudEvent()));
+        ProducerRecord<String, byte[]> record = record(entry.message(), topic(entry.message()));
         try {
             if (!topicsWithMetadata.contains(record.topic())) {
                 // send() would accept the record and fail it later in its callback when the cluster is away:
