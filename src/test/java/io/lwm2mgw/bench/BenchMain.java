@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark suite ({@code scripts/bench}): runs scenarios S1-S8 against the packaged gateway with
- * real brokers the script started (mosquitto, single-node Kafka), prints a table of figures against the
+ * The benchmark suite ({@code scripts/bench}): runs scenarios S1-S9 against the packaged gateway (and K1, the
+ * two Kafka outbound paths, in a Quarkus test application) with real brokers the script started (mosquitto,
+ * single-node Kafka), prints a table of figures against the
  * issue's targets and writes them as JSON. Arguments are {@code --key value} pairs (see scripts/bench).
  */
 public final class BenchMain {
@@ -90,6 +91,7 @@ public final class BenchMain {
                     case "S6" -> Startup.run(ctx, bench);
                     case "S8" -> NotificationSoak.run(ctx, bench);
                     case "S9" -> SendFanIn.run(ctx, bench);
+                    case "K1" -> KafkaOutbound.run(ctx, bench);
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
             } catch (Exception e) {

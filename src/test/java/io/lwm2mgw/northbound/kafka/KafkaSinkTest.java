@@ -85,4 +85,27 @@ class KafkaSinkTest {
         assertThat(sink.droppedCount()).isEqualTo(1);
         assertThat(sink.bufferDepth()).isZero();
     }
+
+    @Test
+    void a_record_is_keyed_by_endpoint_with_cloud_events_headers() {
+        var record = KafkaSink.record(outbound("registered"), "lwm2m.events");
+
+        assertThat(record.topic()).isEqualTo("lwm2m.events");
+        assertThat(record.key()).isEqualTo("dev-1");
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("registered");
+        assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("lwm2m.registered");
+        assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("application/json");
+    }
+
+    @Test
+    void the_producer_is_idempotent_with_acks_from_all_and_a_5_ms_linger_unless_configured() {
+        Map<String, Object> props = KafkaSink.producerProperties(Map.of("linger.ms", "20"), "k:9092",
+                Duration.ofSeconds(5));
+
+        assertThat(props).containsEntry("bootstrap.servers", "k:9092").containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true").containsEntry("linger.ms", "20")
+                .containsEntry("max.block.ms", "5000");
+    }
 }
