@@ -1,0 +1,433 @@
+package io.lwm2mgw.state.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lwm2mgw.command.CommandContext;
+import io.lwm2mgw.command.ReplicaHandover;
+import io.lwm2mgw.domain.command.CommandRequest;
+import io.lwm2mgw.domain.command.CommandResult;
+import io.lwm2mgw.domain.command.CommandStatus;
+import io.lwm2mgw.domain.device.EndpointName;
+import io.lwm2mgw.storage.StoredCommands;
+import io.lwm2mgw.storage.StoredResults;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Commands across replicas on Redis. The replica that took a command (the taker) for a device registered with
+ * another (the owner, from the registration's key) puts it into the device's handover queue
+ * ({@code {prefix}:handover:{ep}} by id, {@code {prefix}:handover-order:{ep}} in order, the takers in
+ * {@code {prefix}:handover-takers:{ep}}, the device in {@code {prefix}:handover-devices}) and wakes the owner
+ * through its inbox list {@code {prefix}:inbox:{owner}}, which each replica reads with a blocking pop. The
+ * owner runs the command through its router; once its result is confirmed (or it is durably queued for a
+ * sleeping device) the owner removes it from the queue and tells every taker's inbox, and the takers
+ * acknowledge their sources. A command stays in the queue until an owner finished it, so one whose owner died
+ * runs on whichever replica the device reaches next ({@link #arrived}); a taker ends it {@code expired} after
+ * its ttl if none did. Every {@code gateway.state.redis.ownership-check-interval} each replica beats
+ * ({@link RedisReplicaLiveness}), drains the queues of the devices it holds and checks the commands it waits
+ * for, so a lost wake-up costs one interval. All Redis calls run on two threads of this class.
+ */
+final class RedisReplicaHandover implements ReplicaHandover {
+
+    private static final Logger LOG = Logger.getLogger(RedisReplicaHandover.class);
+
+    private static final String OWNER = """
+            local id = redis.call('GET', KEYS[1])
+            if not id then
+              return false
+            end
+            return redis.call('HGET', ARGV[1] .. id, 'owner')""";
+    /** KEYS: queue, order, devices, takers, owner's inbox; ARGV: id, stored, endpoint, taker, wake, inbox ms. */
+    private static final String HAND = """
+            local fresh = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+            if fresh == 1 then
+              redis.call('RPUSH', KEYS[2], ARGV[1])
+            end
+            redis.call('SADD', KEYS[3], ARGV[3])
+            redis.call('HSET', KEYS[4], ARGV[1], (redis.call('HGET', KEYS[4], ARGV[1]) or '') .. ARGV[4] .. ' ')
+            if ARGV[5] ~= '' then
+              redis.call('RPUSH', KEYS[5], ARGV[5])
+              redis.call('PEXPIRE', KEYS[5], ARGV[6])
+            end
+            return fresh""";
+    /** KEYS: queue, order, devices, takers; ARGV: id, endpoint, message to the takers, inbox prefix, inbox ms. */
+    private static final String REMOVE = """
+            local removed = redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('LREM', KEYS[2], 0, ARGV[1])
+            if redis.call('LLEN', KEYS[2]) == 0 then
+              redis.call('SREM', KEYS[3], ARGV[2])
+            end
+            local takers = redis.call('HGET', KEYS[4], ARGV[1]) or ''
+            redis.call('HDEL', KEYS[4], ARGV[1])
+            for taker in string.gmatch(takers, '%S+') do
+              redis.call('RPUSH', ARGV[4] .. taker, ARGV[3])
+              redis.call('PEXPIRE', ARGV[4] .. taker, ARGV[5])
+            end
+            return removed""";
+
+    /** One command this replica waits for, by the key of the ledger. */
+    private record Waiter(CommandRequest request, CommandContext context) { }
+
+    private final RedisCall redis;
+    private final RedisKeys keys;
+    private final String self;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Duration interval;
+    private final RedisReplicaLiveness liveness;
+    private final ScheduledExecutorService worker;
+    private final Thread inbox;
+    /** Guarded by the worker thread: commands taken here and handed over, by ledger key. */
+    private final Map<String, List<Waiter>> waiting = new HashMap<>();
+    /** Handed-over commands running here, by ledger key; touched on the worker and on result threads. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile Local local;
+    private volatile boolean stopped;
+
+    RedisReplicaHandover(RedisCall redis, RedisKeys keys, String self, ObjectMapper mapper, Clock clock,
+            Duration interval) {
+        this.redis = redis;
+        this.keys = keys;
+        this.self = self;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.interval = interval;
+        this.liveness = new RedisReplicaLiveness(redis, keys, self, interval, clock);
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "command-handover"));
+        this.inbox = daemon(this::readInbox, "command-inbox");
+    }
+
+    @Override
+    public boolean active() {
+        return true;
+    }
+
+    @Override
+    public void start(Local router) {
+        this.local = router;
+        liveness.beat();
+        worker.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        inbox.start();
+    }
+
+    @Override
+    public void route(CommandRequest request, CommandContext context) {
+        if (!onWorker(() -> handOver(request, context))) {
+            context.release();
+        }
+    }
+
+    @Override
+    public void arrived(EndpointName endpoint) {
+        onWorker(() -> drain(endpoint.value()));
+    }
+
+    @Override
+    public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        inbox.interrupt();
+        worker.execute(() -> {
+            waiting.values().forEach(list -> list.forEach(w -> w.context().release()));
+            waiting.clear();
+            liveness.leave();
+        });
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handOver(CommandRequest request, CommandContext context) {
+        String key = RedisLedgerStore.key(request.endpoint(), request.id());
+        try {
+            Optional<CommandResult> earlier = completed(key);
+            if (earlier.isPresent()) {
+                local.repeat(earlier.get(), request, context);
+                return;
+            }
+            String ep = request.endpoint().value();
+            Optional<String> owner = ownerOf(ep);
+            if (owner.isEmpty() || owner.get().equals(self)) {
+                local.run(request, context); // registered nowhere (not-registered), or here since
+                return;
+            }
+            boolean alive = liveness.alive(owner.get());
+            String wake = alive ? mapper.createObjectNode().put("run", ep).toString() : "";
+            redis.eval(HAND, new String[] {keys.handover(ep), keys.handoverOrder(ep), keys.handoverDevices(),
+                keys.handoverTakers(ep), keys.inbox(owner.get())}, request.id(), stored(request), ep, self, wake,
+                    String.valueOf(inboxMillis()));
+            waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(new Waiter(request, context));
+            if (alive) {
+                LOG.debugf("command %s for %s handed to replica %s, which holds the device", request.id(), ep,
+                        owner.get());
+            } else {
+                LOG.infof("command %s for %s waits in redis: replica %s, which held the device, is gone",
+                        request.id(), ep, owner.get());
+            }
+        } catch (RuntimeException e) {
+            // redis is unreachable: not handed over, not acknowledged; the source delivers it again
+            LOG.warnf("command %s for %s not handed over (redis: %s): left for redelivery", request.id(),
+                    request.endpoint(), e.getMessage());
+            context.release();
+        }
+    }
+
+    /** Runs, on this replica, the handed-over commands of a device it holds that are not running here yet. */
+    private void drain(String ep) {
+        Local router = local;
+        if (stopped || router == null || !router.isRegistered(EndpointName.of(ep))) {
+            return;
+        }
+        try {
+            for (Response idReply : redis.call("LRANGE", keys.handoverOrder(ep), "0", "-1")) {
+                String id = idReply.toString();
+                String key = RedisLedgerStore.key(EndpointName.of(ep), id);
+                if (running.contains(key)) {
+                    continue;
+                }
+                Response stored = redis.call("HGET", keys.handover(ep), id);
+                if (stored == null) {
+                    continue; // finished or withdrawn meanwhile
+                }
+                CommandRequest request = StoredCommands.read(mapper.readTree(stored.toString()));
+                Optional<CommandResult> earlier = completed(key);
+                if (earlier.isPresent()) {
+                    remove(ep, id, earlier);
+                    continue;
+                }
+                running.add(key);
+                CommandContext context = new OwnerContext(ep, id, key);
+                if (!request.command().idempotent() && !request.retry()
+                        && redis.call("HEXISTS", keys.ledger("sending"), key).toInteger() == 1) {
+                    router.interrupted(request, context);
+                } else {
+                    LOG.debugf("command %s for %s taken from redis: the device is held here", id, ep);
+                    router.run(request, context);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("handed-over commands for %s not read from redis: %s", ep, e.getMessage());
+        }
+    }
+
+    /** Every interval: the heartbeat, the queues of devices held here, the commands waited for. */
+    private void check() {
+        if (stopped) {
+            return;
+        }
+        liveness.beat();
+        try {
+            for (Response ep : redis.call("SMEMBERS", keys.handoverDevices())) {
+                drain(ep.toString());
+            }
+            for (String key : List.copyOf(waiting.keySet())) {
+                checkWaiting(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("handed-over commands not checked in redis: %s", e.getMessage());
+        }
+    }
+
+    private void checkWaiting(String key) {
+        List<Waiter> waiters = waiting.get(key);
+        CommandRequest request = waiters.get(0).request();
+        String ep = request.endpoint().value();
+        if (redis.call("HEXISTS", keys.handover(ep), request.id()).toInteger() == 0) {
+            settle(key, completed(key)); // finished (its message lost), or withdrawn by another taker
+            return;
+        }
+        boolean expired = clock.instant().isAfter(request.receivedAt().plus(request.ttl()));
+        Optional<String> owner = ownerOf(ep);
+        if ((expired || owner.isEmpty()) && remove(ep, request.id(), Optional.empty())) {
+            waiting.remove(key);
+            if (expired) {
+                LOG.infof("command %s for %s expired in redis: no replica held the device within its ttl",
+                        request.id(), ep);
+                local.answer(request, CommandResult.of(request, clock.instant(), CommandStatus.EXPIRED,
+                        "waited longer than its ttl of " + request.ttl().toSeconds()
+                                + " s for a replica holding the device"), waiters.get(0).context());
+                waiters.subList(1, waiters.size()).forEach(w -> w.context().acknowledge());
+            } else {
+                // the registration ended everywhere: answered here, as for any device not registered
+                waiters.forEach(w -> local.run(w.request(), w.context()));
+            }
+        }
+    }
+
+    /** Removes a command from its device's queue and tells its takers; whether it was still there. */
+    private boolean remove(String ep, String id, Optional<CommandResult> result) {
+        ObjectNode done = mapper.createObjectNode().put("done", ep).put("id", id);
+        result.ifPresent(r -> done.set("result", StoredResults.write(r)));
+        String message = done.toString();
+        Response removed = redis.eval(REMOVE, new String[] {keys.handover(ep), keys.handoverOrder(ep),
+            keys.handoverDevices(), keys.handoverTakers(ep)}, id, ep, message, keys.inbox(""),
+                String.valueOf(inboxMillis()));
+        return removed != null && removed.toInteger() == 1;
+    }
+
+    /** The takers acknowledge their sources, telling an HTTP requester the result first. */
+    private void settle(String key, Optional<CommandResult> result) {
+        List<Waiter> waiters = waiting.remove(key);
+        if (waiters == null) {
+            return;
+        }
+        for (Waiter w : waiters) {
+            try {
+                result.ifPresent(r -> w.context().published(r));
+                w.context().acknowledge();
+            } catch (RuntimeException e) {
+                LOG.errorf("acknowledging command %s failed: %s", w.request().id(), e.toString());
+            }
+        }
+    }
+
+    /** The inbox thread: blocking pops, each message handled on the worker. */
+    private void readInbox() {
+        boolean failing = false;
+        while (!stopped) {
+            try {
+                Response popped = redis.call("BLPOP", keys.inbox(self), "1");
+                failing = false;
+                if (popped != null && popped.size() == 2) {
+                    String message = popped.get(1).toString();
+                    onWorker(() -> handle(message));
+                }
+            } catch (RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                if (!failing) {
+                    LOG.warnf("replica inbox not read from redis: %s", e.getMessage());
+                    failing = true;
+                }
+                try {
+                    Thread.sleep(interval.toMillis()); // redis is away: try again in an interval
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void handle(String message) {
+        try {
+            JsonNode m = mapper.readTree(message);
+            if (m.has("run")) {
+                drain(m.get("run").asText());
+            } else if (m.has("done")) {
+                String key = RedisLedgerStore.key(EndpointName.of(m.get("done").asText()), m.get("id").asText());
+                settle(key, m.has("result") ? Optional.of(StoredResults.read(m.get("result"))) : Optional.empty());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("unreadable message in the replica inbox skipped: %s", e.getMessage());
+        }
+    }
+
+    /** A handed-over command run here: once its source would be acknowledged, its takers are told. */
+    private final class OwnerContext implements CommandContext {
+        private final String ep;
+        private final String id;
+        private final String key;
+        private volatile CommandResult last;
+
+        OwnerContext(String ep, String id, String key) {
+            this.ep = ep;
+            this.id = id;
+            this.key = key;
+        }
+
+        @Override
+        public void published(CommandResult result) {
+            last = result;
+        }
+
+        @Override
+        public void acknowledge() {
+            Optional<CommandResult> result = Optional.ofNullable(last);
+            Runnable finish = () -> {
+                try {
+                    remove(ep, id, result);
+                } catch (RuntimeException e) {
+                    LOG.warnf("command %s for %s ended, but not removed from redis: %s", id, ep, e.getMessage());
+                } finally {
+                    running.remove(key);
+                }
+            };
+            if (!onWorker(finish)) {
+                finish.run(); // stopping: told at once, so a taker does not wait for nothing
+            }
+        }
+
+        @Override
+        public void release() {
+            running.remove(key); // stays in redis for the replica that holds the device next
+        }
+    }
+
+    private Optional<String> ownerOf(String ep) {
+        Response owner = redis.eval(OWNER, new String[] {keys.endpoint(ep)}, keys.registration(""));
+        return owner == null ? Optional.empty() : Optional.of(owner.toString());
+    }
+
+    private Optional<CommandResult> completed(String key) {
+        Response stored = redis.call("HGET", keys.ledger("results"), key);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StoredResults.read(mapper.readTree(stored.toString())));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String stored(CommandRequest request) {
+        return StoredCommands.write(request).toString();
+    }
+
+    /** How long an inbox outlives its last message: a replica gone for longer never reads it. */
+    private long inboxMillis() {
+        return Math.max(60_000, interval.multipliedBy(30).toMillis());
+    }
+
+    private boolean onWorker(Runnable task) {
+        try {
+            worker.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf("replica handover step failed: %s", e.toString());
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
