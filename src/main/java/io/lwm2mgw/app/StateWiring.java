@@ -5,6 +5,7 @@ import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
 import io.lwm2mgw.command.ReplicaHandover;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.firmware.CampaignLease;
 import io.lwm2mgw.firmware.CampaignStore;
 import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
@@ -87,6 +88,12 @@ public class StateWiring {
     @Singleton
     ReplicaHandover handover(StateBackend backend) {
         return backend.handover();
+    }
+
+    @Produces
+    @Singleton
+    CampaignLease campaignLease(StateBackend backend) {
+        return backend.campaignLease();
     }
 
     @Produces
