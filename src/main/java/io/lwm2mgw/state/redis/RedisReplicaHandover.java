@@ -65,12 +65,18 @@ final class RedisReplicaHandover implements ReplicaHandover {
               redis.call('PEXPIRE', KEYS[5], ARGV[6])
             end
             return fresh""";
-    /** KEYS: queue, order, devices, takers; ARGV: id, endpoint, message to the takers, inbox prefix, inbox ms. */
+    /**
+     * KEYS: queue, order, devices, takers; ARGV: id, endpoint, message to the takers, inbox prefix, inbox ms,
+     * 'keep' to tell the takers but keep the command queued (it waits for a sleeping device at its owner).
+     */
     private static final String REMOVE = """
-            local removed = redis.call('HDEL', KEYS[1], ARGV[1])
-            redis.call('LREM', KEYS[2], 0, ARGV[1])
-            if redis.call('LLEN', KEYS[2]) == 0 then
-              redis.call('SREM', KEYS[3], ARGV[2])
+            local removed = 1
+            if ARGV[6] ~= 'keep' then
+              removed = redis.call('HDEL', KEYS[1], ARGV[1])
+              redis.call('LREM', KEYS[2], 0, ARGV[1])
+              if redis.call('LLEN', KEYS[2]) == 0 then
+                redis.call('SREM', KEYS[3], ARGV[2])
+              end
             end
             local takers = redis.call('HGET', KEYS[4], ARGV[1]) or ''
             redis.call('HDEL', KEYS[4], ARGV[1])
@@ -252,8 +258,10 @@ final class RedisReplicaHandover implements ReplicaHandover {
         List<Waiter> waiters = waiting.get(key);
         CommandRequest request = waiters.get(0).request();
         String ep = request.endpoint().value();
-        if (redis.call("HEXISTS", keys.handover(ep), request.id()).toInteger() == 0) {
-            settle(key, completed(key)); // finished (its message lost), or withdrawn by another taker
+        if (redis.call("HEXISTS", keys.handoverTakers(ep), request.id()).toInteger() == 0) {
+            // its owner told the takers (the message was lost): finished, or queued there; or another taker
+            // withdrew it
+            settle(key, completed(key));
             return;
         }
         boolean expired = clock.instant().isAfter(request.receivedAt().plus(request.ttl()));
@@ -276,12 +284,17 @@ final class RedisReplicaHandover implements ReplicaHandover {
 
     /** Removes a command from its device's queue and tells its takers; whether it was still there. */
     private boolean remove(String ep, String id, Optional<CommandResult> result) {
+        return remove(ep, id, result, false);
+    }
+
+    /** As {@link #remove}; with {@code keep} the takers are told but the command stays queued in Redis. */
+    private boolean remove(String ep, String id, Optional<CommandResult> result, boolean keep) {
         ObjectNode done = mapper.createObjectNode().put("done", ep).put("id", id);
         result.ifPresent(r -> done.set("result", StoredResults.write(r)));
         String message = done.toString();
         Response removed = redis.eval(REMOVE, new String[] {keys.handover(ep), keys.handoverOrder(ep),
             keys.handoverDevices(), keys.handoverTakers(ep)}, id, ep, message, keys.inbox(""),
-                String.valueOf(inboxMillis()));
+                String.valueOf(inboxMillis()), keep ? "keep" : "");
         return removed != null && removed.toInteger() == 1;
     }
 
@@ -343,12 +356,18 @@ final class RedisReplicaHandover implements ReplicaHandover {
         }
     }
 
-    /** A handed-over command run here: once its source would be acknowledged, its takers are told. */
+    /**
+     * A handed-over command run here: once its source would be acknowledged, its takers are told. A command
+     * acknowledged before its final result (queued for a sleeping device, a firmware update under way) stays in
+     * the device's queue in Redis until that result, so that if this replica dies first, the replica the device
+     * reaches next runs it.
+     */
     private final class OwnerContext implements CommandContext {
         private final String ep;
         private final String id;
         private final String key;
         private volatile CommandResult last;
+        private volatile boolean kept;
 
         OwnerContext(String ep, String id, String key) {
             this.ep = ep;
@@ -359,18 +378,29 @@ final class RedisReplicaHandover implements ReplicaHandover {
         @Override
         public void published(CommandResult result) {
             last = result;
+            if (kept && result.status().isFinal()) {
+                end(Optional.of(result), false);
+            }
         }
 
         @Override
         public void acknowledge() {
-            Optional<CommandResult> result = Optional.ofNullable(last);
+            CommandResult result = last;
+            boolean ended = result != null && result.status().isFinal();
+            kept = !ended;
+            end(Optional.ofNullable(result), !ended);
+        }
+
+        private void end(Optional<CommandResult> result, boolean keep) {
             Runnable finish = () -> {
                 try {
-                    remove(ep, id, result);
+                    remove(ep, id, result, keep);
                 } catch (RuntimeException e) {
-                    LOG.warnf("command %s for %s ended, but not removed from redis: %s", id, ep, e.getMessage());
+                    LOG.warnf("command %s for %s: redis not told (%s)", id, ep, e.getMessage());
                 } finally {
-                    running.remove(key);
+                    if (!keep) {
+                        running.remove(key);
+                    }
                 }
             };
             if (!onWorker(finish)) {

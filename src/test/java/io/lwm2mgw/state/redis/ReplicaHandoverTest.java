@@ -156,6 +156,36 @@ class ReplicaHandoverTest {
     }
 
     @Test
+    void a_command_queued_at_an_owner_that_dies_runs_where_the_sleeping_device_wakes_up_next() throws Exception {
+        Replica a = replica("gw-a");
+        Replica b = replica("gw-b");
+        Replica c = replica("gw-c");
+        b.holds("sensor-1");
+        b.devices.sleeping.add(EndpointName.of("sensor-1"));
+
+        Acks acks = new Acks();
+        a.router.submit(read("sensor-1", "c-1", Duration.ofMinutes(5)), acks.next());
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.count.get() == 1);
+        assertThat(b.published).as("queued at the owner").singleElement().extracting(CommandResult::status)
+                .isEqualTo(CommandStatus.QUEUED);
+        assertThat(redis.call().call("HEXISTS", "lwm2m:handover:sensor-1", "c-1").toInteger())
+                .as("kept in redis until its final result").isOne();
+
+        b.router.stop(); // gw-b is gone before the device wakes up; the device wakes up at gw-c
+        c.holds("sensor-1");
+        c.router.onEvent(new DeviceUpdated(Instant.now(), new DeviceStatus(EndpointName.of("sensor-1"),
+                io.lwm2mgw.domain.device.DeviceState.REGISTERED, "reg-sensor-1", "1.1", "UQ", 300, true,
+                "192.0.2.7:56830", Optional.empty(), Optional.empty(), List.of("/3/0")), Map.of()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.finals("c-1").size() == 1);
+        assertThat(b.finals("c-1")).isEmpty();
+        assertThat(c.devices.sent).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                redis.call().call("EXISTS", "lwm2m:handover:sensor-1").toInteger() == 0);
+        assertThat(acks.count.get()).isOne();
+    }
+
+    @Test
     void a_command_no_replica_takes_within_its_ttl_ends_expired_once() throws Exception {
         Replica a = replica("gw-a");
         register("lamp-1", "gw-dead");
@@ -254,6 +284,7 @@ class ReplicaHandoverTest {
     /** Registered devices answer every request at once with 2.05; any other is not registered. */
     private static final class Devices implements DevicePort {
         final Set<EndpointName> registered = ConcurrentHashMap.newKeySet();
+        final Set<EndpointName> sleeping = ConcurrentHashMap.newKeySet();
         final List<CommandRequest> sent = new CopyOnWriteArrayList<>();
 
         @Override
@@ -274,7 +305,7 @@ class ReplicaHandoverTest {
 
         @Override
         public boolean isSleeping(EndpointName endpoint) {
-            return false;
+            return sleeping.contains(endpoint);
         }
 
         @Override
