@@ -2,16 +2,13 @@ package io.lwm2mgw.state.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lwm2mgw.command.CommandContext;
 import io.lwm2mgw.command.ReplicaHandover;
 import io.lwm2mgw.domain.command.CommandRequest;
 import io.lwm2mgw.domain.command.CommandResult;
 import io.lwm2mgw.domain.command.CommandStatus;
 import io.lwm2mgw.domain.device.EndpointName;
-import io.lwm2mgw.storage.StoredCommands;
 import io.lwm2mgw.storage.StoredResults;
-import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +28,10 @@ import org.jboss.logging.Logger;
 /**
  * Commands across replicas on Redis. The replica that took a command (the taker) for a device registered with
  * another (the owner, from the registration's key) puts it into the device's handover queue
- * ({@code {prefix}:handover:{ep}} by id, {@code {prefix}:handover-order:{ep}} in order, the takers in
- * {@code {prefix}:handover-takers:{ep}}, the device in {@code {prefix}:handover-devices}) and wakes the owner
- * through its inbox list {@code {prefix}:inbox:{owner}}, which each replica reads with a blocking pop. The
- * owner runs the command through its router; once its result is confirmed (or it is durably queued for a
- * sleeping device) the owner removes it from the queue and tells every taker's inbox, and the takers
- * acknowledge their sources. A command stays in the queue until an owner finished it, so one whose owner died
+ * ({@link RedisHandoverQueues}) and wakes the owner through its inbox, which each replica reads with a blocking
+ * pop. The owner runs the command through its router; once its result is confirmed (or it is durably queued for
+ * a sleeping device, when it stays in the queue until its final result) the owner tells every taker's inbox,
+ * and the takers acknowledge their sources. A command stays in the queue until an owner finished it, so one whose owner died
  * runs on whichever replica the device reaches next ({@link #arrived}); a taker ends it {@code expired} after
  * its ttl if none did. Every {@code gateway.state.redis.ownership-check-interval} each replica beats
  * ({@link RedisReplicaLiveness}), drains the queues of the devices it holds and checks the commands it waits
@@ -46,53 +41,11 @@ final class RedisReplicaHandover implements ReplicaHandover {
 
     private static final Logger LOG = Logger.getLogger(RedisReplicaHandover.class);
 
-    private static final String OWNER = """
-            local id = redis.call('GET', KEYS[1])
-            if not id then
-              return false
-            end
-            return redis.call('HGET', ARGV[1] .. id, 'owner')""";
-    /** KEYS: queue, order, devices, takers, owner's inbox; ARGV: id, stored, endpoint, taker, wake, inbox ms. */
-    private static final String HAND = """
-            local fresh = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-            if fresh == 1 then
-              redis.call('RPUSH', KEYS[2], ARGV[1])
-            end
-            redis.call('SADD', KEYS[3], ARGV[3])
-            redis.call('HSET', KEYS[4], ARGV[1], (redis.call('HGET', KEYS[4], ARGV[1]) or '') .. ARGV[4] .. ' ')
-            if ARGV[5] ~= '' then
-              redis.call('RPUSH', KEYS[5], ARGV[5])
-              redis.call('PEXPIRE', KEYS[5], ARGV[6])
-            end
-            return fresh""";
-    /**
-     * KEYS: queue, order, devices, takers; ARGV: id, endpoint, message to the takers, inbox prefix, inbox ms,
-     * 'keep' to tell the takers but keep the command queued (it waits for a sleeping device at its owner).
-     */
-    private static final String REMOVE = """
-            local removed = 1
-            if ARGV[6] ~= 'keep' then
-              removed = redis.call('HDEL', KEYS[1], ARGV[1])
-              redis.call('LREM', KEYS[2], 0, ARGV[1])
-              if redis.call('LLEN', KEYS[2]) == 0 then
-                redis.call('SREM', KEYS[3], ARGV[2])
-              end
-            end
-            local takers = redis.call('HGET', KEYS[4], ARGV[1]) or ''
-            redis.call('HDEL', KEYS[4], ARGV[1])
-            for taker in string.gmatch(takers, '%S+') do
-              redis.call('RPUSH', ARGV[4] .. taker, ARGV[3])
-              redis.call('PEXPIRE', ARGV[4] .. taker, ARGV[5])
-            end
-            return removed""";
-
     /** One command this replica waits for, by the key of the ledger. */
     private record Waiter(CommandRequest request, CommandContext context) { }
 
-    private final RedisCall redis;
-    private final RedisKeys keys;
+    private final RedisHandoverQueues queues;
     private final String self;
-    private final ObjectMapper mapper;
     private final Clock clock;
     private final Duration interval;
     private final RedisReplicaLiveness liveness;
@@ -107,10 +60,8 @@ final class RedisReplicaHandover implements ReplicaHandover {
 
     RedisReplicaHandover(RedisCall redis, RedisKeys keys, String self, ObjectMapper mapper, Clock clock,
             Duration interval) {
-        this.redis = redis;
-        this.keys = keys;
+        this.queues = new RedisHandoverQueues(redis, keys, mapper, interval);
         this.self = self;
-        this.mapper = mapper;
         this.clock = clock;
         this.interval = interval;
         this.liveness = new RedisReplicaLiveness(redis, keys, self, interval, clock);
@@ -166,22 +117,19 @@ final class RedisReplicaHandover implements ReplicaHandover {
     private void handOver(CommandRequest request, CommandContext context) {
         String key = RedisLedgerStore.key(request.endpoint(), request.id());
         try {
-            Optional<CommandResult> earlier = completed(key);
+            Optional<CommandResult> earlier = queues.completed(request.endpoint(), request.id());
             if (earlier.isPresent()) {
                 local.repeat(earlier.get(), request, context);
                 return;
             }
             String ep = request.endpoint().value();
-            Optional<String> owner = ownerOf(ep);
+            Optional<String> owner = queues.ownerOf(ep);
             if (owner.isEmpty() || owner.get().equals(self)) {
                 local.run(request, context); // registered nowhere (not-registered), or here since
                 return;
             }
             boolean alive = liveness.alive(owner.get());
-            String wake = alive ? mapper.createObjectNode().put("run", ep).toString() : "";
-            redis.eval(HAND, new String[] {keys.handover(ep), keys.handoverOrder(ep), keys.handoverDevices(),
-                keys.handoverTakers(ep), keys.inbox(owner.get())}, request.id(), stored(request), ep, self, wake,
-                    String.valueOf(inboxMillis()));
+            queues.hand(request, self, alive ? owner : Optional.empty());
             waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(new Waiter(request, context));
             if (alive) {
                 LOG.debugf("command %s for %s handed to replica %s, which holds the device", request.id(), ep,
@@ -205,26 +153,22 @@ final class RedisReplicaHandover implements ReplicaHandover {
             return;
         }
         try {
-            for (Response idReply : redis.call("LRANGE", keys.handoverOrder(ep), "0", "-1")) {
-                String id = idReply.toString();
+            for (String id : queues.ids(ep)) {
                 String key = RedisLedgerStore.key(EndpointName.of(ep), id);
-                if (running.contains(key)) {
-                    continue;
+                Optional<CommandRequest> queued = running.contains(key) ? Optional.empty() : queues.command(ep, id);
+                if (queued.isEmpty()) {
+                    continue; // running here already, or finished or withdrawn meanwhile
                 }
-                Response stored = redis.call("HGET", keys.handover(ep), id);
-                if (stored == null) {
-                    continue; // finished or withdrawn meanwhile
-                }
-                CommandRequest request = StoredCommands.read(mapper.readTree(stored.toString()));
-                Optional<CommandResult> earlier = completed(key);
+                CommandRequest request = queued.get();
+                Optional<CommandResult> earlier = queues.completed(request.endpoint(), id);
                 if (earlier.isPresent()) {
-                    remove(ep, id, earlier);
+                    queues.remove(ep, id, earlier, false);
                     continue;
                 }
                 running.add(key);
                 CommandContext context = new OwnerContext(ep, id, key);
                 if (!request.command().idempotent() && !request.retry()
-                        && redis.call("HEXISTS", keys.ledger("sending"), key).toInteger() == 1) {
+                        && queues.markedSending(request.endpoint(), id)) {
                     router.interrupted(request, context);
                 } else {
                     LOG.debugf("command %s for %s taken from redis: the device is held here", id, ep);
@@ -243,9 +187,7 @@ final class RedisReplicaHandover implements ReplicaHandover {
         }
         liveness.beat();
         try {
-            for (Response ep : redis.call("SMEMBERS", keys.handoverDevices())) {
-                drain(ep.toString());
-            }
+            queues.devices().forEach(this::drain);
             for (String key : List.copyOf(waiting.keySet())) {
                 checkWaiting(key);
             }
@@ -258,15 +200,14 @@ final class RedisReplicaHandover implements ReplicaHandover {
         List<Waiter> waiters = waiting.get(key);
         CommandRequest request = waiters.get(0).request();
         String ep = request.endpoint().value();
-        if (redis.call("HEXISTS", keys.handoverTakers(ep), request.id()).toInteger() == 0) {
+        if (!queues.awaited(ep, request.id())) {
             // its owner told the takers (the message was lost): finished, or queued there; or another taker
             // withdrew it
-            settle(key, completed(key));
+            settle(key, queues.completed(request.endpoint(), request.id()));
             return;
         }
         boolean expired = clock.instant().isAfter(request.receivedAt().plus(request.ttl()));
-        Optional<String> owner = ownerOf(ep);
-        if ((expired || owner.isEmpty()) && remove(ep, request.id(), Optional.empty())) {
+        if ((expired || queues.ownerOf(ep).isEmpty()) && queues.remove(ep, request.id(), Optional.empty(), false)) {
             waiting.remove(key);
             if (expired) {
                 LOG.infof("command %s for %s expired in redis: no replica held the device within its ttl",
@@ -280,22 +221,6 @@ final class RedisReplicaHandover implements ReplicaHandover {
                 waiters.forEach(w -> local.run(w.request(), w.context()));
             }
         }
-    }
-
-    /** Removes a command from its device's queue and tells its takers; whether it was still there. */
-    private boolean remove(String ep, String id, Optional<CommandResult> result) {
-        return remove(ep, id, result, false);
-    }
-
-    /** As {@link #remove}; with {@code keep} the takers are told but the command stays queued in Redis. */
-    private boolean remove(String ep, String id, Optional<CommandResult> result, boolean keep) {
-        ObjectNode done = mapper.createObjectNode().put("done", ep).put("id", id);
-        result.ifPresent(r -> done.set("result", StoredResults.write(r)));
-        String message = done.toString();
-        Response removed = redis.eval(REMOVE, new String[] {keys.handover(ep), keys.handoverOrder(ep),
-            keys.handoverDevices(), keys.handoverTakers(ep)}, id, ep, message, keys.inbox(""),
-                String.valueOf(inboxMillis()), keep ? "keep" : "");
-        return removed != null && removed.toInteger() == 1;
     }
 
     /** The takers acknowledge their sources, telling an HTTP requester the result first. */
@@ -319,12 +244,11 @@ final class RedisReplicaHandover implements ReplicaHandover {
         boolean failing = false;
         while (!stopped) {
             try {
-                Response popped = redis.call("BLPOP", keys.inbox(self), "1");
+                Optional<JsonNode> message = queues.nextMessage(self);
                 failing = false;
-                if (popped != null && popped.size() == 2) {
-                    String message = popped.get(1).toString();
-                    onWorker(() -> handle(message));
-                }
+                message.ifPresent(m -> onWorker(() -> handle(m)));
+            } catch (IOException e) {
+                LOG.warnf("unreadable message in the replica inbox skipped: %s", e.getMessage());
             } catch (RuntimeException e) {
                 if (stopped) {
                     return;
@@ -342,16 +266,15 @@ final class RedisReplicaHandover implements ReplicaHandover {
         }
     }
 
-    private void handle(String message) {
+    private void handle(JsonNode m) {
         try {
-            JsonNode m = mapper.readTree(message);
             if (m.has("run")) {
                 drain(m.get("run").asText());
             } else if (m.has("done")) {
                 String key = RedisLedgerStore.key(EndpointName.of(m.get("done").asText()), m.get("id").asText());
                 settle(key, m.has("result") ? Optional.of(StoredResults.read(m.get("result"))) : Optional.empty());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("unreadable message in the replica inbox skipped: %s", e.getMessage());
         }
     }
@@ -394,7 +317,7 @@ final class RedisReplicaHandover implements ReplicaHandover {
         private void end(Optional<CommandResult> result, boolean keep) {
             Runnable finish = () -> {
                 try {
-                    remove(ep, id, result, keep);
+                    queues.remove(ep, id, result, keep);
                 } catch (RuntimeException e) {
                     LOG.warnf("command %s for %s: redis not told (%s)", id, ep, e.getMessage());
                 } finally {
@@ -412,32 +335,6 @@ final class RedisReplicaHandover implements ReplicaHandover {
         public void release() {
             running.remove(key); // stays in redis for the replica that holds the device next
         }
-    }
-
-    private Optional<String> ownerOf(String ep) {
-        Response owner = redis.eval(OWNER, new String[] {keys.endpoint(ep)}, keys.registration(""));
-        return owner == null ? Optional.empty() : Optional.of(owner.toString());
-    }
-
-    private Optional<CommandResult> completed(String key) {
-        Response stored = redis.call("HGET", keys.ledger("results"), key);
-        if (stored == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(StoredResults.read(mapper.readTree(stored.toString())));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private String stored(CommandRequest request) {
-        return StoredCommands.write(request).toString();
-    }
-
-    /** How long an inbox outlives its last message: a replica gone for longer never reads it. */
-    private long inboxMillis() {
-        return Math.max(60_000, interval.multipliedBy(30).toMillis());
     }
 
     private boolean onWorker(Runnable task) {
