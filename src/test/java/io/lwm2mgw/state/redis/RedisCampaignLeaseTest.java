@@ -3,32 +3,18 @@ package io.lwm2mgw.state.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Campaign leases against a real redis-server: one holder at a time, renewed by it, taken over once lapsed. */
 class RedisCampaignLeaseTest {
 
-    @TempDir
-    static Path folder;
-    private static RedisServerProcess redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServerProcess.start(folder);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
 
     private static RedisCampaignLease lease(String replica, Duration length) {
-        return new RedisCampaignLease(redis.call(), new RedisKeys("lwm2m"), replica, length);
+        return new RedisCampaignLease(REDIS.server().call(), new RedisKeys("lwm2m"), replica, length);
     }
 
     @Test
@@ -39,7 +25,7 @@ class RedisCampaignLeaseTest {
         assertThat(a.hold("spring")).isTrue();
         assertThat(b.hold("spring")).as("held by gw-a").isFalse();
         assertThat(a.hold("spring")).as("renewed by its holder").isTrue();
-        assertThat(redis.call().call("GET", "lwm2m:campaign-lease:spring").toString()).isEqualTo("gw-a");
+        assertThat(REDIS.server().call().call("GET", "lwm2m:campaign-lease:spring").toString()).isEqualTo("gw-a");
 
         b.release("spring"); // not its lease: nothing happens
         assertThat(b.hold("spring")).isFalse();

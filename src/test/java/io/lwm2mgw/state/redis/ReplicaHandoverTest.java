@@ -22,7 +22,6 @@ import io.lwm2mgw.storage.StoreHealth;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Commands across replicas: routers of two or three replicas (devices the test answers, no sockets) on one real
@@ -50,26 +46,10 @@ class ReplicaHandoverTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @TempDir
-    static Path folder;
-    private static RedisServerProcess redis;
+    @RegisterExtension
+    static final FreshRedis REDIS = new FreshRedis();
 
     private final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServerProcess.start(folder);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyServer() {
-        redis.call().call("FLUSHALL");
-    }
 
     @AfterEach
     void stopReplicas() {
@@ -90,7 +70,7 @@ class ReplicaHandoverTest {
         assertThat(a.published).as("the taker publishes nothing").isEmpty();
         assertThat(b.devices.sent).hasSize(1);
         assertThat(a.devices.sent).isEmpty();
-        assertThat(redis.call().call("EXISTS", "lwm2m:handover:lamp-1").toInteger()).as("queue emptied").isZero();
+        assertThat(REDIS.server().call().call("EXISTS", "lwm2m:handover:lamp-1").toInteger()).as("queue emptied").isZero();
     }
 
     @Test
@@ -142,7 +122,7 @@ class ReplicaHandoverTest {
         Acks acks = new Acks();
         a.router.submit(read("lamp-1", "c-1", Duration.ofMinutes(5)), acks.next());
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                redis.call().call("LLEN", "lwm2m:handover-order:lamp-1").toInteger() == 1);
+                REDIS.server().call().call("LLEN", "lwm2m:handover-order:lamp-1").toInteger() == 1);
         assertThat(acks.count.get()).as("waits, unacknowledged").isZero();
 
         b.holds("lamp-1"); // the device's next Update landed on gw-b, which took the registration over
@@ -168,7 +148,7 @@ class ReplicaHandoverTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> acks.count.get() == 1);
         assertThat(b.published).as("queued at the owner").singleElement().extracting(CommandResult::status)
                 .isEqualTo(CommandStatus.QUEUED);
-        assertThat(redis.call().call("HEXISTS", "lwm2m:handover:sensor-1", "c-1").toInteger())
+        assertThat(REDIS.server().call().call("HEXISTS", "lwm2m:handover:sensor-1", "c-1").toInteger())
                 .as("kept in redis until its final result").isOne();
 
         b.router.stop(); // gw-b is gone before the device wakes up; the device wakes up at gw-c
@@ -181,7 +161,7 @@ class ReplicaHandoverTest {
         assertThat(b.finals("c-1")).isEmpty();
         assertThat(c.devices.sent).hasSize(1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                redis.call().call("EXISTS", "lwm2m:handover:sensor-1").toInteger() == 0);
+                REDIS.server().call().call("EXISTS", "lwm2m:handover:sensor-1").toInteger() == 0);
         assertThat(acks.count.get()).isOne();
     }
 
@@ -196,7 +176,7 @@ class ReplicaHandoverTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> acks.count.get() == 1);
         assertThat(a.finals("c-1")).singleElement().extracting(CommandResult::status)
                 .isEqualTo(CommandStatus.EXPIRED);
-        assertThat(redis.call().call("EXISTS", "lwm2m:handover:lamp-1").toInteger()).isZero();
+        assertThat(REDIS.server().call().call("EXISTS", "lwm2m:handover:lamp-1").toInteger()).isZero();
     }
 
     @Test
@@ -214,13 +194,13 @@ class ReplicaHandoverTest {
     @Test
     void each_replica_keeps_a_heartbeat_that_ends_when_it_stops() {
         Replica a = replica("gw-a");
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.call().call("EXISTS", "lwm2m:replica:gw-a")
+        await().atMost(Duration.ofSeconds(5)).until(() -> REDIS.server().call().call("EXISTS", "lwm2m:replica:gw-a")
                 .toInteger() == 1);
-        long ttl = redis.call().call("PTTL", "lwm2m:replica:gw-a").toLong();
+        long ttl = REDIS.server().call().call("PTTL", "lwm2m:replica:gw-a").toLong();
         assertThat(ttl).as("three ownership-check intervals of 200 ms").isBetween(1L, 600L);
 
         a.router.stop();
-        assertThat(redis.call().call("EXISTS", "lwm2m:replica:gw-a").toInteger()).isZero();
+        assertThat(REDIS.server().call().call("EXISTS", "lwm2m:replica:gw-a").toInteger()).isZero();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -232,7 +212,7 @@ class ReplicaHandoverTest {
     }
 
     private static void register(String endpoint, String owner) throws Exception {
-        RedisStateBackend backend = new RedisStateBackend(redis.call(), config(owner), MAPPER, new StoreHealth(),
+        RedisStateBackend backend = new RedisStateBackend(REDIS.server().call(), config(owner), MAPPER, new StoreHealth(),
                 Clock.systemUTC());
         backend.registrations().save(new RegistrationSnapshots.Snapshot("reg-" + endpoint, endpoint, owner,
                 Instant.now().plus(Duration.ofMinutes(5)), "{}".getBytes(StandardCharsets.UTF_8)));
@@ -261,7 +241,7 @@ class ReplicaHandoverTest {
 
         Replica(String id) {
             this.id = id;
-            RedisStateBackend backend = new RedisStateBackend(redis.call(), config(id), MAPPER, new StoreHealth(),
+            RedisStateBackend backend = new RedisStateBackend(REDIS.server().call(), config(id), MAPPER, new StoreHealth(),
                     Clock.systemUTC());
             router = new CommandRouter(devices, new NoFirmware(), result -> {
                 published.add(result);
