@@ -6,6 +6,7 @@ import io.lwm2mgw.command.DevicePort;
 import io.lwm2mgw.command.FirmwareUpdatePort;
 import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
+import io.lwm2mgw.command.ReplicaHandover;
 import io.lwm2mgw.command.LanedDevicePort;
 import io.lwm2mgw.command.ResultSink;
 import io.lwm2mgw.config.GatewayConfig;
@@ -53,12 +54,13 @@ public class CommandWiring {
     @Produces
     @Singleton
     CommandRouter router(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results, GatewayConfig config,
-            Clock clock, QueuedCommandStore queued, LedgerStore ledger, CommandMetrics metrics) {
+            Clock clock, QueuedCommandStore queued, LedgerStore ledger, CommandMetrics metrics,
+            ReplicaHandover replicas) {
         GatewayConfig.CommandsConfig commands = config.commands();
         ExecutorService writer = Executors.newSingleThreadExecutor(Threads.named("command-store"));
         return new CommandRouter(devices, firmware, metrics.counting(results),
                 queued, ledger, clock, commands.maxQueuedPerDevice(),
-                commands.completedIdsRemembered(), writer);
+                commands.completedIdsRemembered(), writer, replicas);
     }
 
     /** Right after the LwM2M server started with its restored registrations, so that those count as registered. */

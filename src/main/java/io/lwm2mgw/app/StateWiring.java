@@ -3,7 +3,9 @@ package io.lwm2mgw.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
+import io.lwm2mgw.command.ReplicaHandover;
 import io.lwm2mgw.config.GatewayConfig;
+import io.lwm2mgw.firmware.CampaignLease;
 import io.lwm2mgw.firmware.CampaignStore;
 import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
@@ -80,6 +82,18 @@ public class StateWiring {
     @ApplicationScoped
     LedgerStore ledger(StateBackend backend) {
         return backend.ledger();
+    }
+
+    @Produces
+    @Singleton
+    ReplicaHandover handover(StateBackend backend) {
+        return backend.handover();
+    }
+
+    @Produces
+    @Singleton
+    CampaignLease campaignLease(StateBackend backend) {
+        return backend.campaignLease();
     }
 
     @Produces

@@ -36,6 +36,7 @@ public class CommandRouter implements DeviceEventListener {
     private final WaitingCommands waiting;
     private final CommandOutcomes outcomes;
     private final SleepingCommands sleeping;
+    private final ReplicaHandover replicas;
     private volatile boolean stopping;
     /** Devices heard from since this start (registered, updated, awake) and not gone since. */
     private final java.util.Set<EndpointName> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -47,13 +48,51 @@ public class CommandRouter implements DeviceEventListener {
     public CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results,
             QueuedCommandStore store, LedgerStore ledgerStore, Clock clock, int maxQueuedPerDevice,
             int remembered, java.util.concurrent.Executor writer) {
+        this(devices, firmware, results, store, ledgerStore, clock, maxQueuedPerDevice, remembered, writer,
+                ReplicaHandover.NONE);
+    }
+
+    /** @param replicas hands commands for devices registered with another replica to that one */
+    public CommandRouter(DevicePort devices, FirmwareUpdatePort firmware, ResultSink results,
+            QueuedCommandStore store, LedgerStore ledgerStore, Clock clock, int maxQueuedPerDevice,
+            int remembered, java.util.concurrent.Executor writer, ReplicaHandover replicas) {
         this.devices = devices;
+        this.replicas = replicas;
         this.firmware = firmware;
         this.clock = clock;
         this.ledger = new CommandLedger(ledgerStore, remembered);
         this.waiting = new WaitingCommands(maxQueuedPerDevice);
         this.outcomes = new CommandOutcomes(results, ledger, store, writer);
         this.sleeping = new SleepingCommands(waiting, outcomes, store, writer, clock);
+        replicas.start(new ReplicaHandover.Local() {
+            @Override
+            public boolean isRegistered(EndpointName endpoint) {
+                return devices.isRegistered(endpoint);
+            }
+
+            @Override
+            public void run(CommandRequest request, CommandContext context) {
+                submitHere(request, context);
+            }
+
+            @Override
+            public void repeat(CommandResult earlier, CommandRequest request, CommandContext context) {
+                outcomes.repeat(earlier, request, context);
+            }
+
+            @Override
+            public void answer(CommandRequest request, CommandResult result, CommandContext context) {
+                outcomes.finish(Pending.of(request, context), result);
+            }
+
+            @Override
+            public void interrupted(CommandRequest request, CommandContext context) {
+                LOG.infof("command %s for %s was in flight when its replica stopped: not repeated", request.id(),
+                        request.endpoint());
+                answer(request, CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
+                        CommandOutcomes.NOT_REPEATED), context);
+            }
+        });
     }
 
     /**
@@ -69,6 +108,25 @@ public class CommandRouter implements DeviceEventListener {
             context.release();
             return;
         }
+        if (replicas.active() && !gatewayOwn(request) && !devices.isRegistered(request.endpoint())) {
+            // perhaps another replica's device: it runs there, this one acknowledges once the owner confirmed
+            replicas.route(request, context);
+            return;
+        }
+        submitHere(request, context);
+    }
+
+    private static boolean gatewayOwn(CommandRequest request) {
+        return request.command() instanceof DeviceCommand.ProvisionCredentials
+                || request.command() instanceof DeviceCommand.RemoveCredentials;
+    }
+
+    /** Runs a command on this replica: the ledger first, then the device's queue. */
+    private void submitHere(CommandRequest request, CommandContext context) {
+        if (stopping) {
+            context.release();
+            return;
+        }
         Pending pending = Pending.of(request, context);
         CommandLedger.Admission admission = ledger.admit(pending);
         if (admission instanceof CommandLedger.Admission.Completed done) {
@@ -77,15 +135,14 @@ public class CommandRouter implements DeviceEventListener {
             outcomes.repeat(done.result(), request, context);
         } else if (admission instanceof CommandLedger.Admission.Running running) {
             if (!outcomes.attach(running.original(), request, context)) {
-                submit(request, context); // it ended since it was looked up: its result is in the ledger now
+                submitHere(request, context); // it ended since it was looked up: its result is in the ledger now
             }
         } else if (admission instanceof CommandLedger.Admission.Interrupted) {
             LOG.infof("command %s for %s was in flight when the gateway stopped: not repeated", request.id(),
                     request.endpoint());
             outcomes.finish(pending, CommandResult.of(request, clock.instant(), CommandStatus.FAILED,
                     CommandOutcomes.NOT_REPEATED));
-        } else if (request.command() instanceof DeviceCommand.ProvisionCredentials
-                || request.command() instanceof DeviceCommand.RemoveCredentials) {
+        } else if (gatewayOwn(request)) {
             // the gateway's own business, not the device's: no queue, no registration needed; it writes a file,
             // so it runs on the store's thread like every other write, never on a broker client's thread
             outcomes.runOnWriter(() -> {
@@ -149,6 +206,7 @@ public class CommandRouter implements DeviceEventListener {
         if (event instanceof DeviceRegistered || event instanceof DeviceUpdated || event instanceof DeviceAwake) {
             heard.add(event.endpoint());
             drain(event.endpoint());
+            replicas.arrived(event.endpoint());
         } else if (event instanceof DeviceDeregistered || event instanceof DeviceExpired) {
             heard.remove(event.endpoint());
             sleeping.cancel(event.endpoint(), "the device's registration ended");
@@ -252,6 +310,7 @@ public class CommandRouter implements DeviceEventListener {
     /** Runs before the LwM2M server stops, so that the requests it cancels are recognised as ours. */
     public void stop() {
         stopping = true;
+        replicas.stop();
         firmware.abandonAll();
     }
 

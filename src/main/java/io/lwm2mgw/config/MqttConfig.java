@@ -34,6 +34,14 @@ public interface MqttConfig {
      */
     Optional<String> responseTopicFilter();
 
+    /**
+     * Name of the MQTT 5 shared subscription group ({@code $share/{group}/...}) through which replicas on the
+     * redis state backend take commands and campaign requests, so that the broker gives each to one replica
+     * only. Default: {@code lwm2m-gateway-} and the topic root, with {@code /}, {@code +} and {@code #}
+     * replaced by {@code -}. Ignored on the embedded backend, where the gateway subscribes plainly.
+     */
+    Optional<String> sharedGroup();
+
     /** QoS of everything the gateway publishes (0, 1 or 2). */
     @WithDefault("1")
     int qos();

@@ -52,5 +52,12 @@ public interface StateConfig {
          */
         @WithDefault("2s")
         Duration ownershipCheckInterval();
+
+        /**
+         * How long a replica's lease on a running campaign lasts unless renewed (every third of it): after a
+         * replica dies, another carries its campaigns on within this time. Default 15 s.
+         */
+        @WithDefault("15s")
+        Duration campaignLease();
     }
 }

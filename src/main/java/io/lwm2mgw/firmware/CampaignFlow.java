@@ -23,7 +23,8 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
@@ -47,7 +48,8 @@ public class CampaignFlow implements CampaignPort {
     private final Duration defaultTimeout;
     private final Duration defaultTtl;
     private final Clock clock;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final CampaignLease lease;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "campaigns");
         t.setDaemon(true);
         return t;
@@ -77,8 +79,9 @@ public class CampaignFlow implements CampaignPort {
     }
 
     public CampaignFlow(CommandRouter router, CampaignStatusSink statuses, GatewayConfig config,
-            FirmwareImageStore images, Clock clock, CampaignStore store) {
+            FirmwareImageStore images, Clock clock, CampaignStore store, CampaignLease lease) {
         this.clock = clock;
+        this.lease = lease;
         this.router = router;
         this.statuses = statuses;
         this.images = images;
@@ -101,10 +104,29 @@ public class CampaignFlow implements CampaignPort {
                 LOG.infof("campaign %s is already starting: its image is being fetched", spec.id());
                 return;
             }
+            if (!lease.hold(spec.id())) {
+                resolving.remove(spec.id());
+                LOG.infof("campaign %s runs on another replica: this start is not repeated here", spec.id());
+                return;
+            }
+            Optional<CampaignStore.Stored> stored = lease.renewEvery().isEmpty() ? Optional.empty()
+                    : store.loadAll().stream().filter(c -> c.spec().id().equals(spec.id())).findFirst();
+            if (stored.isPresent()) {
+                // another replica started it before (and ended it, or died): carried on, never started twice
+                resolving.remove(spec.id());
+                carryOn(stored.get());
+                Campaign carried = campaigns.get(spec.id());
+                if (carried != null && !hasWork(carried)) {
+                    lease.release(spec.id());
+                    publish(carried, Optional.empty());
+                }
+                return;
+            }
             // one image for every device: fetched once now, then named by its digest in the stored campaign
             images.resolve(spec.image()).whenComplete((image, error) -> onThread(() -> {
                 resolving.remove(spec.id());
                 if (error != null) {
+                    lease.release(spec.id());
                     Throwable cause = error.getCause() != null && !(error instanceof ImageUnavailable)
                             ? error.getCause() : error;
                     reject(spec.id(), cause instanceof ImageUnavailable ? cause.getMessage()
@@ -186,32 +208,70 @@ public class CampaignFlow implements CampaignPort {
         return answer;
     }
 
-    /** Reads back campaigns after a restart; runs after the router read back its own queued commands. */
+    /**
+     * Reads back campaigns after a restart; runs after the router read back its own queued commands. With
+     * several replicas, each running campaign goes on at the replica that takes its lease, and every replica
+     * renews its leases and looks for campaigns without a holder every {@link CampaignLease#renewEvery()}.
+     */
     public void resume() {
-        onThread(() -> {
-            for (CampaignStore.Stored stored : store.loadAll()) {
-                Campaign campaign = new Campaign(stored.spec(), stored.state(), new LinkedHashMap<>(stored.devices()));
-                campaigns.put(campaign.spec.id(), campaign);
-                if (campaign.state == State.RUNNING || campaign.count(DeviceState.UPDATING) > 0
-                        || campaign.count(DeviceState.QUEUED) > 0) {
-                    campaign.spec.image().expectedSha256().flatMap(images::find).ifPresent(image -> {
-                        images.pin(image);
-                        campaign.pinned = image;
-                    });
-                    LOG.infof("campaign %s resumed: %d succeeded, %d failed, %d to go", campaign.spec.id(),
-                            campaign.count(DeviceState.SUCCEEDED), campaign.count(DeviceState.FAILED),
-                            campaign.count(DeviceState.PENDING) + campaign.count(DeviceState.UPDATING)
-                                    + campaign.count(DeviceState.QUEUED));
-                    // the updates that were running start again once their devices register with this gateway
-                    campaign.devices.forEach((ep, s) -> {
-                        if (s == DeviceState.UPDATING || s == DeviceState.QUEUED) {
-                            submit(campaign, ep, true);
-                        }
-                    });
-                    advance(campaign, true);
-                }
+        onThread(() -> store.loadAll().forEach(this::carryOn));
+        lease.renewEvery().ifPresent(every -> thread.scheduleWithFixedDelay(() -> step(this::renewLeases),
+                every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** A stored campaign: known here, and carried on if it has work left and this replica holds its lease. */
+    private void carryOn(CampaignStore.Stored stored) {
+        Campaign campaign = new Campaign(stored.spec(), stored.state(), new LinkedHashMap<>(stored.devices()));
+        if (!hasWork(campaign)) {
+            campaigns.put(campaign.spec.id(), campaign);
+            return;
+        }
+        if (!lease.hold(campaign.spec.id())) {
+            LOG.debugf("campaign %s runs on another replica", campaign.spec.id());
+            return;
+        }
+        campaigns.put(campaign.spec.id(), campaign);
+        campaign.spec.image().expectedSha256().flatMap(images::find).ifPresent(image -> {
+            images.pin(image);
+            campaign.pinned = image;
+        });
+        LOG.infof("campaign %s resumed: %d succeeded, %d failed, %d to go", campaign.spec.id(),
+                campaign.count(DeviceState.SUCCEEDED), campaign.count(DeviceState.FAILED),
+                campaign.count(DeviceState.PENDING) + campaign.count(DeviceState.UPDATING)
+                        + campaign.count(DeviceState.QUEUED));
+        // the updates that were running start again once their devices register with this gateway
+        campaign.devices.forEach((ep, s) -> {
+            if (s == DeviceState.UPDATING || s == DeviceState.QUEUED) {
+                submit(campaign, ep, true);
             }
         });
+        advance(campaign, true);
+    }
+
+    /** Renews the leases of the campaigns running here; takes over those whose holder let its lease lapse. */
+    private void renewLeases() {
+        for (Campaign campaign : java.util.List.copyOf(campaigns.values())) {
+            if (hasWork(campaign) && !lease.hold(campaign.spec.id())) {
+                LOG.warnf("campaign %s: its lease went to another replica, which carries it on", campaign.spec.id());
+                campaigns.remove(campaign.spec.id());
+            }
+        }
+        for (CampaignStore.Stored stored : store.loadAll()) {
+            Campaign known = campaigns.get(stored.spec().id());
+            if ((known == null || !hasWork(known)) && !resolving.contains(stored.spec().id())) {
+                Campaign candidate = new Campaign(stored.spec(), stored.state(), new LinkedHashMap<>(stored.devices()));
+                if (hasWork(candidate)) {
+                    carryOn(stored);
+                } else if (known == null) {
+                    campaigns.put(candidate.spec.id(), candidate); // ended elsewhere: known here for the API
+                }
+            }
+        }
+    }
+
+    private static boolean hasWork(Campaign campaign) {
+        return campaign.state == State.RUNNING || campaign.count(DeviceState.UPDATING) > 0
+                || campaign.count(DeviceState.QUEUED) > 0;
     }
 
     /** Starts devices up to the concurrency limit, or ends the campaign when nothing is left. */
@@ -280,6 +340,9 @@ public class CampaignFlow implements CampaignPort {
             images.unpin(campaign.pinned); // no device of it will ask for the image again
             campaign.pinned = null;
         }
+        if (!hasWork(campaign)) {
+            lease.release(campaign.spec.id());
+        }
         try {
             store.save(campaign.spec, campaign.state, campaign.devices);
         } catch (RuntimeException e) {
@@ -295,15 +358,17 @@ public class CampaignFlow implements CampaignPort {
 
     private void onThread(Runnable task) {
         try {
-            thread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "campaign step failed");
-                }
-            });
+            thread.execute(() -> step(task));
         } catch (RejectedExecutionException e) {
             LOG.debugf("campaign flow stopped; dropping a step");
+        }
+    }
+
+    private static void step(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "campaign step failed");
         }
     }
 

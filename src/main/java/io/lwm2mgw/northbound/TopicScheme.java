@@ -92,6 +92,23 @@ public final class TopicScheme {
     /** A campaign topic, parsed: {@code action} is {@code start} or {@code cancel}. */
     public record CampaignTopic(String campaignId, String action) { }
 
+    /**
+     * {@code filter} as an MQTT 5 shared subscription of {@code group} ({@code $share/{group}/{filter}}): the
+     * broker hands each message to one member of the group.
+     */
+    public static String shared(String group, String filter) {
+        if (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#")) {
+            throw new IllegalArgumentException("a shared subscription group may not be empty or hold / + #: '"
+                    + group + "'");
+        }
+        return "$share/" + group + "/" + filter;
+    }
+
+    /** The default shared subscription group of the gateways under this root. */
+    public String defaultSharedGroup() {
+        return "lwm2m-gateway-" + root.replaceAll("[/+#]", "-");
+    }
+
     /** The subscription filter matching every command topic. */
     public String commandFilter() {
         return root + "/+/commands/+";

@@ -72,6 +72,11 @@ public class ConfigValidation {
             problems.add("gateway.mqtt.topic-root: '" + root + "' must be a non-empty topic without wildcards "
                     + "or trailing slash");
         }
+        mqtt.sharedGroup().ifPresent(group -> {
+            if (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#")) {
+                problems.add("gateway.mqtt.shared-group: '" + group + "' must be non-empty, without / + #");
+            }
+        });
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
         positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         atLeast(problems, "gateway.kafka.max-in-flight-commands", config.kafka().maxInFlightCommands(), 1);

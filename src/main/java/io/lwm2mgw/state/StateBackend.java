@@ -2,6 +2,8 @@ package io.lwm2mgw.state;
 
 import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
+import io.lwm2mgw.command.ReplicaHandover;
+import io.lwm2mgw.firmware.CampaignLease;
 import io.lwm2mgw.firmware.CampaignStore;
 import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
@@ -31,6 +33,19 @@ public interface StateBackend extends AutoCloseable {
 
     /** Credentials applications provisioned. */
     ProvisionedCredentials credentials();
+
+    /**
+     * How commands reach the replica holding their device, when several share this backend; called once. The
+     * default, a backend of one gateway: every command runs where it arrived.
+     */
+    default ReplicaHandover handover() {
+        return ReplicaHandover.NONE;
+    }
+
+    /** Which replica runs each campaign; the default, one gateway, runs them all. */
+    default CampaignLease campaignLease() {
+        return CampaignLease.SOLE;
+    }
 
     /** Releases the backend; what a store was given before is durable. */
     @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class UdpProxy implements AutoCloseable {
 
     private final DatagramSocket front;
-    private final InetSocketAddress gateway;
+    private volatile InetSocketAddress gateway;
     private volatile DatagramSocket upstream;
     private volatile SocketAddress device;
     private final AtomicInteger handshakeRecords = new AtomicInteger();
@@ -66,6 +66,14 @@ final class UdpProxy implements AutoCloseable {
     /** Datagrams from the gateway dropped while {@link #cut()}. */
     int droppedFromGateway() {
         return dropped.get();
+    }
+
+    /**
+     * From now on the device's datagrams go to the gateway on {@code gatewayPort}, from the same source port: a
+     * load balancer that moved the device to another replica.
+     */
+    void retarget(int gatewayPort) {
+        gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
     }
 
     /** From now on the device's datagrams reach the gateway from a new port. */

@@ -218,4 +218,13 @@ class TopicSchemeTest {
         assertThatIllegalArgumentException().isThrownBy(() -> new TopicScheme(root))
                 .withMessageContaining("invalid MQTT topic root");
     }
+
+    @Test
+    void replicas_share_the_command_filters_under_a_group_named_after_the_root() {
+        TopicScheme scheme = new TopicScheme("site/a");
+        assertThat(scheme.defaultSharedGroup()).isEqualTo("lwm2m-gateway-site-a");
+        assertThat(TopicScheme.shared(scheme.defaultSharedGroup(), scheme.commandFilter()))
+                .isEqualTo("$share/lwm2m-gateway-site-a/site/a/+/commands/+");
+        assertThatIllegalArgumentException().isThrownBy(() -> TopicScheme.shared("a/b", scheme.commandFilter()));
+    }
 }

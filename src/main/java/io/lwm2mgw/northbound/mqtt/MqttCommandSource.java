@@ -35,6 +35,8 @@ public class MqttCommandSource {
     private final TopicScheme topics;
     private final Optional<String> responseTopicFilter;
     private final Clock clock;
+    /** The group of a shared subscription (replicas on the redis backend), or empty: a plain one. */
+    private final Optional<String> sharedGroup;
     private volatile boolean stopped;
 
     public MqttCommandSource(CommandRouter router, io.lwm2mgw.command.CampaignPort campaigns, ObjectMapper mapper,
@@ -46,6 +48,9 @@ public class MqttCommandSource {
         this.codec = CommandCodec.of(mapper, config);
         this.topics = new TopicScheme(config.mqtt().topicRoot());
         this.responseTopicFilter = config.mqtt().responseTopicFilter();
+        this.sharedGroup = "redis".equals(config.state().backend())
+                ? Optional.of(config.mqtt().sharedGroup().orElse(topics.defaultSharedGroup()))
+                : Optional.empty();
     }
 
     /** Called before the first connect: catches every command, also those the session kept meanwhile. */
@@ -53,21 +58,32 @@ public class MqttCommandSource {
         client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, true);
     }
 
-    /** Called on every (re)connection: the subscription is idempotent and covers a lost session. */
+    /**
+     * Called on every (re)connection: the subscriptions are idempotent and cover a lost session. Replicas on the
+     * redis backend subscribe as one shared group, so that each command reaches one of them; the other form of
+     * each filter is dropped, since a persistent session keeps what an earlier configuration subscribed.
+     */
     void subscribe(Mqtt5AsyncClient client) {
-        // noLocal: whatever the gateway publishes itself never comes back to it as a command
-        client.subscribeWith().topicFilter(topics.commandFilter()).noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send()
+        subscribe(client, topics.commandFilter());
+        subscribe(client, topics.campaignFilter());
+    }
+
+    private void subscribe(Mqtt5AsyncClient client, String filter) {
+        String wanted = sharedGroup.map(group -> TopicScheme.shared(group, filter)).orElse(filter);
+        String other = sharedGroup.isPresent() ? filter : TopicScheme.shared(topics.defaultSharedGroup(), filter);
+        // noLocal: whatever the gateway publishes itself never comes back to it as a command; MQTT 5 forbids it
+        // on a shared subscription, where nothing the gateway publishes matches the filters anyway
+        client.subscribeWith().topicFilter(wanted).noLocal(sharedGroup.isEmpty()).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, error) -> {
                     if (error != null) {
-                        LOG.warnf("could not subscribe to %s: %s", topics.commandFilter(), error.getMessage());
+                        LOG.warnf("could not subscribe to %s: %s", wanted, error.getMessage());
                     }
                 });
-        client.subscribeWith().topicFilter(topics.campaignFilter()).noLocal(true).qos(MqttQos.AT_LEAST_ONCE).send()
-                .whenComplete((ack, error) -> {
-                    if (error != null) {
-                        LOG.warnf("could not subscribe to %s: %s", topics.campaignFilter(), error.getMessage());
-                    }
-                });
+        client.unsubscribeWith().topicFilter(other).send().whenComplete((ack, error) -> {
+            if (error != null) {
+                LOG.debugf("could not unsubscribe from %s: %s", other, error.getMessage());
+            }
+        });
     }
 
     /**

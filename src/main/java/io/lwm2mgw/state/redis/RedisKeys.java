@@ -47,4 +47,39 @@ record RedisKeys(String prefix) {
     String credentials() {
         return prefix + ":credentials";
     }
+
+    /** A device's commands handed over between replicas, by id (the stored command and its taker). */
+    String handover(String endpoint) {
+        return prefix + ":handover:" + endpoint;
+    }
+
+    /** Their ids in arrival order. */
+    String handoverOrder(String endpoint) {
+        return prefix + ":handover-order:" + endpoint;
+    }
+
+    /** Which replicas wait for each of them (id to the takers' ids, space-separated). */
+    String handoverTakers(String endpoint) {
+        return prefix + ":handover-takers:" + endpoint;
+    }
+
+    /** The devices with commands handed over. */
+    String handoverDevices() {
+        return prefix + ":handover-devices";
+    }
+
+    /** A replica's inbox: devices to look at, commands ended. */
+    String inbox(String replica) {
+        return prefix + ":inbox:" + replica;
+    }
+
+    /** A replica's heartbeat. */
+    String replica(String replica) {
+        return prefix + ":replica:" + replica;
+    }
+
+    /** Which replica runs a campaign, until when. */
+    String campaignLease(String campaignId) {
+        return prefix + ":campaign-lease:" + campaignId;
+    }
 }

@@ -112,7 +112,8 @@ final class RedisLedgerStore implements LedgerStore {
         // the connection belongs to the Redis client
     }
 
-    private static String key(EndpointName endpoint, String id) {
+    /** A command's field in the ledger's hashes. */
+    static String key(EndpointName endpoint, String id) {
         return endpoint.value().length() + ":" + endpoint.value() + "/" + id;
     }
 }

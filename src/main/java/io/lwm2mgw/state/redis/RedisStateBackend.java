@@ -3,8 +3,10 @@ package io.lwm2mgw.state.redis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lwm2mgw.command.LedgerStore;
 import io.lwm2mgw.command.QueuedCommandStore;
+import io.lwm2mgw.command.ReplicaHandover;
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.config.StateConfig;
+import io.lwm2mgw.firmware.CampaignLease;
 import io.lwm2mgw.firmware.CampaignStore;
 import io.lwm2mgw.firmware.FirmwareImageIndex;
 import io.lwm2mgw.southbound.lwm2m.RegistrationSnapshots;
@@ -71,6 +73,17 @@ public final class RedisStateBackend implements StateBackend {
     @Override
     public ProvisionedCredentials credentials() {
         return new RedisProvisionedCredentials(redis, keys);
+    }
+
+    @Override
+    public ReplicaHandover handover() {
+        return new RedisReplicaHandover(redis, keys, config.id(), mapper, clock,
+                config.state().redis().ownershipCheckInterval());
+    }
+
+    @Override
+    public CampaignLease campaignLease() {
+        return new RedisCampaignLease(redis, keys, config.id(), config.state().redis().campaignLease());
     }
 
     @Override
