@@ -55,7 +55,8 @@ public class DeviceActivity implements DeviceEventListener {
     private static final class Device {
         Instant statusTime;
         final SortedMap<Lwm2mPath, TimedValue> values = new TreeMap<>();
-        final ArrayDeque<String> events = new ArrayDeque<>();
+        /** Grown as events come (up to events-per-device): a quiet device has one or two. */
+        final ArrayDeque<String> events = new ArrayDeque<>(2);
         String firmware;
     }
 
