@@ -55,7 +55,8 @@ public class DeviceActivity implements DeviceEventListener {
     private static final class Device {
         Instant statusTime;
         final SortedMap<Lwm2mPath, TimedValue> values = new TreeMap<>();
-        final ArrayDeque<String> events = new ArrayDeque<>();
+        /** Grown as events come (up to events-per-device): a quiet device has one or two. */
+        final ArrayDeque<String> events = new ArrayDeque<>(2);
         String firmware;
     }
 
@@ -79,6 +80,17 @@ public class DeviceActivity implements DeviceEventListener {
         }
         if (reading && !stream.hasClients()) {
             return; // telemetry is encoded only for someone listening; events are kept for the history
+        }
+        if (event instanceof DeviceLifecycleEvent lifecycle && !stream.hasClients()) {
+            // the history keeps the event document only: no status message, no ids (a registration storm
+            // encoded both twice, here and for the brokers)
+            try {
+                remember(event, new String(codec.lifecyclePayload(lifecycle), StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                LOG.debugf("cannot encode %s of %s for the API: %s", event.getClass().getSimpleName(),
+                        event.endpoint(), e.toString());
+            }
+            return;
         }
         List<OutboundMessage> messages;
         try {

@@ -25,35 +25,46 @@ public final class DeviceLanes {
         void start(Runnable release);
     }
 
+    /** A device's lane: in the map exactly while one of its requests is in flight, with what waits behind it. */
     private static final class Lane {
-        final ArrayDeque<Task> waiting = new ArrayDeque<>();
-        boolean busy;
+        /** Allocated when a second task arrives: most devices have one request at a time. */
+        ArrayDeque<Task> waiting;
     }
 
+    /**
+     * Only devices with a request in flight: a lane leaves the map when its last task releases it, so a
+     * registered, quiet fleet costs nothing here. Every change is made inside the map's per-key compute, so a
+     * submit and a release of the same device cannot interleave.
+     */
     private final Map<EndpointName, Lane> lanes = new ConcurrentHashMap<>();
 
     /** Runs {@code task} once every task submitted before it for {@code endpoint} has released the lane. */
     public void submit(EndpointName endpoint, Task task) {
-        Lane lane = lanes.computeIfAbsent(endpoint, e -> new Lane());
-        synchronized (lane) {
-            if (lane.busy) {
-                lane.waiting.addLast(task);
-                return;
+        Lane[] started = new Lane[1];
+        lanes.compute(endpoint, (e, lane) -> {
+            if (lane == null) {
+                started[0] = new Lane();
+                return started[0];
             }
-            lane.busy = true;
+            if (lane.waiting == null) {
+                lane.waiting = new ArrayDeque<>(4);
+            }
+            lane.waiting.addLast(task);
+            return lane;
+        });
+        if (started[0] != null) {
+            run(endpoint, started[0], task);
         }
-        run(endpoint, lane, task);
     }
 
     /** Whether a request to {@code endpoint} is in flight now. */
     public boolean busy(EndpointName endpoint) {
-        Lane lane = lanes.get(endpoint);
-        if (lane == null) {
-            return false;
-        }
-        synchronized (lane) {
-            return lane.busy;
-        }
+        return lanes.containsKey(endpoint);
+    }
+
+    /** Devices with a request in flight now (for tests). */
+    int active() {
+        return lanes.size();
     }
 
     private void run(EndpointName endpoint, Lane lane, Task task) {
@@ -87,25 +98,28 @@ public final class DeviceLanes {
 
         @Override
         public void run() {
-            Task next;
-            synchronized (lane) {
-                synchronized (this) {
-                    if (released) {
-                        return;
-                    }
-                    released = true;
-                }
-                next = lane.waiting.pollFirst();
-                if (next == null) {
-                    // the lane stays in the map: removing it here would race a submit that already holds it
-                    lane.busy = false;
+            synchronized (this) {
+                if (released) {
                     return;
                 }
-                synchronized (this) {
-                    if (starting) {
-                        deferred = next; // released inside start(): the loop in run() starts it
-                        return;
-                    }
+                released = true;
+            }
+            Task[] taken = new Task[1];
+            lanes.computeIfPresent(endpoint, (e, held) -> {
+                if (held != lane) {
+                    return held; // not ours: this lane was released already
+                }
+                taken[0] = held.waiting == null ? null : held.waiting.pollFirst();
+                return taken[0] == null ? null : held; // idle: the lane leaves the map
+            });
+            Task next = taken[0];
+            if (next == null) {
+                return;
+            }
+            synchronized (this) {
+                if (starting) {
+                    deferred = next; // released inside start(): the loop in run() starts it
+                    return;
                 }
             }
             DeviceLanes.this.run(endpoint, lane, next);

@@ -184,15 +184,28 @@ public final class EventCodec {
         return event.kind();
     }
 
-    private List<OutboundMessage> encodeLifecycle(DeviceLifecycleEvent event) {
-        String kind = kind(event);
-        ObjectNode status = statusDocument(event.status(), event.time());
+    /**
+     * The payload of a lifecycle event's {@code EVENT} message alone, byte for byte what {@link #encode} puts
+     * in it: for a reader that keeps the event (the device page's history) without its status message or ids.
+     */
+    public byte[] lifecyclePayload(DeviceLifecycleEvent event) {
+        return bytes(eventDocument(event, statusDocument(event.status(), event.time())));
+    }
+
+    private ObjectNode eventDocument(DeviceLifecycleEvent event, ObjectNode status) {
         ObjectNode eventDoc = status.deepCopy();
-        eventDoc.put("event", kind);
+        eventDoc.put("event", kind(event));
         if (event instanceof DeviceUpdated updated) {
             ObjectNode changes = eventDoc.putObject("changes");
             updated.changes().forEach((k, v) -> changes.set(k, mapper.valueToTree(v)));
         }
+        return eventDoc;
+    }
+
+    private List<OutboundMessage> encodeLifecycle(DeviceLifecycleEvent event) {
+        String kind = kind(event);
+        ObjectNode status = statusDocument(event.status(), event.time());
+        ObjectNode eventDoc = eventDocument(event, status);
         String subject = event.endpoint().value();
         return List.of(
                 new OutboundMessage(Channel.STATUS, event.endpoint(), "", bytes(status),

@@ -94,7 +94,12 @@ final class RegistrationStorm {
             try (Fleet fleet = Fleet.start(config)) {
                 fleet.awaitRegistered(Duration.ofSeconds(ctx.intOption("s1-timeout", 180)));
                 double leshanCpu = BenchMain.cpuSeconds(leshan.process.pid()) - leshanCpu0;
-                bench.figure("S1", "bare Leshan CPU per registration", leshanCpu * 1000 / devices, "ms", null, null);
+                double leshanCpuPerRegistration = leshanCpu * 1000 / devices;
+                bench.figure("S1", "bare Leshan CPU per registration", leshanCpuPerRegistration, "ms", null, null);
+                double cpuRatio = gatewayCpuPerRegistration / leshanCpuPerRegistration;
+                bench.figure("S1", "issue 17: CPU per registration, gateway / bare Leshan", cpuRatio, "x", "<= 1.5x",
+                        cpuRatio <= 1.5);
+                bench.detail("S1", "cpuRatioGatewayToBareLeshan", cpuRatio);
                 bench.detail("S1", "cpuSecondsBareLeshan", leshanCpu);
                 FleetStats stats = fleet.stats();
                 long[] lat = stats.registrationLatencies();

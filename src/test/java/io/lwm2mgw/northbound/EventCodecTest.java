@@ -111,6 +111,8 @@ class EventCodecTest {
         List<OutboundMessage> messages = codec.encode(new DeviceUpdated(TIME, after, changes));
 
         assertThat(json(messages.get(1).payload())).isEqualTo(golden("event-updated.json"));
+        assertThat(codec.lifecyclePayload(new DeviceUpdated(TIME, after, changes)))
+                .as("the history's copy is the published event's payload").isEqualTo(messages.get(1).payload());
     }
 
     @Test

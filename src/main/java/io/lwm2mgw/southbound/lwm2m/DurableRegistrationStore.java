@@ -51,6 +51,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
     private final RegistrationCodec codec;
     private final RetriedWrites writes;
     private final String owner;
+    private final SharedRegistrationParts parts = new SharedRegistrationParts();
     /** This gateway's server endpoints by scheme, once the server is bound (see {@link #serveOn}). */
     private volatile java.util.function.Supplier<Collection<EndpointUri>> local = java.util.List::of;
     private volatile java.util.concurrent.ScheduledExecutorService sweeper;
@@ -85,11 +86,11 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
         for (Map.Entry<String, byte[]> entry : stored.entrySet()) {
             try {
                 RegistrationCodec.Snapshot snapshot = codec.decode(entry.getValue());
-                if (memory.addRegistration(snapshot.registration()) == null) {
+                if (memory.addRegistration(parts.compact(snapshot.registration())) == null) {
                     count.incrementAndGet();
                 }
                 for (Observation observation : snapshot.observations()) {
-                    memory.addObservation(snapshot.registration().getId(), observation, false);
+                    memory.addObservation(snapshot.registration().getId(), parts.compact(observation), false);
                     observations++;
                 }
                 restored++;
@@ -107,7 +108,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public Deregistration addRegistration(Registration registration) {
-        Deregistration replaced = memory.addRegistration(registration);
+        Deregistration replaced = memory.addRegistration(parts.compact(registration));
         if (replaced != null) {
             changed(replaced.getRegistration().getId());
         } else {
@@ -119,7 +120,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public UpdatedRegistration updateRegistration(RegistrationUpdate update) {
-        UpdatedRegistration updated = memory.updateRegistration(update);
+        UpdatedRegistration updated = memory.updateRegistration(parts.compacting(update));
         if (updated != null) {
             changed(updated.getUpdatedRegistration().getId());
         }
@@ -138,7 +139,8 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
 
     @Override
     public Collection<Observation> addObservation(String registrationId, Observation observation, boolean addIfAbsent) {
-        Collection<Observation> replaced = memory.addObservation(registrationId, observation, addIfAbsent);
+        Collection<Observation> replaced = memory.addObservation(registrationId, parts.compact(observation),
+                addIfAbsent);
         changed(registrationId);
         return replaced;
     }
@@ -300,7 +302,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
                     taken.get().formerOwner(), e.getMessage());
             return false;
         }
-        Registration registration = snapshot.registration();
+        Registration registration = parts.compact(snapshot.registration());
         Deregistration replaced = memory.addRegistration(registration);
         if (replaced == null) {
             count.incrementAndGet();
@@ -308,7 +310,7 @@ final class DurableRegistrationStore implements RegistrationStore, Startable, St
             changed(replaced.getRegistration().getId());
         }
         for (Observation observation : snapshot.observations()) {
-            memory.addObservation(registration.getId(), observation, false);
+            memory.addObservation(registration.getId(), parts.compact(observation), false);
         }
         changed(registration.getId()); // stored again with this gateway's endpoint
         LOG.infof("took over registration %s of %s%s with %d observations", registration.getId(),
