@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The northbound brokers go away and come back while devices keep notifying. The gateway reaches MQTT through
  * a proxy that starts closed (broker down at start); Kafka points at a port where nothing listens.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @TestProfile(BrokerOutageTest.Outage.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

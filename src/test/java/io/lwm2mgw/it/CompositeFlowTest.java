@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * against real Leshan 1.1 clients; a 1.0 device is refused by name of its version.
  */
 @ExtendWith(NoRecordInLogs.class)
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class CompositeFlowTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * replacing them locks out the old key, removing them locks the device out; what the credentials file holds
  * cannot be overridden; bad input is answered {@code invalid}; no result carries key material.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class CredentialProvisioningTest extends BrokerFlowTest {

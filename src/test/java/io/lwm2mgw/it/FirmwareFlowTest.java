@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Firmware updates of single devices, push and pull, against Leshan devices running the spec's Object 5. */
 @ExtendWith(NoRecordInLogs.class)
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class FirmwareFlowTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * and {@code op} in the MDC, wherever it was logged: the flow's thread, a device's answer, a poll timer, the
  * update's deadline, an image download's thread.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class FirmwareLogContextTest {

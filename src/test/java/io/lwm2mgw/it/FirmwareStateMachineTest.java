@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * Firmware updates against devices whose Object 5 keeps to the spec's state machine where it hurts: a device
  * left in Downloaded refuses a new package, a device with a small buffer answers 4.13 (RFC 7959 2.9.3).
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class FirmwareStateMachineTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * The alert rules and the Grafana dashboard under deploy/monitoring name only series the gateway exposes:
  * after a registration, a command and a firmware update, every metric they query is on /q/metrics.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class MonitoringRulesTest {

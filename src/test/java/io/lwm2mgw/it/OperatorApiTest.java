@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The operator API against real Leshan devices over UDP, with the shared in-process brokers. */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class OperatorApiTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.it;
 
+import org.junit.jupiter.api.Tag;
 import static io.lwm2mgw.it.TestDevice.givenDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * CoAPS with each security mode, identities bound to endpoint names, a PSK rotated in the credentials file
  * without a restart, bootstrap then registration, and a session kept across a NAT rebinding (Connection ID).
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class SecurityFlowTest extends BrokerFlowTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.sim;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * their answers. The test
  * profile auto-observes /3303 (pmin 0), so the devices' temperature observations need no command.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class FleetSmokeTest {

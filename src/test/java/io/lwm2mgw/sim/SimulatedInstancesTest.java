@@ -1,5 +1,6 @@
 package io.lwm2mgw.sim;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * MQTT and carried to the device over real UDP: the README's examples as written, instances that behave like
  * instance 0, the Update that tells the server, and the refusals a real device gives.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class SimulatedInstancesTest {

@@ -1,5 +1,6 @@
 package io.lwm2mgw.sim;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * handshake, register, notify and answer a command over DTLS; a device with a key the gateway does not hold
  * never gets registered.
  */
+@Tag("app") // one app shared by the classes in one test JVM: pom.xml, execution app-tests
 @QuarkusTest
 @WithTestResource(BrokersResource.class)
 class SimulatedPskFleetTest {
