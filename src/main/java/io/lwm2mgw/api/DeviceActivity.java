@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,20 +85,14 @@ public class DeviceActivity implements DeviceEventListener {
         if (event instanceof DeviceLifecycleEvent lifecycle && !stream.hasClients()) {
             // the history keeps the event document only: no status message, no ids (a registration storm
             // encoded both twice, here and for the brokers)
-            try {
-                remember(event, new String(codec.lifecyclePayload(lifecycle), StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                LOG.debugf("cannot encode %s of %s for the API: %s", event.getClass().getSimpleName(),
-                        event.endpoint(), e.toString());
+            byte[] payload = encoded(event, () -> codec.lifecyclePayload(lifecycle));
+            if (payload != null) {
+                remember(event, new String(payload, StandardCharsets.UTF_8));
             }
             return;
         }
-        List<OutboundMessage> messages;
-        try {
-            messages = codec.encode(event);
-        } catch (RuntimeException e) {
-            LOG.debugf("cannot encode %s of %s for the API: %s", event.getClass().getSimpleName(),
-                    event.endpoint(), e.toString());
+        List<OutboundMessage> messages = encoded(event, () -> codec.encode(event));
+        if (messages == null) {
             return;
         }
         for (OutboundMessage message : messages) {
@@ -110,6 +105,17 @@ public class DeviceActivity implements DeviceEventListener {
             }
             stream.offer(event.endpoint(), message.channel() == OutboundMessage.Channel.TELEMETRY ? "data" : "event",
                     json);
+        }
+    }
+
+    /** What {@code encoding} gives, or null (logged at debug) when the event cannot be encoded. */
+    private static <T> T encoded(DeviceEvent event, Supplier<T> encoding) {
+        try {
+            return encoding.get();
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot encode %s of %s for the API: %s", event.getClass().getSimpleName(),
+                    event.endpoint(), e.toString());
+            return null;
         }
     }
 

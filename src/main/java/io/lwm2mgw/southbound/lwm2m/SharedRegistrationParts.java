@@ -84,29 +84,22 @@ final class SharedRegistrationParts {
     }
 
     private Link[] links(Link[] links) {
-        if (links == null) {
-            return null;
-        }
-        Object held = shared.get(new LinksKey(links));
-        if (held != null) {
-            return (Link[]) held;
-        }
-        bound();
-        Object raced = shared.putIfAbsent(new LinksKey(links), links);
-        return raced == null ? links : (Link[]) raced;
+        return links == null ? null : share(new LinksKey(links), links);
     }
 
-    @SuppressWarnings("unchecked")
     private <T> T share(T value) {
-        if (value == null) {
-            return null;
-        }
-        Object held = shared.get(value);
+        return value == null ? null : share(value, value);
+    }
+
+    /** The value held under {@code key}, or {@code value} once it is held there. */
+    @SuppressWarnings("unchecked")
+    private <T> T share(Object key, T value) {
+        Object held = shared.get(key);
         if (held != null) {
             return (T) held;
         }
         bound();
-        Object raced = shared.putIfAbsent(value, value);
+        Object raced = shared.putIfAbsent(key, value);
         return raced == null ? value : (T) raced;
     }
 
