@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command to it still succeed: the other replica forwards its records to the owner and the owner's records go back
  * through it, counted on both sides, and the device never handshakes again.
  */
+@Tag("replicas")
 class ClusterForwardingIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

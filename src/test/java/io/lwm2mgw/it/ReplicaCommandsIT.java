@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the survivor (a UDP proxy standing for the load balancer moves it), which takes the registration over
  * and runs the command.
  */
+@Tag("replicas")
 class ReplicaCommandsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
