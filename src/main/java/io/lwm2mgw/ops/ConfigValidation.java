@@ -60,8 +60,10 @@ public class ConfigValidation {
         cluster(problems, config.cluster(), lwm2m.security());
         mqtt.host().ifPresent(h -> notBlank(problems, "gateway.mqtt.host", h));
         mqttTls(problems, mqtt.tls());
-        port(problems, "gateway.mqtt.port", mqtt.port());
-        port(problems, "gateway.mqtt.embedded.port", mqtt.embedded().port());
+        // a client cannot connect to port 0, and the gateway's own client would not learn the port the embedded
+        // broker picked for 0 (it kept retrying 127.0.0.1:0): both need a real port
+        between(problems, "gateway.mqtt.port", mqtt.port(), 1, 65535);
+        between(problems, "gateway.mqtt.embedded.port", mqtt.embedded().port(), 1, 65535);
         between(problems, "gateway.mqtt.qos", mqtt.qos(), 0, 2);
         mqtt.responseTopicFilter().flatMap(io.lwm2mgw.northbound.TopicScheme::filterProblem).ifPresent(problem ->
                 problems.add("gateway.mqtt.response-topic-filter: " + problem));

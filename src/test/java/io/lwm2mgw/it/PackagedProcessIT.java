@@ -33,7 +33,7 @@ class PackagedProcessIT {
         assertThat(gateway.process().waitFor(60, TimeUnit.SECONDS)).as("the gateway refuses to start").isTrue();
         String output = gateway.output();
         assertThat(gateway.process().exitValue()).as(output).isNotZero();
-        assertThat(output).contains("gateway.mqtt.port: 99999 is outside 0..65535")
+        assertThat(output).contains("gateway.mqtt.port: 99999 is outside 1..65535")
                 .contains("gateway.lwm2m.coap.ack-timeout: PT0S must be longer than zero")
                 .as("a value SmallRye cannot convert does not hide the range checks")
                 .contains("gateway.lwm2m.request-timeout with the config value \"5 seconds\"")

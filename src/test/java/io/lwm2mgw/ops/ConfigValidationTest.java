@@ -122,6 +122,8 @@ class ConfigValidationTest {
         "gateway.mqtt.session-expiry | 4294967296s | gateway.mqtt.session-expiry: PT1193046H28M16S is outside 0..4294967295 seconds",
         "gateway.mqtt.response-topic-filter | app/#/x | gateway.mqtt.response-topic-filter: # must be a whole level and the last one",
         "gateway.mqtt.response-topic-filter | app/x+ | gateway.mqtt.response-topic-filter: + must be a whole level",
+        "gateway.mqtt.port | 0 | gateway.mqtt.port: 0 is outside 1..65535",
+        "gateway.mqtt.embedded.port | 0 | gateway.mqtt.embedded.port: 0 is outside 1..65535",
         "gateway.kafka.status-topic | ' ' | gateway.kafka.status-topic: must not be empty",
         "gateway.kafka.events-topic | ' ' | gateway.kafka.events-topic: must not be empty",
         "gateway.kafka.telemetry-topic | ' ' | gateway.kafka.telemetry-topic: must not be empty",
