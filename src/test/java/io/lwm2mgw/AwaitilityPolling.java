@@ -8,10 +8,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Every test's Awaitility looks at its condition at once, then after 5, 10, 20 ... ms, at most every 100 ms.
  * Awaitility's default first looks after 100 ms, so each of the suite's many awaits on something that takes
- * milliseconds cost 100 ms (BrokerOutageTest spent 8 s on 80 one-by-one notifications). Registered for every test class through
- * META-INF/services and {@code junit.jupiter.extensions.autodetection.enabled}, a system property of Surefire's and
- * Failsafe's JVMs in pom.xml. A {@code @QuarkusTest} class
- * sees Awaitility through Quarkus' own class loader, so the defaults are set on the copy the test class loads.
+ * milliseconds cost 100 ms (BrokerOutageTest spent 8 s on 80 one-by-one notifications). Registered for every test
+ * class through META-INF/services and {@code junit.jupiter.extensions.autodetection.enabled}, a system property of
+ * Surefire's and Failsafe's JVMs in pom.xml. A {@code @QuarkusTest} class sees Awaitility through Quarkus' own class
+ * loader, so the defaults are set on the copy the test class loads.
  */
 public final class AwaitilityPolling implements BeforeAllCallback {
 
