@@ -19,12 +19,16 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** A real Kafka consumer that reads the given topics from the start and keeps every record. */
+/**
+ * A real Kafka consumer that reads the given topics from the start and keeps every record once: one it reads
+ * again (its broker restarted before the group's offsets were committed) is the same offset, not a new record.
+ */
 public final class KafkaProbe implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Record> received = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> offsetsSeen = new java.util.HashSet<>();
     private final Thread poller;
     private volatile boolean running = true;
 
@@ -53,6 +57,9 @@ public final class KafkaProbe implements AutoCloseable {
             try (consumer) {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (!offsetsSeen.add(r.topic() + "/" + r.partition() + "/" + r.offset())) {
+                            continue;
+                        }
                         Map<String, String> headers = new HashMap<>();
                         for (Header h : r.headers()) {
                             headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
