@@ -128,10 +128,6 @@ public interface GatewayConfig {
          */
         @WithDefault("512")
         int maxInFlightCommands();
-
-        /** How long one send may wait for metadata or buffer space before it is retried. */
-        @WithDefault("5s")
-        java.time.Duration maxBlock();
     }
 
     /** Auto-observe rules. */

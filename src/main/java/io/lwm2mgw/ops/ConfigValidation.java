@@ -80,7 +80,6 @@ public class ConfigValidation {
             }
         });
         atLeast(problems, "gateway.buffer.capacity", config.buffer().capacity(), 1);
-        positive(problems, "gateway.kafka.max-block", config.kafka().maxBlock());
         atLeast(problems, "gateway.kafka.max-in-flight-commands", config.kafka().maxInFlightCommands(), 1);
         firmware(problems, config.firmware());
         positive(problems, "gateway.storage.retry-first-delay", config.storage().retryFirstDelay());

@@ -1,6 +1,7 @@
 package io.lwm2mgw.bench;
 
 import io.lwm2mgw.northbound.OutboundMessage;
+import io.lwm2mgw.northbound.kafka.KafkaRecords;
 import io.lwm2mgw.northbound.kafka.KafkaSink;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Bench K1's other outbound path: the gateway's Kafka records (built by {@link KafkaSink#record}) sent through
+ * Bench K1's other outbound path: the gateway's Kafka records (built by {@link KafkaRecords#record}) sent through
  * SmallRye Reactive Messaging's Kafka connector, one {@link Message} per record, whose ack or nack completes
  * the answer, as {@link KafkaSink#offer} answers once the producer acknowledged. Exists only in the
  * benchmark's build ({@code lwm2mgw.bench.k1=true}), so no other test application gets the channel.
@@ -35,7 +36,7 @@ public class ConnectorOutbound {
 
     /** Hands one message to the connector; completes on the broker's acknowledgement, fails on a nack. */
     CompletionStage<Void> offer(OutboundMessage message, String topic) {
-        ProducerRecord<String, byte[]> record = KafkaSink.record(message, topic);
+        ProducerRecord<String, byte[]> record = KafkaRecords.record(message, topic);
         CompletableFuture<Void> done = new CompletableFuture<>();
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(record.topic()).withKey(record.key()).withHeaders(record.headers()).build();

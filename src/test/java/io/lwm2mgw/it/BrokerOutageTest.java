@@ -82,9 +82,19 @@ class BrokerOutageTest {
     @TestHTTPResource("/q/metrics")
     URL metrics;
 
+    private static final int KAFKA_CONTROLLER_PORT = TestBrokers.freePort();
+    private static final String KAFKA_CLUSTER = org.apache.kafka.common.Uuid.randomUuid().toString();
+    private static final java.nio.file.Path KAFKA_DATA = java.nio.file.Path.of("target",
+            "outage-kafka-" + KAFKA_CLUSTER);
+    private static EmbeddedKafkaBroker kafka;
+
     @AfterAll
-    static void closeProxy() {
+    static void closeProxy() throws java.io.IOException {
         PROXY.close();
+        if (kafka != null) {
+            kafka.close();
+        }
+        org.apache.kafka.common.utils.Utils.delete(KAFKA_DATA.toFile());
     }
 
     @Test
@@ -170,9 +180,8 @@ class BrokerOutageTest {
         assertThat(kafkaSink.connected()).isFalse();
         // 50 readings (the telemetry buffer is full) plus every status and lifecycle event, which are never dropped
         assertThat(kafkaSink.bufferDepth()).as("the Kafka buffer holds what tests 1-3 produced").isGreaterThan(50);
-        try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().withNodeId(0).withKafkaPort(kafkaPort())
-                .withControllerPort(TestBrokers.freePort()).withDeleteLogDirsOnClose(true).start();
-                KafkaProbe probe = new KafkaProbe("127.0.0.1:" + kafkaPort(), "lwm2m.telemetry", "lwm2m.events")) {
+        kafka = kafkaBroker().start();
+        try (KafkaProbe probe = new KafkaProbe("127.0.0.1:" + kafkaPort(), "lwm2m.telemetry", "lwm2m.events")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> kafkaSink.connected() && kafkaSink.bufferDepth() == 0);
             await().atMost(WAIT).until(() -> kafkaLevels(probe.on("lwm2m.telemetry", "outage-3")).contains(80L));
             // the buffer kept the newest 50 messages, outage-3's values 31..80: all of them, in order, once
@@ -182,6 +191,40 @@ class BrokerOutageTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(probe.on("lwm2m.events", "outage-3"))
                     .as("lifecycle events were kept through the overflow").isNotEmpty());
         }
+    }
+
+    @Test
+    @Order(5)
+    void records_sent_while_a_kafka_broker_that_had_them_flowing_restarts_all_arrive_in_order() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(kafkaSink::connected);
+        long droppedBefore = kafkaSink.droppedCount();
+        try (KafkaProbe probe = new KafkaProbe("127.0.0.1:" + kafkaPort(), "lwm2m.telemetry");
+                TestDevice device = givenDevice("outage-5").registeredAt(lwm2m.boundPort().orElseThrow())) {
+            // the observe response first: a value set before the observation exists would not be notified
+            await().atMost(WAIT).until(() -> kafkaLevels(probe.on("lwm2m.telemetry", "outage-5")).contains(100L));
+            notifyOneByOne(device, 1, 5);
+            await().atMost(WAIT).until(() -> kafkaLevels(probe.on("lwm2m.telemetry", "outage-5")).contains(5L));
+
+            kafka.close(); // its log directory stays: the same broker comes back below
+            notifyOneByOne(device, 6, 30);
+            assertThat(kafkaSink.bufferDepth()).as("waiting, with the producer or in the buffer").isPositive();
+            kafka = kafkaBroker().start();
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> kafkaLevels(probe.on("lwm2m.telemetry", "outage-5")).contains(30L));
+            assertThat(kafkaLevels(probe.on("lwm2m.telemetry", "outage-5"))).as("each once, in order")
+                    .containsExactlyElementsOf(LongStream.concat(LongStream.of(100),
+                            LongStream.rangeClosed(1, 30)).boxed().toList());
+            assertThat(kafkaSink.droppedCount()).isEqualTo(droppedBefore);
+        }
+    }
+
+    /** The one broker of tests 4 and 5, on the port the gateway was given, its data kept across a restart. */
+    private static EmbeddedKafkaBroker kafkaBroker() {
+        return new EmbeddedKafkaBroker().withNodeId(0).withKafkaPort(kafkaPort())
+                .withControllerPort(KAFKA_CONTROLLER_PORT).withClusterId(KAFKA_CLUSTER)
+                .withAdditionalProperties(p -> p.put("log.dir", KAFKA_DATA.toString()))
+                .withDeleteLogDirsOnClose(false);
     }
 
     private static List<Long> kafkaLevels(List<KafkaProbe.Record> records) {

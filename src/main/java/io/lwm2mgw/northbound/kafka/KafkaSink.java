@@ -2,12 +2,9 @@ package io.lwm2mgw.northbound.kafka;
 
 import io.lwm2mgw.config.GatewayConfig;
 import io.lwm2mgw.northbound.OutboundQueue;
-import io.lwm2mgw.northbound.CloudEventAttributes;
 import io.lwm2mgw.northbound.EventSink;
 import io.lwm2mgw.northbound.OutboundMessage;
-import io.lwm2mgw.northbound.ResultCodec;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,27 +12,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Produces outbound messages to Kafka, keyed by endpoint so each device's records stay in order. Active only
- * when {@code kafka.bootstrap.servers} is configured. An idempotent producer retries while the cluster is
- * down; what it cannot take waits in our bounded buffer.
+ * Produces outbound messages to Kafka, keyed by endpoint so each device's records stay in order, through
+ * Reactive Messaging's Kafka connector ({@link RecordSender}). Active only when {@code kafka.bootstrap.servers}
+ * is configured. An idempotent producer retries while the cluster is down; what it cannot take waits in our
+ * bounded buffer (telemetry drop-oldest, results and lifecycle never dropped), and a record it gives back
+ * returns to the buffer's head in send order. One sender thread keeps the order and at most
+ * {@value #MAX_WITH_PRODUCER} records unanswered.
  */
 @ApplicationScoped
 public class KafkaSink implements EventSink {
 
     private static final Logger LOG = Logger.getLogger(KafkaSink.class);
+    /** Records handed over and not yet answered, at most: the sender waits for answers beyond this. */
+    static final int MAX_WITH_PRODUCER = 4096;
+    /** What a record takes in the producer's buffer beyond its value, at most (key, CloudEvents headers). */
+    private static final int RECORD_OVERHEAD = 512;
+    private static final long KAFKA_DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
+    /** How long a requeue waits for the answers of the records sent after one that came back. */
+    private static final Duration REQUEUE_WAIT = Duration.ofSeconds(10);
 
     private final GatewayConfig.KafkaConfig topics;
+    private final KafkaRecords kafkaRecords;
     private final Optional<String> bootstrapServers;
     private final Map<String, Object> clientProperties;
     private final OutboundQueue buffer;
@@ -46,6 +52,13 @@ public class KafkaSink implements EventSink {
     private final AtomicBoolean reportedLoss = new AtomicBoolean();
     /** Records handed to the producer whose callback has not run yet: still undelivered, so part of the depth. */
     private final java.util.concurrent.atomic.AtomicInteger withProducer = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * The bytes of those records, kept under half the producer's {@code buffer.memory}: so the producer never
+     * has to wait for buffer space and give a record back, which through the connector could let a later record
+     * overtake it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong bytesWithProducer = new java.util.concurrent.atomic.AtomicLong();
+    private final long maxBytesWithProducer;
     /** Records the producer gave back (it could not take them in time), for the sender thread to requeue. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Returned> returned =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -53,16 +66,22 @@ public class KafkaSink implements EventSink {
 
     /** A record the producer could not take, with its send order. */
     private record Returned(long sequence, OutboundQueue.Entry message) { }
+    private final RecordSender records;
     private volatile boolean running;
-    private volatile KafkaProducer<String, byte[]> producer;
+    /** Set at stop: a record the closing producer fails is left unconfirmed, not counted lost. */
+    private volatile boolean stopping;
     private KafkaReachability reachability;
     private Thread sender;
 
-    public KafkaSink(GatewayConfig config, Config mpConfig) {
+    public KafkaSink(GatewayConfig config, Config mpConfig, RecordSender records) {
+        this.records = records;
         this.topics = config.kafka();
+        this.kafkaRecords = new KafkaRecords(topics);
         this.bootstrapServers = mpConfig.getOptionalValue("kafka.bootstrap.servers", String.class)
                 .filter(s -> !s.isBlank());
         this.clientProperties = kafkaProperties(mpConfig);
+        this.maxBytesWithProducer = Long.parseLong(String.valueOf(clientProperties.getOrDefault(
+                ProducerConfig.BUFFER_MEMORY_CONFIG, KAFKA_DEFAULT_BUFFER_MEMORY))) / 2;
         this.buffer = new OutboundQueue(config.buffer().capacity());
     }
 
@@ -82,8 +101,7 @@ public class KafkaSink implements EventSink {
             LOG.info("Kafka northbound off (set kafka.bootstrap.servers to turn it on)");
             return;
         }
-        Map<String, Object> props = producerProperties(clientProperties, bootstrapServers.get(), topics.maxBlock());
-        producer = new KafkaProducer<>(props);
+        Map<String, Object> props = producerProperties(clientProperties, bootstrapServers.get());
         reachability = new KafkaReachability(props, List.of(
                 new KafkaReachability.TopicSpec(topics.statusTopic(), true),
                 new KafkaReachability.TopicSpec(topics.eventsTopic(), false),
@@ -102,12 +120,13 @@ public class KafkaSink implements EventSink {
 
     /**
      * The producer's configuration: the {@code kafka.*} client properties, then our defaults (idempotent,
-     * {@code acks=all}, 5 ms linger, a delivery timeout of a day so that records wait out an outage), the send's
-     * longest wait for metadata or buffer space, and the serializers. Public so that bench K1 configures Reactive
-     * Messaging's connector exactly like this sink.
+     * {@code acks=all}, 5 ms linger, a delivery timeout of a day so that records wait out an outage), and what
+     * the sink's order needs whatever is configured: a send waits as long as it takes for metadata or buffer
+     * space (through the connector a send that gave up would be overtaken by the next), and the serializers.
+     * {@link OutboundProducerSettings} gives them to the connector's producer; bench K1's channel gets them too.
      */
-    public static Map<String, Object> producerProperties(Map<String, Object> clientProperties, String bootstrapServers,
-            Duration maxBlock) {
+    public static Map<String, Object> producerProperties(Map<String, Object> clientProperties,
+            String bootstrapServers) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lwm2m-gateway");
@@ -116,21 +135,12 @@ public class KafkaSink implements EventSink {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         // keep retrying through an outage instead of failing records after the default two minutes
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(maxBlock.toMillis()));
+        // a topic's partitions stay known however long it is idle: a send in an outage never waits for them
+        props.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
-    }
-
-    /**
-     * One message as its Kafka record: the endpoint as key (none for a command that named no device), the JSON
-     * document as value (none for a campaign's tombstone), the CloudEvents attributes as {@code ce_*} headers
-     * (binary mode) and the content type. Public so that bench K1 sends exactly these records.
-     */
-    public static ProducerRecord<String, byte[]> record(OutboundMessage message, String topic) {
-        String key = message.endpoint().equals(ResultCodec.UNKNOWN_ENDPOINT) ? null : message.endpoint().value();
-        byte[] value = message.channel() == OutboundMessage.Channel.CAMPAIGN_CLEARED ? null : message.payload();
-        return new ProducerRecord<>(topic, null, key, value, headers(message.cloudEvent()));
     }
 
     private void sendLoop() {
@@ -144,6 +154,7 @@ public class KafkaSink implements EventSink {
                 if (message == null) {
                     continue;
                 }
+                awaitRoomWithProducer(message);
                 if (!send(message)) {
                     buffer.returnToHead(message);
                 }
@@ -154,12 +165,26 @@ public class KafkaSink implements EventSink {
     }
 
     /**
+     * Waits while {@value #MAX_WITH_PRODUCER} records or half the producer's buffer are unanswered (the cluster
+     * is slow or away); one record alone always goes.
+     */
+    private void awaitRoomWithProducer(OutboundQueue.Entry next) throws InterruptedException {
+        long bytes = recordBytes(next);
+        while (running && withProducer.get() > 0 && (withProducer.get() >= MAX_WITH_PRODUCER
+                || bytesWithProducer.get() + bytes > maxBytesWithProducer)) {
+            synchronized (withProducer) {
+                withProducer.wait(50);
+            }
+        }
+    }
+
+    /**
      * Puts records the producer gave back at the head of the buffer, in their send order, once every record
      * still with the producer has its answer (a later one may fail too and must go back before the earlier
      * ones' successors). Sender thread only.
      */
     void requeueReturned() throws InterruptedException {
-        long deadline = System.nanoTime() + topics.maxBlock().toNanos() * 2;
+        long deadline = System.nanoTime() + REQUEUE_WAIT.toNanos();
         while (withProducer.get() > 0 && running && System.nanoTime() < deadline) {
             synchronized (withProducer) {
                 withProducer.wait(50);
@@ -176,7 +201,9 @@ public class KafkaSink implements EventSink {
     /** The producer's answer for one record: given back to retry when the cluster was too slow, else done. */
     org.apache.kafka.clients.producer.Callback callbackFor(OutboundQueue.Entry message, String topic) {
         long seq = sequence.incrementAndGet();
+        long bytes = recordBytes(message);
         withProducer.incrementAndGet();
+        bytesWithProducer.addAndGet(bytes);
         return (metadata, error) -> {
             try {
                 if (error instanceof TimeoutException) {
@@ -187,6 +214,9 @@ public class KafkaSink implements EventSink {
                         LOG.warnf("Kafka cannot take records in time (%s); buffering (telemetry up to %d messages) "
                                 + "and retrying", error.getMessage(), buffer.telemetryCapacity());
                     }
+                } else if (error != null && stopping) {
+                    // the producer closed at stop with the record unsent: unconfirmed, so its command is redelivered
+                    LOG.debugf("Kafka record to %s unsent at stop: %s", topic, error.getMessage());
                 } else if (error != null) {
                     // not retriable (a record too large, say): it can never be confirmed, so nothing waits for it
                     message.confirmed().complete(null);
@@ -202,6 +232,7 @@ public class KafkaSink implements EventSink {
                     }
                 }
             } finally {
+                bytesWithProducer.addAndGet(-bytes);
                 withProducer.decrementAndGet();
                 synchronized (withProducer) {
                     withProducer.notifyAll();
@@ -212,19 +243,21 @@ public class KafkaSink implements EventSink {
 
     /** Hands one record to the producer; false when the cluster could not take it in time (retry later). */
     private boolean send(OutboundQueue.Entry entry) {
-        ProducerRecord<String, byte[]> record = record(entry.message(), topic(entry.message()));
+        ProducerRecord<String, byte[]> record = kafkaRecords.record(entry.message());
         try {
             if (!topicsWithMetadata.contains(record.topic())) {
-                // send() would accept the record and fail it later in its callback when the cluster is away:
-                // partitionsFor() waits for the topic's metadata and throws instead, so nothing is lost
-                producer.partitionsFor(record.topic());
+                // while the cluster is away (at start, say) the records wait here, in the bounded buffer that
+                // drops the oldest readings, not unbounded with the producer
+                records.awaitMetadata(record.topic());
                 topicsWithMetadata.add(record.topic());
             }
             org.apache.kafka.clients.producer.Callback callback = callbackFor(entry, record.topic());
             try {
-                producer.send(record, callback);
+                records.send(record, callback);
             } catch (RuntimeException e) {
-                withProducer.decrementAndGet(); // thrown, not reported: the callback will not run
+                // thrown, not reported: the callback will not run
+                withProducer.decrementAndGet();
+                bytesWithProducer.addAndGet(-recordBytes(entry));
                 throw e;
             }
             return true;
@@ -244,31 +277,9 @@ public class KafkaSink implements EventSink {
         }
     }
 
-    private static RecordHeaders headers(CloudEventAttributes ce) {
-        RecordHeaders headers = new RecordHeaders();
-        ce.asMap().forEach((k, v) -> headers.add("ce_" + k, v.getBytes(StandardCharsets.UTF_8)));
-        headers.add("content-type", CloudEventAttributes.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        return headers;
-    }
-
-    private String topic(OutboundMessage message) {
-        switch (message.channel()) {
-            case STATUS:
-                return topics.statusTopic();
-            case EVENT:
-                return topics.eventsTopic();
-            case TELEMETRY:
-            case COMPOSITE_TELEMETRY:
-                return topics.telemetryTopic();
-            case RESULT:
-                return topics.commandResultsTopic();
-            case CAMPAIGN:
-            case CAMPAIGN_ANSWER:
-            case CAMPAIGN_CLEARED:
-                return topics.campaignStatusTopic();
-            default:
-                throw new IllegalArgumentException("unknown channel " + message.channel());
-        }
+    private static long recordBytes(OutboundQueue.Entry entry) {
+        byte[] payload = entry.message().payload();
+        return (payload == null ? 0 : payload.length) + RECORD_OVERHEAD;
     }
 
     public void stop() {
@@ -276,13 +287,28 @@ public class KafkaSink implements EventSink {
             return;
         }
         running = false;
+        stopping = true;
         sender.interrupt();
         reachability.close();
-        // bounded: an unreachable cluster must not hold the process past its grace period
-        producer.close(Duration.ofSeconds(2));
-        int left = buffer.size();
+        // bounded: an unreachable cluster must not hold the process past its grace period; the connector
+        // closes its producer after this (close-timeout)
+        awaitAnswers(Duration.ofSeconds(2));
+        int left = buffer.size() + withProducer.get() + returned.size();
         if (left > 0) {
             LOG.warnf("stopping with %d Kafka messages undelivered", left);
+        }
+    }
+
+    private void awaitAnswers(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try {
+            while (withProducer.get() > 0 && System.nanoTime() < deadline) {
+                synchronized (withProducer) {
+                    withProducer.wait(20);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

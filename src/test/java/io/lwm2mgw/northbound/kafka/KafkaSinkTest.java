@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,19 @@ class KafkaSinkTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(GatewayConfig.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("gateway.id", "gw-1",
-                        "gateway.kafka.max-block", "100ms"), "test", 500))
+                .withSources(new PropertiesConfigSource(Map.of("gateway.id", "gw-1"), "test", 500))
                 .build();
-        return new KafkaSink(config.getConfigMapping(GatewayConfig.class), config);
+        return new KafkaSink(config.getConfigMapping(GatewayConfig.class), config, new RecordSender() {
+            @Override
+            public void send(ProducerRecord<String, byte[]> record, Callback done) {
+                throw new AssertionError("the sender thread is not started here");
+            }
+
+            @Override
+            public void awaitMetadata(String topic) {
+                throw new AssertionError("the sender thread is not started here");
+            }
+        });
     }
 
     private static io.lwm2mgw.northbound.OutboundQueue.Entry message(String qualifier) {
@@ -88,7 +98,7 @@ class KafkaSinkTest {
 
     @Test
     void a_record_is_keyed_by_endpoint_with_cloud_events_headers() {
-        var record = KafkaSink.record(outbound("registered"), "lwm2m.events");
+        var record = KafkaRecords.record(outbound("registered"), "lwm2m.events");
 
         assertThat(record.topic()).isEqualTo("lwm2m.events");
         assertThat(record.key()).isEqualTo("dev-1");
@@ -101,11 +111,12 @@ class KafkaSinkTest {
 
     @Test
     void the_producer_is_idempotent_with_acks_from_all_and_a_5_ms_linger_unless_configured() {
-        Map<String, Object> props = KafkaSink.producerProperties(Map.of("linger.ms", "20"), "k:9092",
-                Duration.ofSeconds(5));
+        Map<String, Object> props = KafkaSink.producerProperties(Map.of("linger.ms", "20", "max.block.ms", "5"),
+                "k:9092");
 
         assertThat(props).containsEntry("bootstrap.servers", "k:9092").containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", "true").containsEntry("linger.ms", "20")
-                .containsEntry("max.block.ms", "5000");
+                .as("a send never gives a record back, whatever is configured: the next would overtake it")
+                .containsEntry("max.block.ms", String.valueOf(Duration.ofDays(1).toMillis()));
     }
 }
