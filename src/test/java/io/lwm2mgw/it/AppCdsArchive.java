@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 /**
  * One dynamic AppCDS archive of the packaged jar per build, used by every jar start of the ITs: the class data of
  * a full start (and a device's registration) is mapped instead of loaded, verified and linked again, about a
- * second of the four of a start on the test machine. The first test JVM that starts a jar records it with a
- * training life of its own, in the background; until the archive is there, starts go without it.
+ * second of the 3.5 to 4.5 s of a start on the test machine. The first test JVM that starts a jar records it with a
+ * training life of its own (its own mosquitto, Kafka off), in the background; until the archive is there, starts
+ * go without it.
  *
  * <p>Shared by the test JVMs of a build through files only (Quarkus loads this class in more than one class
  * loader): the archive is named after the jar, its libraries and the JVM, so a rebuilt jar never meets an old
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
  * archive appears under its final name by a rename only once that life exited after SIGTERM and a
  * {@code -Xshare:on} JVM mapped it, so no start reads a half-written or unusable file. The JVM's cds logging is
  * off in every start: its warnings (classes it skips while recording) stay out of the logs the tests read.
+ * {@code -Dit.appcds=false} starts every jar without it.
  */
 final class AppCdsArchive {
 
@@ -53,7 +55,7 @@ final class AppCdsArchive {
             if (Files.isRegularFile(archive)) {
                 return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off");
             }
-            train(jar, jvmOptions, archive);
+            startTraining(jar, jvmOptions, archive);
         } catch (IOException e) {
             System.err.println("AppCDS archive unavailable: " + e);
         }
@@ -115,7 +117,7 @@ final class AppCdsArchive {
     }
 
     /** Starts the training life in the background, unless a JVM of this build already did. */
-    private static void train(Path jar, List<String> jvmOptions, Path archive) throws IOException {
+    private static void startTraining(Path jar, List<String> jvmOptions, Path archive) throws IOException {
         Files.createDirectories(archive.getParent());
         Path marker = archive.resolveSibling(archive.getFileName() + ".training");
         try {
@@ -136,22 +138,40 @@ final class AppCdsArchive {
 
     private static void record(Path jar, List<String> jvmOptions, Path archive) throws Exception {
         Path recording = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path log = archive.resolveSibling(archive.getFileName() + ".training.log");
+        // a mosquitto of its own, up in milliseconds, rather than the test JVM's brokers, which take seconds to
+        // start; no Kafka, whose client classes would make the dump at exit (many seconds here) longer still
+        try (MosquittoProcess broker = new MosquittoProcess().start()) {
+            trainingLife(jar, jvmOptions, broker.port(), recording, log);
+        }
+        if (!Files.isRegularFile(recording)) {
+            throw new IllegalStateException("the training life wrote no archive");
+        }
+        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:on", "-XX:SharedArchiveFile=" + recording, "-cp", jar.toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(log.resolveSibling(log.getFileName() + ".check").toFile())
+                .start();
+        if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
+            check.destroyForcibly();
+            Files.deleteIfExists(recording);
+            throw new IllegalStateException("the recorded archive does not map");
+        }
+        Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE);
+        log(archive, "archive ready");
+    }
+
+    /** One life with {@code -XX:ArchiveClassesAtExit}: ready, a device registers, a few reads, SIGTERM. */
+    private static void trainingLife(Path jar, List<String> jvmOptions, int mqttPort, Path recording, Path log)
+            throws Exception {
         int http = TestBrokers.freePort();
         int coap = TestBrokers.freePort();
-        Path data = Files.createTempDirectory(archive.getParent(), "training");
+        Path data = Files.createTempDirectory(recording.getParent(), "training");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-XX:ArchiveClassesAtExit=" + recording, "-Xlog:cds*=off",
                 "-Dgateway.id=gw-appcds-training", "-Dquarkus.http.port=" + http,
-                "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(),
-                "-Dkafka.bootstrap.servers=" + TestBrokers.kafkaBootstrap(),
-                // topics and a consumer group of its own: the tests' gateways and probes never meet it
-                "-Dgateway.kafka.commands-group=appcds-training", "-Dgateway.kafka.commands-topic=appcds.commands",
-                "-Dgateway.kafka.command-results-topic=appcds.command-results",
-                "-Dgateway.kafka.status-topic=appcds.status", "-Dgateway.kafka.events-topic=appcds.events",
-                "-Dgateway.kafka.telemetry-topic=appcds.telemetry", "-Dgateway.kafka.campaigns-topic=appcds.campaigns",
-                "-Dgateway.kafka.campaign-status-topic=appcds.campaign-status",
+                "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + mqttPort,
                 "-Dgateway.mqtt.topic-root=appcds-training", "-Dgateway.lwm2m.host=127.0.0.1",
                 "-Dgateway.lwm2m.port=" + coap, "-Dgateway.lwm2m.security.coaps-port=0",
                 "-Dgateway.lwm2m.state-directory=" + data.resolve("registrations"),
@@ -159,7 +179,6 @@ final class AppCdsArchive {
                 "-Dgateway.firmware.image-directory=" + data.resolve("images"),
                 "-Dgateway.firmware.campaign-directory=" + data.resolve("campaigns"),
                 "-jar", jar.toString()));
-        Path log = archive.resolveSibling(archive.getFileName() + ".training.log");
         Process life = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Thread reaper = new Thread(life::destroyForcibly);
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -184,20 +203,6 @@ final class AppCdsArchive {
             life.destroyForcibly();
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        if (!Files.isRegularFile(recording)) {
-            throw new IllegalStateException("the training life (exit " + life.exitValue() + ") wrote no archive");
-        }
-        Process check = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:on", "-XX:SharedArchiveFile=" + recording, "-cp", jar.toString(), "-version")
-                .redirectErrorStream(true).redirectOutput(log.resolveSibling(log.getFileName() + ".check").toFile())
-                .start();
-        if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
-            check.destroyForcibly();
-            Files.deleteIfExists(recording);
-            throw new IllegalStateException("the recorded archive does not map");
-        }
-        Files.move(recording, archive, StandardCopyOption.ATOMIC_MOVE);
-        log(archive, "archive ready");
     }
 
     private static void log(Path archive, String line) {
