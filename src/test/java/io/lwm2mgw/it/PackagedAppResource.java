@@ -27,6 +27,9 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
      * packaged gateway needs that must not reach the test JVM's brokers (a profile of its own adds the rest).
      */
     public static Map<String, String> isolated() {
+        // every @QuarkusIntegrationTest asks for this before Quarkus launches its jar: the moment to hand that jar
+        // the AppCDS archive (pom: quarkus.test.arg-line reads the argument file)
+        AppCdsArchive.writeArgFile();
         String data = "target/it-data/" + UUID.randomUUID();
         return Map.ofEntries(
                 Map.entry("gateway.id", "gw-test"),

@@ -38,11 +38,9 @@ final class PackagedGatewayProcess implements AutoCloseable {
         command.add(jar ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : artifact);
         if (jar) {
             // the test JVM's own settings (pom: test.jvm), so that a gateway living for seconds spends its CPU on the test
-            for (String option : System.getProperty("it.jvm.options", "").trim().split("\\s+")) {
-                if (!option.isEmpty()) {
-                    command.add(option);
-                }
-            }
+            List<String> options = AppCdsArchive.itJvmOptions();
+            command.addAll(options);
+            command.addAll(AppCdsArchive.options(Path.of(artifact), options));
         }
         command.addAll(properties);
         if (jar) {

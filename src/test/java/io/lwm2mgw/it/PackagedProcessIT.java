@@ -10,13 +10,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** The packaged gateway as an operator starts and stops it: a process, signals and an exit code. */
+/**
+ * The packaged gateway as an operator starts and stops it: a process, signals and an exit code. One serving gateway,
+ * started with the class, is the first one of the second gateway's test and then the one SIGTERM stops: a jar start
+ * less, and it starts while the refused starts run.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedProcessIT {
 
+    private static final String SERVING_ID = "gw-stop-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final int SERVING_HTTP = TestBrokers.freePort();
+    private static final String SERVING_REGISTRATIONS = "-Dgateway.lwm2m.state-directory=target/it-registration-store/"
+            + UUID.randomUUID();
+    private static final String SERVING_COMMANDS = "-Dgateway.commands.store-directory=target/it-command-store/"
+            + UUID.randomUUID();
+    private static PackagedGatewayProcess serving;
+
     private PackagedGatewayProcess gateway;
+
+    @BeforeAll
+    static void startServing() throws Exception {
+        serving = start(Map.of("QUARKUS_SHUTDOWN_DELAY", "2s"), "-Dgateway.id=" + SERVING_ID,
+                "-Dquarkus.http.port=" + SERVING_HTTP, "-Dgateway.mqtt.host=127.0.0.1",
+                "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(), SERVING_REGISTRATIONS, SERVING_COMMANDS);
+    }
+
+    @AfterAll
+    static void stopServing() {
+        serving.close();
+    }
 
     @AfterEach
     void stop() {
@@ -26,6 +56,7 @@ class PackagedProcessIT {
     }
 
     @Test
+    @Order(1)
     void a_configuration_error_stops_start_up_with_one_message_naming_every_key() throws Exception {
         gateway = start(Map.of(), "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=99999",
                 "-Dgateway.lwm2m.coap.ack-timeout=0s", "-Dgateway.lwm2m.request-timeout=5 seconds");
@@ -41,6 +72,7 @@ class PackagedProcessIT {
     }
 
     @Test
+    @Order(2)
     void an_unwritable_store_folder_stops_start_up_with_one_line_naming_the_key() throws Exception {
         java.nio.file.Path blocker = java.nio.file.Files.createTempFile("not-a-folder", ".txt");
         gateway = start(Map.of(), "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(),
@@ -54,17 +86,14 @@ class PackagedProcessIT {
     }
 
     @Test
+    @Order(3)
     void a_second_gateway_on_the_same_store_folders_refuses_to_start_and_the_first_keeps_serving() throws Exception {
-        String registrations = "-Dgateway.lwm2m.state-directory=target/it-registration-store/" + UUID.randomUUID();
-        String commands = "-Dgateway.commands.store-directory=target/it-command-store/" + UUID.randomUUID();
-        int http = TestBrokers.freePort();
-        gateway = start(Map.of(), "-Dquarkus.http.port=" + http, "-Dgateway.mqtt.host=127.0.0.1",
-                "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(), registrations, commands);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status(http, "/q/health/ready") == 200);
+        int http = SERVING_HTTP;
+        awaitServing();
 
         try (PackagedGatewayProcess second = start(Map.of(), "-Dquarkus.http.port=" + TestBrokers.freePort(),
-                "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(), registrations,
-                commands)) {
+                "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(),
+                SERVING_REGISTRATIONS, SERVING_COMMANDS)) {
             assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("the second gateway refuses").isTrue();
             String output = second.output();
             assertThat(second.process().exitValue()).as(output).isNotZero();
@@ -75,13 +104,14 @@ class PackagedProcessIT {
     }
 
     @Test
+    @Order(4) // last: it stops the serving gateway
     void sigterm_turns_readiness_down_first_then_stops_within_the_grace_period() throws Exception {
-        int http = TestBrokers.freePort();
-        String id = "gw-stop-" + UUID.randomUUID().toString().substring(0, 8);
+        int http = SERVING_HTTP;
+        String id = SERVING_ID;
+        PackagedGatewayProcess gateway = serving;
+        // its "online" is retained: a probe that subscribes after the gateway connected still sees it
         try (MqttProbe mqtt = new MqttProbe(TestBrokers.mqttPort(), "lwm2m/gateway/" + id + "/status")) {
-            gateway = start(Map.of("QUARKUS_SHUTDOWN_DELAY", "2s"), "-Dgateway.id=" + id, "-Dquarkus.http.port=" + http,
-                    "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort());
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status(http, "/q/health/ready") == 200);
+            awaitServing();
             await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.last("lwm2m/gateway/" + id + "/status")
                     .map(m -> m.text().equals("online")).orElse(false));
 
@@ -98,6 +128,12 @@ class PackagedProcessIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> mqtt.last("lwm2m/gateway/" + id + "/status")
                     .map(m -> m.text().equals("offline")).orElse(false));
         }
+    }
+
+    /** Waits until the serving gateway (started with QUARKUS_SHUTDOWN_DELAY=2s) is ready. */
+    private static void awaitServing() {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> status(SERVING_HTTP, "/q/health/ready") == 200);
     }
 
     private static PackagedGatewayProcess start(Map<String, String> env, String... properties) throws Exception {
