@@ -47,7 +47,9 @@ final class PackagedGatewayProcess implements AutoCloseable {
             command.add("-jar");
             command.add(artifact);
         }
-        Path log = Files.createTempFile("gateway-process", ".log");
+        // under target/, so that the build's clean takes the logs of every start with it
+        Path logs = Files.createDirectories(Path.of("target", "gateway-process-logs"));
+        Path log = Files.createTempFile(logs, "gateway-process", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return new PackagedGatewayProcess(builder.start(), log);
