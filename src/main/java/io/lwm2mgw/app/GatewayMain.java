@@ -32,6 +32,16 @@ public final class GatewayMain {
         ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code, failure);
     }
 
+    /** A port the gateway could not bind (the LwM2M endpoints'), anywhere in the failure's causes. */
+    private static java.net.BindException bindFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException bind) {
+                return bind;
+            }
+        }
+        return null;
+    }
+
     private static void report(Throwable failure) {
         ConfigValidationException invalid = ConfigReport.configurationProblems(failure);
         if (invalid != null) {
@@ -46,6 +56,8 @@ public final class GatewayMain {
         } else if (failure instanceof QuarkusBindException bind) {
             Logger.getLogger(GatewayMain.class).errorf("Port %d on %s is in use by another process", bind.getPort(),
                     bind.getHost());
+        } else if (bindFailure(failure) != null) {
+            Logger.getLogger(GatewayMain.class).error(bindFailure(failure).getMessage());
         } else {
             Logger.getLogger(GatewayMain.class).error("Failed to start the gateway", failure);
         }

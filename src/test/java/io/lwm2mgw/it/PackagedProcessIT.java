@@ -87,6 +87,22 @@ class PackagedProcessIT {
 
     @Test
     @Order(3)
+    void a_coaps_port_held_by_another_process_stops_start_up_with_one_line_naming_it() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            gateway = start(Map.of(), "-Dgateway.mqtt.host=127.0.0.1", "-Dgateway.mqtt.port=" + TestBrokers.mqttPort(),
+                    "-Dgateway.lwm2m.security.coaps-port=" + taken.getLocalPort());
+
+            assertThat(gateway.process().waitFor(60, TimeUnit.SECONDS)).as("the gateway refuses to start").isTrue();
+            String output = gateway.output();
+            assertThat(gateway.process().exitValue()).as(output).isNotZero();
+            assertThat(output).contains("cannot listen on [coaps://127.0.0.1:" + taken.getLocalPort() + "]")
+                    .contains("in use by another process").doesNotContain("\tat ").doesNotContain("started in");
+        }
+    }
+
+    @Test
+    @Order(4)
     void a_second_gateway_on_the_same_store_folders_refuses_to_start_and_the_first_keeps_serving() throws Exception {
         int http = SERVING_HTTP;
         awaitServing();
@@ -104,7 +120,7 @@ class PackagedProcessIT {
     }
 
     @Test
-    @Order(4) // last: it stops the serving gateway
+    @Order(5) // last: it stops the serving gateway
     void sigterm_turns_readiness_down_first_then_stops_within_the_grace_period() throws Exception {
         int http = SERVING_HTTP;
         String id = SERVING_ID;

@@ -75,6 +75,20 @@ public class Lwm2mEndpoint implements DevicePort {
         this.storeHealth = storeHealth;
     }
 
+    /**
+     * Californium starts the endpoints it can bind and only logs the others: a gateway without its CoAP or its
+     * CoAPS port must not report ready (the devices of that port would time out against a "healthy" pod).
+     */
+    private static void refuseUnbound(LeshanServer leshan, org.eclipse.californium.core.CoapServer coapServer) {
+        List<String> unbound = coapServer.getEndpoints().stream().filter(e -> !e.isStarted())
+                .map(e -> e.getUri().toString()).toList();
+        if (!unbound.isEmpty()) {
+            leshan.destroy();
+            throw new java.io.UncheckedIOException(new java.net.BindException("cannot listen on " + unbound
+                    + ": the UDP port is in use by another process or the address is not this host's"));
+        }
+    }
+
     public void start() {
         Lwm2mConfig lwm2m = config.lwm2m();
         List<AutoObserveFlow.Rule> rules = AutoObserveFlow.rules(config.observe());
@@ -130,6 +144,7 @@ public class Lwm2mEndpoint implements DevicePort {
         // before serving: a device of the last life must find its session, not start a handshake
         secure.loadConnections();
         leshan.start();
+        refuseUnbound(leshan, coapServer);
         server = leshan;
         security = secure;
         this.transport = transport;
