@@ -14,12 +14,12 @@ public class PackagedAppResource implements QuarkusTestResourceLifecycleManager 
 
     /** The CoAP (UDP) port the packaged gateway listens on, the same for the resource and the test. */
     public static int coapPort() {
-        return TestBrokers.sharedFreePort("it.coap.port");
+        return TestBrokers.sharedFreeUdpPort("it.coap.port");
     }
 
     /** The CoAPS (DTLS) port, chosen like {@link #coapPort()}. */
     public static int coapsPort() {
-        return TestBrokers.sharedFreePort("it.coaps.port");
+        return TestBrokers.sharedFreeUdpPort("it.coaps.port");
     }
 
     /**

@@ -28,7 +28,8 @@ final class RestartableGateway implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(60);
 
     private final String id;
-    private final int coapPort = TestBrokers.freePort();
+    // kept across the gateway's restarts: below the ephemeral range, where no test device's socket can take it
+    private final int coapPort = TestBrokers.freeUdpPort();
     private final int httpPort = TestBrokers.freePort();
     private final int mqttPort;
     private final List<String> properties;

@@ -106,6 +106,38 @@ public final class TestBrokers {
         return Integer.parseInt(System.getProperties().computeIfAbsent(key, k -> String.valueOf(freePort())).toString());
     }
 
+    /**
+     * A UDP port free now for CoAP, chosen once per test JVM under {@code key} like {@link #sharedFreePort}, below
+     * the kernel's ephemeral range: a port from that range (what {@link #freePort()} gives) may be taken, between
+     * two starts of a gateway on it, by any UDP socket bound to port 0, such as a test device's.
+     */
+    public static int sharedFreeUdpPort(String key) {
+        return Integer.parseInt(System.getProperties().computeIfAbsent(key, k -> String.valueOf(freeUdpPort()))
+                .toString());
+    }
+
+    /** A UDP (and TCP) port free now, below the kernel's ephemeral range: see {@link #sharedFreeUdpPort}. */
+    public static int freeUdpPort() {
+        int ephemeralFrom = 32768;
+        try {
+            ephemeralFrom = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            // Linux's default range
+        }
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = 10_000 + random.nextInt(Math.max(1, ephemeralFrom - 10_000));
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port);
+                    ServerSocket tcp = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IllegalStateException("no free UDP port below " + ephemeralFrom);
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
