@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,6 +31,7 @@ public final class KafkaProbe implements AutoCloseable {
     private final List<Record> received = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> offsetsSeen = new java.util.HashSet<>();
     private final Thread poller;
+    private final KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running = true;
 
     /** One received record with its headers decoded as UTF-8. */
@@ -51,7 +53,12 @@ public final class KafkaProbe implements AutoCloseable {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+        // closing waited for the fetch in flight, which the broker holds up to fetch.max.wait.ms (500 ms) when
+        // there is nothing new: half a second per probe, in the tear-down of most flow tests. Records still come
+        // as soon as they are there; the probe's own group needs no committed offsets
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topics));
         poller = new Thread(() -> {
             try (consumer) {
@@ -67,6 +74,8 @@ public final class KafkaProbe implements AutoCloseable {
                         received.add(new Record(r.topic(), r.partition(), r.key(), r.value(), headers));
                     }
                 }
+            } catch (WakeupException closing) {
+                // close() ended the poll under way
             }
         }, "kafka-probe");
         poller.setDaemon(true);
@@ -84,6 +93,7 @@ public final class KafkaProbe implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        consumer.wakeup(); // rather than waiting out the poll under way
         poller.join(5000);
     }
 }
