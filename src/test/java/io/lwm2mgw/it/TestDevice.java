@@ -173,6 +173,25 @@ public final class TestDevice implements AutoCloseable {
         client.destroy(false);
     }
 
+    /**
+     * The object models every test device knows, parsed from their DDF files once per class loader (on first use):
+     * parsing them took 10 to 100 ms for each of the few hundred devices a run starts. Leshan's models are immutable.
+     */
+    private static final class Models {
+        static final List<ObjectModel> ALL = load();
+
+        private static List<ObjectModel> load() {
+            List<ObjectModel> all = new ArrayList<>(ObjectLoader.loadAllDefault());
+            try {
+                all.addAll(ObjectLoader.loadDdfResources("/object-models/", new String[] {"3303.xml", "3311.xml"}));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load the 3303 model", e);
+            }
+            all.add(MysteryInstance.MODEL);
+            return List.copyOf(all);
+        }
+    }
+
     public static final class Builder {
         private final String endpoint;
         private long lifetime = 300;
@@ -292,14 +311,7 @@ public final class TestDevice implements AutoCloseable {
 
         /** Starts the device without waiting for its registration. */
         public TestDevice startedAt(int port) {
-            List<ObjectModel> models = new ArrayList<>(ObjectLoader.loadAllDefault());
-            try {
-                models.addAll(ObjectLoader.loadDdfResources("/object-models/", new String[] {"3303.xml", "3311.xml"}));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot load the 3303 model", e);
-            }
-            models.add(MysteryInstance.MODEL);
-            ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(models));
+            ObjectsInitializer objects = new ObjectsInitializer(new StaticModel(Models.ALL));
             objects.setInstancesForObject(LwM2mId.SECURITY, security != null ? security.apply(port)
                     : Security.noSec("coap://127.0.0.1:" + port, 123));
             if (bootstrap) {
