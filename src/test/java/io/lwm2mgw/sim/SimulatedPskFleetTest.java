@@ -44,6 +44,9 @@ class SimulatedPskFleetTest {
         String base = SecurityProfile.credentials("1111111111", coaps);
         SecurityProfile.write(base.replaceFirst("\\{\"devices\": \\[",
                 "{\"devices\": [" + SimulatorMain.credentialEntries(config).replace("$", "\\$") + ","));
+        // load the file now, not at the watcher's next poll: a device whose handshake came first was refused and
+        // tried again only with its Register's retransmissions (2 s, then 4 s later), 6 s of this test's 10
+        lwm2m.reloadCredentials();
 
         try (MqttProbe mqtt = new MqttProbe(TestBrokers.mqttPort());
              Fleet fleet = Fleet.start(config);
