@@ -65,12 +65,16 @@ class CampaignFlowTest {
 
     private List<String> fleet(String prefix, int count, FirmwareBehaviour behaviour) {
         List<String> names = new ArrayList<>();
+        List<TestDevice> started = new ArrayList<>();
+        // all register at once: one by one, twenty devices took seconds before their campaign began
         for (int i = 0; i < count; i++) {
             TestDevice device = givenDevice(prefix + "-" + i).withFirmware(behaviour)
-                    .registeredAt(lwm2m.boundPort().orElseThrow());
+                    .startedAt(lwm2m.boundPort().orElseThrow());
+            started.add(device);
             devices.add(device);
             names.add(device.endpoint());
         }
+        await().atMost(WAIT).until(() -> started.stream().allMatch(TestDevice::registered));
         return names;
     }
 
