@@ -7,9 +7,11 @@ import java.util.Map;
 /**
  * Points the gateway under test at the shared in-process Kafka and MQTT 5 brokers. Every flow test shares this one
  * configuration, so that Quarkus builds and starts the application once for all of them: queue-mode devices get a
- * 3 s awake time (long enough that a woken device stays awake through a few commands on a loaded machine) and at
- * most {@link #MAX_QUEUED} commands waiting each (a command waits while the one before it runs, so the cap must
- * hold the bursts the flow tests send). The security tests share it too ({@link SecurityProfile}).
+ * 1 s awake time and at most {@link #MAX_QUEUED} commands waiting each (a command waits while the one before it
+ * runs, so the cap must hold the bursts the flow tests send). Each queue-mode test first waits for its device to
+ * fall asleep, so it pays the awake time once (3 s before); a woken device still stays awake through its queued
+ * commands, since Leshan starts the awake time again on every answer. The security tests share it too
+ * ({@link SecurityProfile}).
  */
 public class BrokersResource implements QuarkusTestResourceLifecycleManager {
 
@@ -23,7 +25,7 @@ public class BrokersResource implements QuarkusTestResourceLifecycleManager {
                 "gateway.mqtt.host", "127.0.0.1",
                 "gateway.mqtt.port", String.valueOf(TestBrokers.mqttPort()),
                 "kafka.bootstrap.servers", TestBrokers.kafkaBootstrap(),
-                "gateway.lwm2m.awake-time", "3s",
+                "gateway.lwm2m.awake-time", "1s",
                 "gateway.commands.max-queued-per-device", String.valueOf(MAX_QUEUED),
                 "gateway.commands.ttl-check-interval", "200ms"));
         return config;

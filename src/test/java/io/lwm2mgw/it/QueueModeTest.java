@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Queue mode (spec 8.3) with a real Leshan client that sleeps one second after each message, on the shared
- * brokers, whose test configuration ({@link BrokersResource}) gives a 3 s awake time and caps the commands waiting
+ * brokers, whose test configuration ({@link BrokersResource}) gives a 1 s awake time and caps the commands waiting
  * per device.
  */
 @ExtendWith(NoRecordInLogs.class)

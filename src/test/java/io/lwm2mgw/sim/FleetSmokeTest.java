@@ -140,7 +140,7 @@ class FleetSmokeTest {
                 assertThat(status.get("queueMode").asBoolean()).isTrue();
                 assertThat(status.get("lwm2mVersion").asText()).isEqualTo("1.0");
             }
-            // 300 ms after its last message a device sleeps and answers nothing. The gateway (awake time 93 s)
+            // 300 ms after its last message a device sleeps and answers nothing. The gateway (awake time 1 s)
             // either still sends, and the read times out, or its auto-observe of /3/0/9, first in the device's
             // lane, went unanswered already, Leshan took the device as asleep and the read waits for it
             await().atMost(WAIT).until(() -> sleepy.asleep() == 2);
