@@ -175,7 +175,8 @@ public final class TestBrokers {
                     .withoutLoggingBootstrap()
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWithin("MQTT", () -> hivemq.stop().join())));
+            // not stopped when the JVM exits: it keeps everything in memory, and its graceful stop held the end of
+            // every test JVM for 4 to 10 s
             return port;
         } catch (Exception e) {
             throw new IllegalStateException("test MQTT broker did not start on " + port, e);
