@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real Kafka consumer that reads the given topics from the start and keeps every record once: one it reads
- * again (its broker restarted before the group's offsets were committed) is the same offset, not a new record.
+ * again (after its broker restarted; its own group commits no offsets, so it starts again from the beginning) is
+ * the same offset, not a new record.
  */
 public final class KafkaProbe implements AutoCloseable {
 
@@ -55,7 +56,8 @@ public final class KafkaProbe implements AutoCloseable {
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
         // closing waited for the fetch in flight, which the broker holds up to fetch.max.wait.ms (500 ms) when
         // there is nothing new: half a second per probe, in the tear-down of most flow tests. Records still come
-        // as soon as they are there; the probe's own group needs no committed offsets
+        // as soon as they are there; the probe's own group needs no committed offsets (what it reads twice is
+        // kept once)
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(props);
