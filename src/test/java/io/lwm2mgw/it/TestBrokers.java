@@ -116,20 +116,27 @@ public final class TestBrokers {
                 .toString());
     }
 
+    private static final java.util.Set<Integer> UDP_PORTS_GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** A UDP (and TCP) port free now, below the kernel's ephemeral range: see {@link #sharedFreeUdpPort}. */
     public static int freeUdpPort() {
         int ephemeralFrom = 32768;
         try {
-            ephemeralFrom = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim().split("\\s+")[0]);
+            // line by line: Files.readString reads only the first byte of this size-0 /proc file
+            ephemeralFrom = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             // Linux's default range
         }
+        int below = ephemeralFrom > 11_000 ? ephemeralFrom : 32768;
         java.util.Random random = new java.util.Random();
         for (int tries = 0; tries < 200; tries++) {
-            int port = 10_000 + random.nextInt(Math.max(1, ephemeralFrom - 10_000));
+            int port = 10_000 + random.nextInt(below - 10_000);
             try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port);
                     ServerSocket tcp = new ServerSocket(port)) {
+                if (!UDP_PORTS_GIVEN.add(port)) {
+                    continue; // given to another gateway of this JVM already, not started yet
+                }
                 return port;
             } catch (IOException taken) {
                 // another one
