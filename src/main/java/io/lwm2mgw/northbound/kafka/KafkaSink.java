@@ -135,6 +135,9 @@ public class KafkaSink implements EventSink {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         // keep retrying through an outage instead of failing records after the default two minutes
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
+        // Kafka's own default, which the connector would raise to 10 s: records flow again within about a second of
+        // the cluster's return
+        props.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         // a topic's partitions stay known however long it is idle: a send in an outage never waits for them
         props.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
