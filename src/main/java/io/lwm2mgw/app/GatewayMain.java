@@ -56,10 +56,13 @@ public final class GatewayMain {
         } else if (failure instanceof QuarkusBindException bind) {
             Logger.getLogger(GatewayMain.class).errorf("Port %d on %s is in use by another process", bind.getPort(),
                     bind.getHost());
-        } else if (bindFailure(failure) != null) {
-            Logger.getLogger(GatewayMain.class).error(bindFailure(failure).getMessage());
         } else {
-            Logger.getLogger(GatewayMain.class).error("Failed to start the gateway", failure);
+            java.net.BindException bind = bindFailure(failure);
+            if (bind != null) {
+                Logger.getLogger(GatewayMain.class).error(bind.getMessage());
+            } else {
+                Logger.getLogger(GatewayMain.class).error("Failed to start the gateway", failure);
+            }
         }
     }
 }

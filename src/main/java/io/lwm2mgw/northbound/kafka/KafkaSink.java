@@ -173,8 +173,13 @@ public class KafkaSink implements EventSink {
      */
     private void awaitRoomWithProducer(OutboundQueue.Entry next) throws InterruptedException {
         long bytes = recordBytes(next);
-        while (running && withProducer.get() > 0 && (withProducer.get() >= MAX_WITH_PRODUCER
-                || bytesWithProducer.get() + bytes > maxBytesWithProducer)) {
+        waitForAnswersWhile(() -> running && withProducer.get() > 0 && (withProducer.get() >= MAX_WITH_PRODUCER
+                || bytesWithProducer.get() + bytes > maxBytesWithProducer));
+    }
+
+    /** Waits while {@code waiting} holds, looking again at each answer the producer gives (at least every 50 ms). */
+    private void waitForAnswersWhile(java.util.function.BooleanSupplier waiting) throws InterruptedException {
+        while (waiting.getAsBoolean()) {
             synchronized (withProducer) {
                 withProducer.wait(50);
             }
@@ -188,11 +193,7 @@ public class KafkaSink implements EventSink {
      */
     void requeueReturned() throws InterruptedException {
         long deadline = System.nanoTime() + REQUEUE_WAIT.toNanos();
-        while (withProducer.get() > 0 && running && System.nanoTime() < deadline) {
-            synchronized (withProducer) {
-                withProducer.wait(50);
-            }
-        }
+        waitForAnswersWhile(() -> withProducer.get() > 0 && running && System.nanoTime() < deadline);
         java.util.List<Returned> back = new java.util.ArrayList<>();
         for (Returned r; (r = returned.poll()) != null;) {
             back.add(r);
@@ -305,11 +306,7 @@ public class KafkaSink implements EventSink {
     private void awaitAnswers(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         try {
-            while (withProducer.get() > 0 && System.nanoTime() < deadline) {
-                synchronized (withProducer) {
-                    withProducer.wait(20);
-                }
-            }
+            waitForAnswersWhile(() -> withProducer.get() > 0 && System.nanoTime() < deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
