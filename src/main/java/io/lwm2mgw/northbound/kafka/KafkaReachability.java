@@ -27,7 +27,8 @@ final class KafkaReachability implements AutoCloseable {
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.BUFFER_MEMORY_CONFIG, ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProducerConfig.CLIENT_ID_CONFIG);
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProducerConfig.CLIENT_ID_CONFIG,
+            ProducerConfig.METADATA_MAX_IDLE_CONFIG);
 
     record TopicSpec(String name, boolean compacted) { }
 
