@@ -164,7 +164,7 @@ final class AppCdsArchive {
     private static void trainingLife(Path jar, List<String> jvmOptions, int mqttPort, Path recording, Path log)
             throws Exception {
         int http = TestBrokers.freePort();
-        int coap = TestBrokers.freePort();
+        int coap = TestBrokers.freeUdpPort();
         Path data = Files.createTempDirectory(recording.getParent(), "training");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
