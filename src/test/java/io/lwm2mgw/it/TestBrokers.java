@@ -101,9 +101,15 @@ public final class TestBrokers {
         return System.getProperties().computeIfAbsent("test.brokers.lock", k -> new Object());
     }
 
-    /** A free port chosen once per JVM under {@code key}, so a test profile and its test agree on it. */
+    /**
+     * A free TCP port chosen once per JVM under {@code key}, so a test profile and its test agree on it. Such a port
+     * is bound later, often many seconds later (a broker a test starts halfway), so it comes from below the
+     * kernel's ephemeral range like {@link #freeUdpPort()}: a port from that range may be taken meanwhile by any
+     * outgoing connection of the JVMs and gateways running beside this test.
+     */
     public static int sharedFreePort(String key) {
-        return Integer.parseInt(System.getProperties().computeIfAbsent(key, k -> String.valueOf(freePort())).toString());
+        return Integer.parseInt(System.getProperties().computeIfAbsent(key, k -> String.valueOf(freeUdpPort()))
+                .toString());
     }
 
     /**
