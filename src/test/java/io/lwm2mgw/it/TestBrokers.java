@@ -40,9 +40,12 @@ public final class TestBrokers {
         Properties jvmWide = System.getProperties();
         synchronized (jvmWideLock()) {
             String port = jvmWide.getProperty(MQTT_PORT);
+            if (port == null && startedBySystemLoader("mqttPort")) {
+                port = jvmWide.getProperty(MQTT_PORT);
+            }
             if (port == null) {
                 int tlsPort = freePort();
-                port = String.valueOf(startMqtt(freePort(), tlsPort));
+                port = String.valueOf(inOwnClassLoader(() -> startMqtt(freePort(), tlsPort)));
                 jvmWide.setProperty(MQTT_TLS_PORT, String.valueOf(tlsPort));
                 jvmWide.setProperty(MQTT_PORT, port);
             }
@@ -74,8 +77,11 @@ public final class TestBrokers {
         Properties jvmWide = System.getProperties();
         synchronized (jvmWideLock()) {
             String bootstrap = jvmWide.getProperty(KAFKA_BOOTSTRAP);
+            if (bootstrap == null && startedBySystemLoader("kafkaBootstrap")) {
+                bootstrap = jvmWide.getProperty(KAFKA_BOOTSTRAP);
+            }
             if (bootstrap == null) {
-                EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker()
+                EmbeddedKafkaBroker kafka = inOwnClassLoader(() -> new EmbeddedKafkaBroker()
                         .withNodeId(0)
                         .withKafkaPort(freePort())
                         .withControllerPort(freePort())
@@ -84,12 +90,46 @@ public final class TestBrokers {
                             p.setProperty("num.partitions", "3");
                             p.setProperty("group.initial.rebalance.delay.ms", "0");
                         })
-                        .start();
+                        .start());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWithin("Kafka", kafka::close)));
                 bootstrap = kafka.getAdvertisedListeners().replace("PLAINTEXT://", "");
                 jvmWide.setProperty(KAFKA_BOOTSTRAP, bootstrap);
             }
             return bootstrap;
+        }
+    }
+
+    /**
+     * Whether the system class loader's copy of this class started the broker of {@code method}, as it does when
+     * this copy lives in another class loader. A broker started from a Quarkus test's class loader loads its
+     * classes from it and breaks once that application stops and its loader closes (a TLS listener that had not
+     * served a handshake yet refused every one after), while the broker lives on for the ITs that the same
+     * Failsafe JVM runs next.
+     */
+    private static boolean startedBySystemLoader(String method) {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (TestBrokers.class.getClassLoader() == system) {
+            return false;
+        }
+        try {
+            Class.forName(TestBrokers.class.getName(), true, system).getMethod(method).invoke(null);
+            return true;
+        } catch (ClassNotFoundException notOnTheClassPath) {
+            return false;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the system class loader could not start the test broker", e);
+        }
+    }
+
+    /** Runs a broker's start with this class's loader as context loader, which its threads inherit. */
+    private static <T> T inOwnClassLoader(java.util.function.Supplier<T> start) {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(TestBrokers.class.getClassLoader());
+        try {
+            return start.get();
+        } finally {
+            thread.setContextClassLoader(context);
         }
     }
 
