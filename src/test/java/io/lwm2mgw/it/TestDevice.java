@@ -52,6 +52,8 @@ public final class TestDevice implements AutoCloseable {
     private final MysteryInstance mystery;
     private final FirmwareUpdateObject firmware;
     private final LightInstance light;
+    private final java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
 
     private TestDevice(LeshanClient client, String endpoint, DeviceInstance device, TemperatureInstance temperature,
             MysteryInstance mystery, FirmwareUpdateObject firmware, LightInstance light) {
@@ -62,6 +64,28 @@ public final class TestDevice implements AutoCloseable {
         this.device = device;
         this.temperature = temperature;
         this.mystery = mystery;
+        client.addObserver(new org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter() {
+            @Override
+            public void onRegistrationSuccess(LwM2mServer server,
+                    org.eclipse.leshan.core.request.RegisterRequest request, String registrationId) {
+                registrations.incrementAndGet();
+            }
+
+            @Override
+            public void onUpdateSuccess(LwM2mServer server, org.eclipse.leshan.core.request.UpdateRequest request) {
+                updates.incrementAndGet();
+            }
+        });
+    }
+
+    /** How many Registers the gateway accepted from this device (a device that registers again counts twice). */
+    public int registrations() {
+        return registrations.get();
+    }
+
+    /** How many Updates the gateway accepted from this device. */
+    public int updates() {
+        return updates.get();
     }
 
     /** The device's Object 5, when it has one. */
@@ -199,6 +223,7 @@ public final class TestDevice implements AutoCloseable {
         private boolean mystery;
         private boolean light;
         private boolean queueMode;
+        private Integer updatePeriod;
         private FirmwareBehaviour firmware;
         private java.util.function.IntFunction<Security> security;
         private boolean bootstrap;
@@ -221,6 +246,12 @@ public final class TestDevice implements AutoCloseable {
         /** Registers in queue mode (spec 8.3): reachable only for the gateway's awake time after each message. */
         public Builder inQueueMode() {
             this.queueMode = true;
+            return this;
+        }
+
+        /** Sends an Update every {@code period} (a communication period shorter than the lifetime). */
+        public Builder updatingEvery(Duration period) {
+            this.updatePeriod = Math.toIntExact(period.toMillis());
             return this;
         }
 
@@ -370,6 +401,7 @@ public final class TestDevice implements AutoCloseable {
             engine.setRequestTimeoutInMs(2000);
             engine.setRetryWaitingTimeInMs(200);
             engine.setQueueMode(queueMode);
+            engine.setCommunicationPeriod(updatePeriod);
             LeshanClient client = new LeshanClientBuilder(endpoint)
                     .setObjects(objects.create(ids.stream().mapToInt(Integer::intValue).toArray()))
                     .setEndpointsProviders(endpoints.build())
@@ -377,8 +409,10 @@ public final class TestDevice implements AutoCloseable {
                     .setDataSenders(new CollectingSender())
                     .build();
             self[0] = client;
+            // built first: its observer counts the first Register too
+            TestDevice started = new TestDevice(client, endpoint, device, temp, myst, fw, lamp);
             client.start();
-            return new TestDevice(client, endpoint, device, temp, myst, fw, lamp);
+            return started;
         }
     }
 
