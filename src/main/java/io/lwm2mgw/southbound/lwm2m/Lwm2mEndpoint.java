@@ -29,6 +29,7 @@ import org.eclipse.leshan.server.registration.Deregistration;
 import org.eclipse.leshan.server.registration.InMemoryRegistrationStore;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.registration.RegistrationServiceImpl;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpoint;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
 import org.jboss.logging.Logger;
 
@@ -104,7 +105,7 @@ public class Lwm2mEndpoint implements DevicePort {
                 new RetriedWrites("registrations", storeHealth, config.storage().retryFirstDelay(),
                         config.storage().retryMaxDelay()), config.id());
         registrations.restore();
-        LeshanServerBuilder builder = new LeshanServerBuilder();
+        LeshanServerBuilder builder = AddressFollowingObservations.builder(secure.authorizer());
         builder.setLinkParser(new LenientLinkParser());
         secure.configure(builder);
         LeshanServer leshan = builder
@@ -141,6 +142,10 @@ public class Lwm2mEndpoint implements DevicePort {
         executor = new Lwm2mCommandExecutor(leshan, clock,
                 o -> notifications.publishFirst(o.registration(), o.response()));
         secure.onRevoked(endpoint -> endRegistration(leshan, endpoint));
+        if (leshan.getEndpoint(Protocol.COAP) instanceof CaliforniumServerEndpoint plain) {
+            plain.getCoapEndpoint().addInterceptor(new AddressFollowingObservations.PlainNotifications(registrations,
+                    plain::getURI, secure.authorizer()));
+        }
         // before serving: a device of the last life must find its session, not start a handshake
         secure.loadConnections();
         leshan.start();

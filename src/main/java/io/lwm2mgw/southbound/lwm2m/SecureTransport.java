@@ -99,6 +99,12 @@ final class SecureTransport implements AutoCloseable {
                 : new CaliforniumServerEndpointsProvider.Builder(new CoapServerProtocolProvider());
         Configuration californium = endpoints.createDefaultConfiguration();
         CaliforniumConfigMapper.apply(lwm2m.coap(), californium);
+        if (!"refuse".equals(security.nosecAddressChange())) {
+            // a plain device's notification from a new address (NAT, the balancer's new session) is its own: the
+            // registration follows it (AddressFollowingObservations). Leshan matches CoAPS by DTLS identity anyway
+            californium.set(org.eclipse.californium.core.config.CoapConfig.RESPONSE_MATCHING,
+                    org.eclipse.californium.core.config.CoapConfig.MatcherMode.RELAXED);
+        }
         if (security.coapsEnabled()) {
             CaliforniumConfigMapper.applyDtls(security.dtls(), lwm2m.coap(), californium);
             cluster.ifPresent(c -> CaliforniumConfigMapper.applyClusterNode(c.node(), californium));
