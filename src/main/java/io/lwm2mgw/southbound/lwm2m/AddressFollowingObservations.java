@@ -1,12 +1,18 @@
 package io.lwm2mgw.southbound.lwm2m;
 
 import io.lwm2mgw.southbound.lwm2m.security.EndpointAuthorizer;
+import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptor;
 import org.eclipse.leshan.core.endpoint.EndPointUriHandler;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.link.lwm2m.LwM2mLinkParser;
 import org.eclipse.leshan.core.node.codec.LwM2mDecoder;
 import org.eclipse.leshan.core.node.codec.LwM2mEncoder;
 import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.ObservationIdentifier;
 import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.peer.LwM2mPeer;
 import org.eclipse.leshan.core.response.LwM2mResponse;
@@ -89,13 +95,13 @@ final class AddressFollowingObservations extends ObservationServiceImpl {
      * set by {@link SecureTransport} under the same policy). Runs on the connector's thread; the store answers
      * from memory.
      */
-    static final class PlainNotifications implements org.eclipse.californium.core.network.interceptors.MessageInterceptor {
+    static final class PlainNotifications implements MessageInterceptor {
         private final RegistrationStore store;
-        private final java.util.function.Supplier<org.eclipse.leshan.core.endpoint.EndpointUri> uri;
+        private final Supplier<EndpointUri> uri;
         private final EndpointAuthorizer addresses;
 
         PlainNotifications(RegistrationStore store,
-                java.util.function.Supplier<org.eclipse.leshan.core.endpoint.EndpointUri> uri,
+                Supplier<EndpointUri> uri,
                 EndpointAuthorizer addresses) {
             this.store = store;
             this.uri = uri;
@@ -103,15 +109,15 @@ final class AddressFollowingObservations extends ObservationServiceImpl {
         }
 
         @Override
-        public void receiveResponse(org.eclipse.californium.core.coap.Response response) {
+        public void receiveResponse(Response response) {
             if (!response.getOptions().hasObserve() || response.getSourceContext() == null) {
                 return;
             }
-            java.net.InetSocketAddress from = response.getSourceContext().getPeerAddress();
+            InetSocketAddress from = response.getSourceContext().getPeerAddress();
             if (store.getRegistrationByAdress(from) != null) {
                 return;
             }
-            Observation observation = store.getObservation(new org.eclipse.leshan.core.observation.ObservationIdentifier(
+            Observation observation = store.getObservation(new ObservationIdentifier(
                     uri.get(), response.getToken().getBytes()));
             Registration registration = observation == null ? null
                     : store.getRegistration(observation.getRegistrationId());

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.leshan.core.endpoint.Protocol;
@@ -102,8 +103,7 @@ final class SecureTransport implements AutoCloseable {
         if (!"refuse".equals(security.nosecAddressChange())) {
             // a plain device's notification from a new address (NAT, the balancer's new session) is its own: the
             // registration follows it (AddressFollowingObservations). Leshan matches CoAPS by DTLS identity anyway
-            californium.set(org.eclipse.californium.core.config.CoapConfig.RESPONSE_MATCHING,
-                    org.eclipse.californium.core.config.CoapConfig.MatcherMode.RELAXED);
+            californium.set(CoapConfig.RESPONSE_MATCHING, CoapConfig.MatcherMode.RELAXED);
         }
         if (security.coapsEnabled()) {
             CaliforniumConfigMapper.applyDtls(security.dtls(), lwm2m.coap(), californium);
