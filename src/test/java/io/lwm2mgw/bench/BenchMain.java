@@ -89,6 +89,7 @@ public final class BenchMain {
                     case "S4" -> FirmwarePush.run(ctx, bench);
                     case "S5" -> HeapPerDevice.run(ctx, bench);
                     case "S6" -> Startup.run(ctx, bench);
+                    case "S7" -> ReplicaScaleOut.run(ctx, bench);
                     case "S8" -> NotificationSoak.run(ctx, bench);
                     case "S9" -> SendFanIn.run(ctx, bench);
                     case "K1" -> KafkaOutbound.run(ctx, bench);

@@ -192,6 +192,29 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of the series of the Prometheus metric {@code name} whose labels contain {@code label} (such as
+     * {@code direction="forwarded-out"}); -1 when unreadable.
+     */
+    double metricSeries(String name, String label) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            double sum = 0;
+            for (String line : body.split("\n")) {
+                if (line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1).contains(label)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Heap in use right now, bytes, from the Prometheus metrics (summed over the heap pools). */
     double heapUsedBytes() {
         try {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * port, as after a NAT rebinding. Counts DTLS handshake records (content type 22) the device sends.
  * {@link #cut()} drops what the gateway sends, so the device looks unreachable until {@link #reconnect()}.
  */
-final class UdpProxy implements AutoCloseable {
+public final class UdpProxy implements AutoCloseable {
 
     private final DatagramSocket front;
     private volatile InetSocketAddress gateway;
@@ -27,7 +27,7 @@ final class UdpProxy implements AutoCloseable {
     private volatile boolean cut;
     private final AtomicInteger dropped = new AtomicInteger();
 
-    UdpProxy(int gatewayPort) {
+    public UdpProxy(int gatewayPort) {
         try {
             front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
@@ -40,7 +40,7 @@ final class UdpProxy implements AutoCloseable {
         t.start();
     }
 
-    int port() {
+    public int port() {
         return front.getLocalPort();
     }
 
@@ -72,7 +72,7 @@ final class UdpProxy implements AutoCloseable {
      * From now on the device's datagrams go to the gateway on {@code gatewayPort}, from the same source port: a
      * load balancer that moved the device to another replica.
      */
-    void retarget(int gatewayPort) {
+    public void retarget(int gatewayPort) {
         gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort);
     }
 
