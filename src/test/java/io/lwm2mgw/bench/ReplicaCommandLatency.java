@@ -52,6 +52,8 @@ final class ReplicaCommandLatency {
                     next[0].run();
                 })) {
             Mqtt5AsyncClient app = tap.mqtt();
+            long redis0 = redisCommands(set);
+            long t0 = System.nanoTime();
             AtomicLong issued = new AtomicLong();
             next[0] = () -> {
                 long n = issued.getAndIncrement();
@@ -68,12 +70,19 @@ final class ReplicaCommandLatency {
             };
             next[0].run();
             boolean finished = done.await(ctx.intOption("s7-timeout", 180), TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long redisCalls = redisCommands(set) - redis0;
             Set<String> routed = routedIds(set.logs(ctx));
             long[] direct = micros.entrySet().stream().filter(e -> e.getKey().startsWith("s7c-")
                     && !routed.contains(e.getKey())).mapToLong(Map.Entry::getValue).sorted().toArray();
             long[] handed = micros.entrySet().stream().filter(e -> e.getKey().startsWith("s7c-")
                     && routed.contains(e.getKey())).mapToLong(Map.Entry::getValue).sorted().toArray();
             figures(bench, direct, handed);
+            // heartbeats, ownership checks and the inbox's blocking pops run all along: what they cost per second
+            // on three idle replicas is not subtracted
+            bench.figure("S7", "redis commands per command (" + String.format(java.util.Locale.ROOT, "%.1f", seconds)
+                    + " s, background included)", (double) redisCalls / Math.max(1, issued.get() - 1), "calls", null,
+                    null);
             bench.detail("S7", "commands", Map.of("measured", direct.length + handed.length, "warmup", warmup,
                     "takenByOwner", direct.length, "routed", handed.length, "finished", finished,
                     "notSuccess", notSuccess.get(), "devices", devices.size()));
@@ -98,6 +107,13 @@ final class ReplicaCommandLatency {
         bench.figure("S7", "added latency from routing through redis, p99", both ? h99 - d99 : Double.NaN, "ms",
                 null, null);
         bench.figure("S7", "routed / owner-taken round trip, p50", both ? h50 / d50 : Double.NaN, "x", null, null);
+    }
+
+    /** total_commands_processed of the set's redis-server. */
+    private static long redisCommands(ReplicaSet set) {
+        String info = set.redis.call().call("INFO", "stats").toString();
+        Matcher m = Pattern.compile("total_commands_processed:(\\d+)").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static double percentileMs(long[] sorted, double q) {

@@ -42,31 +42,44 @@ final class ReplicaScaleOut {
         Path credentials = ctx.logDir().resolve("s7-credentials.json");
         Files.writeString(credentials, ReplicaDtlsForwarding.credentials(ctx.intOption("s7-dtls-clients", 8)));
         Map<String, String> observed = Map.of("gateway.observe.rules[0].path", "/3303/0/5700");
-        Load embedded;
-        Load redisOne;
-        Load redisThree;
-        try (ReplicaSet one = ReplicaSet.start(ctx, "s7-embedded", 1, "embedded", credentials, observed)) {
-            embedded = load(ctx, bench, one, "1 replica, embedded", "s7e-", devices, warmup, null);
+        List<String> sets = List.of(ctx.option("s7-sets", "embedded,redis1,redis3").split(","));
+        Load embedded = null;
+        Load redisOne = null;
+        Load redisThree = null;
+        if (sets.contains("embedded")) {
+            try (ReplicaSet one = ReplicaSet.start(ctx, "s7-embedded", 1, "embedded", credentials, observed)) {
+                embedded = load(ctx, bench, one, "1 replica, embedded", "s7e-", devices, warmup, null);
+            }
         }
-        try (ReplicaSet one = ReplicaSet.start(ctx, "s7-redis1", 1, "redis", credentials, observed)) {
-            redisOne = load(ctx, bench, one, "1 replica, redis", "s7r1-", devices, warmup, null);
+        if (sets.contains("redis1")) {
+            try (ReplicaSet one = ReplicaSet.start(ctx, "s7-redis1", 1, "redis", credentials, observed)) {
+                redisOne = load(ctx, bench, one, "1 replica, redis", "s7r1-", devices, warmup, null);
+            }
         }
-        try (ReplicaSet three = ReplicaSet.start(ctx, "s7-redis3", 3, "redis", credentials, observed)) {
-            redisThree = load(ctx, bench, three, "3 replicas, redis", "s7r3-", devices, warmup, fleet -> {
-                ReplicaCommandLatency.run(ctx, bench, three, fleet);
-                ReplicaDtlsForwarding.run(ctx, bench, three);
-            });
+        if (sets.contains("redis3")) {
+            try (ReplicaSet three = ReplicaSet.start(ctx, "s7-redis3", 3, "redis", credentials, observed)) {
+                redisThree = load(ctx, bench, three, "3 replicas, redis", "s7r3-", devices, warmup, fleet -> {
+                    ReplicaCommandLatency.run(ctx, bench, three, fleet);
+                    ReplicaDtlsForwarding.run(ctx, bench, three);
+                });
+            }
         }
-        ratio(bench, "registrations/s, redis / embedded (1 replica each)", redisOne.registrationsPerSecond(),
-                embedded.registrationsPerSecond());
-        ratio(bench, "registrations/s, 3 replicas / 1 (redis)", redisThree.registrationsPerSecond(),
-                redisOne.registrationsPerSecond());
-        ratio(bench, "gateway CPU per registration, 3 replicas / 1 (redis)", redisThree.cpuMsPerRegistration(),
-                redisOne.cpuMsPerRegistration());
-        ratio(bench, "notifications/s delivered, 3 replicas / 1 (redis)", redisThree.notificationsPerSecond(),
-                redisOne.notificationsPerSecond());
-        ratio(bench, "gateway CPU per notification, 3 replicas / 1 (redis)", redisThree.cpuMsPerNotification(),
-                redisOne.cpuMsPerNotification());
+        if (embedded != null && redisOne != null) {
+            ratio(bench, "registrations/s, redis / embedded (1 replica each)", redisOne.registrationsPerSecond(),
+                    embedded.registrationsPerSecond());
+            ratio(bench, "gateway CPU per registration, redis / embedded", redisOne.cpuMsPerRegistration(),
+                    embedded.cpuMsPerRegistration());
+        }
+        if (redisOne != null && redisThree != null) {
+            ratio(bench, "registrations/s, 3 replicas / 1 (redis)", redisThree.registrationsPerSecond(),
+                    redisOne.registrationsPerSecond());
+            ratio(bench, "gateway CPU per registration, 3 replicas / 1 (redis)", redisThree.cpuMsPerRegistration(),
+                    redisOne.cpuMsPerRegistration());
+            ratio(bench, "notifications/s delivered, 3 replicas / 1 (redis)", redisThree.notificationsPerSecond(),
+                    redisOne.notificationsPerSecond());
+            ratio(bench, "gateway CPU per notification, 3 replicas / 1 (redis)", redisThree.cpuMsPerNotification(),
+                    redisOne.cpuMsPerNotification());
+        }
     }
 
     interface WithFleet {
