@@ -35,6 +35,10 @@ final class ReplicaScaleOut {
     static void run(BenchMain.Context ctx, BenchMain bench) throws Exception {
         int devices = ctx.intOption("s7-devices", 1500);
         int warmup = ctx.intOption("s7-warmup", 1000);
+        if (!io.lwm2mgw.it.NginxUdpBalancer.available()) {
+            throw new IllegalStateException("S7 needs nginx and its stream module: apt-get install -y nginx "
+                    + "libnginx-mod-stream redis-server");
+        }
         if (devices > 1900) {
             // NginxUdpBalancer's worker_connections 4096: two per UDP session, and a session lasts the hour
             throw new IllegalArgumentException("--s7-devices must stay under 1900 (nginx sessions)");
@@ -146,13 +150,14 @@ final class ReplicaScaleOut {
                         stats.retransmissions.sum(), "observed", observed,
                         "perReplica", registrationsPerReplica(ctx, set)));
 
-                int notifyRate = ctx.intOption("s7-rate", 3000);
+                int notifyRate = ctx.intOption("s7-rate", 5000);
                 int seconds = ctx.intOption("s7-seconds", 10);
                 fleet.setNotifyRate(notifyRate / 2.0);
                 Thread.sleep(ctx.intOption("s7-warmup-seconds", 3) * 1000L); // a tool's pacing, not a test's wait
                 fleet.setNotifyRate(0);
                 BenchMain.waitFor(() -> System.nanoTime() - lastArrival.get() > 1_000_000_000L, 60_000);
                 measuredFrom[0] = FleetStats.epochMicros();
+                long[] udp0 = BenchMain.udpErrors();
                 long sent0 = fleet.stats().notificationsSent.sum();
                 double gw0 = set.gatewaysCpuSeconds();
                 long t0 = System.nanoTime();
@@ -163,6 +168,7 @@ final class ReplicaScaleOut {
                 long whileSending = delivered.get();
                 BenchMain.waitFor(() -> System.nanoTime() - lastArrival.get() > 2_000_000_000L, 120_000);
                 long sent = fleet.stats().notificationsSent.sum() - sent0;
+                long[] udp = BenchMain.udpErrors();
                 double cpuPerNotification = (set.gatewaysCpuSeconds() - gw0) * 1000 / Math.max(1, delivered.get());
                 long[] sorted = Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length));
                 Arrays.sort(sorted);
@@ -178,8 +184,10 @@ final class ReplicaScaleOut {
                 bench.figure("S7", "added latency MQTT p99" + step, BenchMain.percentileMs(sorted, 0.99), "ms", null,
                         null);
                 bench.figure("S7", "gateway CPU per notification" + step, cpuPerNotification, "ms", null, null);
+                bench.figure("S7", "kernel UDP receive errors (system wide)" + step, udp[0] - udp0[0], "datagrams",
+                        null, null);
                 bench.detail("S7", label + " notifications", Map.of("sent", sent, "delivered", delivered.get(),
-                        "seconds", elapsed));
+                        "seconds", elapsed, "udpRcvbufErrors", udp[1] - udp0[1]));
                 if (more != null) {
                     more.accept(fleet);
                 }
