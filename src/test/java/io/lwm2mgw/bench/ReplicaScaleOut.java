@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,12 +110,12 @@ final class ReplicaScaleOut {
         AtomicLong lastArrival = new AtomicLong(System.nanoTime());
         long[] latencies = new long[2_000_000];
         AtomicInteger recorded = new AtomicInteger();
-        double[] measuredFrom = {Double.MAX_VALUE};
+        AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE); // epoch µs; the tap thread reads it
         try (NorthboundTap tap = new NorthboundTap(ctx.mqttPort(), ctx.kafkaBootstrap(), List.of(set.root + "/+/data/#"),
                 List.of(), (source, topic, key, payload) -> {
                     lastArrival.set(System.nanoTime());
                     double sent = NorthboundTap.number(payload, "/3303/0/5700");
-                    if (sent >= measuredFrom[0]) {
+                    if (sent >= measuredFrom.get()) {
                         delivered.incrementAndGet();
                         int i = recorded.getAndIncrement();
                         if (i < latencies.length) {
@@ -148,7 +147,7 @@ final class ReplicaScaleOut {
                 bench.detail("S7", label + " storm", Map.of("devices", devices, "warmupPerReplica", warmup, "window", window,
                         "allRegistered", all, "failed", stats.registrationsFailed.sum(), "retransmissions",
                         stats.retransmissions.sum(), "observed", observed,
-                        "perReplica", registrationsPerReplica(ctx, set)));
+                        "perReplica", registrationsPerReplica(set)));
 
                 int notifyRate = ctx.intOption("s7-rate", 5000);
                 int seconds = ctx.intOption("s7-seconds", 10);
@@ -156,7 +155,7 @@ final class ReplicaScaleOut {
                 Thread.sleep(ctx.intOption("s7-warmup-seconds", 3) * 1000L); // a tool's pacing, not a test's wait
                 fleet.setNotifyRate(0);
                 BenchMain.waitFor(() -> System.nanoTime() - lastArrival.get() > 1_000_000_000L, 60_000);
-                measuredFrom[0] = FleetStats.epochMicros();
+                measuredFrom.set(FleetStats.epochMicros());
                 long[] udp0 = BenchMain.udpErrors();
                 long sent0 = fleet.stats().notificationsSent.sum();
                 double gw0 = set.gatewaysCpuSeconds();
@@ -197,11 +196,7 @@ final class ReplicaScaleOut {
     }
 
     /** How the balancer spread the registrations: each replica's count, its warm-up fleet included. */
-    private static List<Double> registrationsPerReplica(BenchMain.Context ctx, ReplicaSet set) {
+    private static List<Double> registrationsPerReplica(ReplicaSet set) {
         return set.replicas.stream().map(g -> g.metricSum("lwm2m_registrations_total")).toList();
-    }
-
-    static String hex(byte[] key) {
-        return HexFormat.of().formatHex(key);
     }
 }
