@@ -80,6 +80,8 @@ final class ReplicaCommandLatency {
             long[] handed = micros.entrySet().stream().filter(e -> e.getKey().startsWith("s7c-")
                     && routed.contains(e.getKey())).mapToLong(Map.Entry::getValue).sorted().toArray();
             figures(bench, direct, handed);
+            bench.figure("S7", "redis round trip from the harness (PING) p50, same moment", redisPingMs(set), "ms", null,
+                    null);
             // heartbeats, ownership checks and the inbox's blocking pops run all along: what they cost per second
             // on three idle replicas is not subtracted
             bench.figure("S7", "redis commands per command (" + String.format(java.util.Locale.ROOT, "%.1f", seconds)
@@ -109,6 +111,18 @@ final class ReplicaCommandLatency {
         bench.figure("S7", "added latency from routing through redis, p99", both ? h99 - d99 : Double.NaN, "ms",
                 null, null);
         bench.figure("S7", "routed / owner-taken round trip, p50", both ? h50 / d50 : Double.NaN, "x", null, null);
+    }
+
+    /** The median of 200 PINGs to the set's redis-server: what one of the routed path's round trips costs now. */
+    private static double redisPingMs(ReplicaSet set) {
+        long[] micros = new long[200];
+        for (int i = 0; i < micros.length; i++) {
+            long t = System.nanoTime();
+            set.redis.call().call("PING");
+            micros[i] = (System.nanoTime() - t) / 1000;
+        }
+        java.util.Arrays.sort(micros);
+        return BenchMain.percentileMs(micros, 0.5);
     }
 
     /** total_commands_processed of the set's redis-server. */
