@@ -23,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.elements.AddressEndpointContext;
-import org.eclipse.californium.elements.EndpointContext;
-import org.eclipse.californium.elements.MessageCallback;
 import org.eclipse.californium.elements.RawData;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -119,29 +117,8 @@ class DtlsHandshakeBenchmark {
     /** Completes once the ping went out, which Scandium does only after the handshake finished. */
     private static CompletableFuture<Void> handshake(DTLSConnector client, InetSocketAddress gateway) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        client.send(RawData.outbound(CON_PING, new AddressEndpointContext(gateway), new MessageCallback() {
-            @Override
-            public void onConnecting() {
-            }
-
-            @Override
-            public void onDtlsRetransmission(int flight) {
-            }
-
-            @Override
-            public void onContextEstablished(EndpointContext context) {
-            }
-
-            @Override
-            public void onSent() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        }, false));
+        client.send(RawData.outbound(CON_PING, new AddressEndpointContext(gateway), new PingCallback(done, true),
+                false));
         return done;
     }
 

@@ -15,8 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.elements.AddressEndpointContext;
-import org.eclipse.californium.elements.EndpointContext;
-import org.eclipse.californium.elements.MessageCallback;
 import org.eclipse.californium.elements.RawData;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -80,7 +78,7 @@ final class ReplicaDtlsForwarding {
             pending.set(answered);
             byte[] ping = {0x40, 0x00, (byte) (mid >> 8), (byte) mid};
             connector.send(RawData.outbound(ping, new AddressEndpointContext(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port())), new Failures(answered),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port())), new PingCallback(answered, false),
                     false));
             try {
                 answered.get(1, TimeUnit.SECONDS);
@@ -224,29 +222,5 @@ final class ReplicaDtlsForwarding {
                 .setPskStore(new SinglePskStore(identity, KEY))
                 .build();
         return new DTLSConnector(config);
-    }
-
-    /** Fails the ping at once when Scandium could not send it. */
-    private record Failures(CompletableFuture<Void> answered) implements MessageCallback {
-        @Override
-        public void onConnecting() {
-        }
-
-        @Override
-        public void onDtlsRetransmission(int flight) {
-        }
-
-        @Override
-        public void onContextEstablished(EndpointContext context) {
-        }
-
-        @Override
-        public void onSent() {
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            answered.completeExceptionally(error);
-        }
     }
 }
