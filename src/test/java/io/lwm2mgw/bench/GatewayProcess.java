@@ -174,22 +174,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** The sum of every series of the Prometheus metric {@code name} (any tags); -1 when unreadable. */
     double metricSum(String name) {
-        try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            double sum = 0;
-            for (String line : body.split("\n")) {
-                if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-            return sum;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return sumOfSeries(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
     }
 
     /**
@@ -197,12 +182,18 @@ final class GatewayProcess implements AutoCloseable {
      * {@code direction="forwarded-out"}); -1 when unreadable.
      */
     double metricSeries(String name, String label) {
+        return sumOfSeries(line -> line.startsWith(name + "{")
+                && line.substring(0, line.indexOf('}') + 1).contains(label));
+    }
+
+    /** The sum of the values of the metric lines {@code series} accepts; -1 when the metrics are unreadable. */
+    private double sumOfSeries(java.util.function.Predicate<String> series) {
         try {
             String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
             double sum = 0;
             for (String line : body.split("\n")) {
-                if (line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1).contains(label)) {
+                if (series.test(line)) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
